@@ -1,0 +1,117 @@
+/**
+ * booking.v1.waitlist.*: the wait list, as the module's `Controller\WaitList` behaves
+ * (real-server.md, section 5). Entries expose only `id` and `note`; deletes are soft; every
+ * write records its event in the outbox in the same transaction.
+ */
+import type { Clock } from '../../clock.js';
+import { errors } from '../../rest/errors.js';
+import { param } from '../../rest/params.js';
+import { phpString } from '../../rest/php.js';
+import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { externalize } from '../../rest/view.js';
+import type { Repositories, Store } from '../../store/store.js';
+import { bookingEvents } from '../events.js';
+import { parsePortalDate } from '../portal-date.js';
+import { waitListFilterView, waitListView } from './views.js';
+
+/** The note as add/update take it: absent or null leaves it alone, anything else is cast. */
+function noteOf(fields: Record<string, unknown>): string | undefined {
+  const note = fields.note;
+  return note === undefined || note === null ? undefined : phpString(note);
+}
+
+const add = defineMethod({
+  name: 'booking.v1.waitlist.add',
+  scope: 'booking',
+  params: { fields: param.fields(waitListView) },
+  handler: ({ fields }, ctx) =>
+    ctx.store.write(async ({ waitList, outbox }) => {
+      const now = ctx.clock.now();
+      const id = await waitList.insert({ note: noteOf(fields) ?? null, createdBy: ctx.userId, createdAt: now });
+      await outbox.record(bookingEvents.waitListItemAdd, { ID: id }, now);
+      return id;
+    }),
+});
+
+const get = defineMethod({
+  name: 'booking.v1.waitlist.get',
+  scope: 'booking',
+  params: { id: param.int() },
+  handler: ({ id }, ctx) =>
+    ctx.store.read(async ({ waitList }) => {
+      const entry = await waitList.find(id);
+      if (!entry) throw errors.waitListNotFound();
+      return { waitList: externalize(waitListView, entry) };
+    }),
+});
+
+const list = defineMethod({
+  name: 'booking.v1.waitlist.list',
+  scope: 'booking',
+  params: { filter: param.filter(waitListFilterView) },
+  handler: ({ filter }, ctx) => {
+    const within = filter.createdWithin as { from: unknown; to: unknown } | undefined;
+    let createdFrom: number | undefined;
+    let createdBefore: number | undefined;
+    if (within) {
+      createdFrom = parsePortalDate(phpString(within.from));
+      createdBefore = parsePortalDate(phpString(within.to));
+      if (createdFrom === undefined || createdBefore === undefined) throw errors.invalidDate();
+    }
+    return ctx.store.read(async ({ waitList }) => {
+      const rows = await waitList.list({ createdFrom, createdBefore, offset: ctx.page.offset, limit: ctx.page.limit });
+      return new BookingPage(
+        'waitList',
+        rows.map((row) => externalize(waitListView, row)),
+      );
+    });
+  },
+});
+
+/**
+ * Every update-style call (update, client.*, externalData.*) runs through this, as Bitrix's
+ * UpdateWaitListItemCommand: the entry must be live (1040), it gets a new `updatedAt`, and the
+ * Update event is recorded even when nothing changed.
+ */
+export async function updateWaitListEntry(
+  ctx: { store: Store; clock: Clock },
+  id: number,
+  change: (repos: Repositories, now: number) => Promise<void>,
+): Promise<boolean> {
+  return ctx.store.write(async (repos) => {
+    if (!(await repos.waitList.exists(id))) throw errors.waitListNotFound();
+    const now = ctx.clock.now();
+    await change(repos, now);
+    await repos.waitList.update(id, { updatedAt: now });
+    await repos.outbox.record(bookingEvents.waitListItemUpdate, { ID: id }, now);
+    return true;
+  });
+}
+
+const update = defineMethod({
+  name: 'booking.v1.waitlist.update',
+  scope: 'booking',
+  params: { id: param.int(), fields: param.fields(waitListView) },
+  handler: ({ id, fields }, ctx) =>
+    updateWaitListEntry(ctx, id, async ({ waitList }, now) => {
+      const note = noteOf(fields);
+      // An empty note removes it, as Bitrix deletes the note row.
+      if (note !== undefined) await waitList.update(id, { note: note === '' ? null : note, updatedAt: now });
+    }),
+});
+
+const remove = defineMethod({
+  name: 'booking.v1.waitlist.delete',
+  scope: 'booking',
+  params: { id: param.int() },
+  handler: ({ id }, ctx) =>
+    ctx.store.write(async ({ waitList, outbox }) => {
+      if (!(await waitList.exists(id))) throw errors.waitListItemNotFoundOnDelete();
+      const now = ctx.clock.now();
+      await waitList.softDelete(id, now);
+      await outbox.record(bookingEvents.waitListItemDelete, { ID: id }, now);
+      return true;
+    }),
+});
+
+export const waitListMethods = [add, get, list, update, remove];

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+/**
+ * `b24-booking`: serve, and the offline commands that act on a data directory directly.
+ * Every flag also reads `B24_<FLAG_IN_UPPER_SNAKE>`; a flag wins over its variable.
+ */
+import { parseArgs } from 'node:util';
+import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { startServer } from './server.js';
+import { Store } from './store/store.js';
+import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
+
+const USAGE = `Usage:
+  b24-booking serve [--host 127.0.0.1] [--port 8080] [--data ./data | --data :memory:]
+                    [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
+                    [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
+  b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm] [--data DIR]
+  b24-booking webhook list [--data DIR]
+  b24-booking webhook remove ID [--data DIR]`;
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  tls: { type: 'string' },
+  sync: { type: 'string' },
+  user: { type: 'string' },
+  secret: { type: 'string' },
+  scopes: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flag = keyof typeof OPTIONS;
+
+/** `B24_WEBHOOKS=1:abc:booking,crm,2:def`: an entry starts at `<digits>:`, scopes run on after it. */
+export function splitWebhookList(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (/^\d+:/.test(part) || out.length === 0) out.push(part);
+    else out[out.length - 1] += `,${part}`;
+  }
+  return out;
+}
+
+function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const flag = (name: Exclude<Flag, 'webhook' | 'help'>): string | undefined =>
+    (values[name] as string | undefined) ?? process.env[`B24_${name.toUpperCase().replace(/-/g, '_')}`];
+  const data = flag('data') ?? './data';
+  const [command, sub, arg] = positionals;
+
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return Promise.resolve();
+  }
+  if (command === 'serve') {
+    const webhooks = values.webhook ?? splitWebhookList(process.env.B24_WEBHOOKS ?? '');
+    return serve({
+      host: flag('host'),
+      port: flag('port') === undefined ? 8080 : Number(flag('port')),
+      data,
+      webhooks,
+      adminToken: flag('admin-token'),
+      tlsCert: flag('tls-cert'),
+      tlsKey: flag('tls-key'),
+      tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
+      sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
+    });
+  }
+  if (command === 'webhook') return webhookCommand(sub, arg, data, flag);
+  throw new Error(`unknown command "${command}"\n${USAGE}`);
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of: ${allowed.join(', ')}`);
+  return value as T;
+}
+
+async function serve(options: Parameters<typeof startServer>[0]): Promise<void> {
+  const server = await startServer({
+    ...options,
+    onUnexpectedError: (error) => console.error('unexpected error:', error),
+  });
+  console.log(`b24-booking-server listening on ${server.url}`);
+  console.log(`REST base: ${server.url}/rest/`);
+  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
+  for (const hook of server.storedWebhooks) {
+    console.log(
+      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
+    );
+  }
+  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  console.log(`Admin token: ${server.adminToken}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function webhookCommand(
+  sub: string | undefined,
+  arg: string | undefined,
+  data: string,
+  flag: (name: 'user' | 'secret' | 'scopes') => string | undefined,
+): Promise<void> {
+  const store = await Store.open({ data });
+  try {
+    if (sub === 'add') {
+      const secret = flag('secret') ?? newWebhookSecret();
+      const spec = parseWebhookSpec(`${flag('user') ?? '1'}:${secret}:${flag('scopes') ?? DEFAULT_SCOPES.join(',')}`);
+      const row = await store.write(({ webhooks }) =>
+        webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, Date.now()),
+      );
+      console.log(
+        JSON.stringify({
+          id: row.id,
+          userId: spec.userId,
+          secret,
+          scopes: spec.scopes,
+          path: `/rest/${spec.userId}/${secret}/`,
+        }),
+      );
+    } else if (sub === 'list') {
+      for (const hook of await store.read(({ webhooks }) => webhooks.list())) {
+        console.log(
+          `#${hook.id} user ${hook.userId} scopes ${hook.scopes.join(',')} created ${new Date(hook.createdAt).toISOString()}`,
+        );
+      }
+    } else if (sub === 'remove') {
+      const id = Number(arg);
+      if (!Number.isSafeInteger(id)) throw new Error('webhook remove takes the webhook id (see webhook list)');
+      if (!(await store.write(({ webhooks }) => webhooks.remove(id)))) throw new Error(`no webhook #${id}`);
+      console.log(`removed webhook #${id}`);
+    } else {
+      throw new Error(`unknown webhook command "${sub ?? ''}"\n${USAGE}`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`b24-booking: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

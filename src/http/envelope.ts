@@ -1,0 +1,48 @@
+/** The success envelope's `time` object, as Bitrix24 fills it. */
+
+/** ISO 8601 with the server's UTC offset, as PHP's `date('c')`: 2025-01-21T13:47:08+02:00. */
+export function isoWithOffset(ms: number): string {
+  const date = new Date(ms);
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** The operating-time window is ten minutes; its reset time is reported in whole seconds. */
+const OPERATING_WINDOW_S = 600;
+
+export interface TimeObject {
+  start: number;
+  finish: number;
+  duration: number;
+  processing: number;
+  date_start: string;
+  date_finish: string;
+  operating_reset_at: number;
+  operating: number;
+}
+
+/**
+ * @param startMs clock time the request arrived (ms)
+ * @param elapsedMs real time from arrival to answer
+ * @param processingMs real time spent in the method itself
+ */
+export function timeObject(startMs: number, elapsedMs: number, processingMs: number): TimeObject {
+  const finishMs = startMs + elapsedMs;
+  return {
+    start: startMs / 1000,
+    finish: finishMs / 1000,
+    duration: elapsedMs / 1000,
+    processing: processingMs / 1000,
+    date_start: isoWithOffset(startMs),
+    date_finish: isoWithOffset(finishMs),
+    operating_reset_at: Math.floor(startMs / 1000) + OPERATING_WINDOW_S,
+    operating: processingMs / 1000,
+  };
+}

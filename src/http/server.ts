@@ -1,0 +1,168 @@
+/**
+ * The HTTP transport. It knows URLs, bodies and statuses, nothing about bookings or SQL:
+ * `/rest/[<userId>/<secret>/]<method>[.json]` becomes a RestCall for the platform, and the
+ * outcome becomes the Bitrix envelope.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Credentials } from '../rest/auth.js';
+import { dispatch, type Platform } from '../rest/dispatch.js';
+import { errors, RestError } from '../rest/errors.js';
+import type { MethodOutcome } from '../rest/registry.js';
+import { timeObject } from './envelope.js';
+import { bodyKind, type Params, parseJsonParams, parsePhpQuery } from './request-params.js';
+
+export interface HttpOptions {
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Called with what went wrong when a request failed in a way no input should cause. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Content-Type, Accept, Authorization, User-Agent',
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function createRequestHandler(platform: Platform, options: HttpOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    route(platform, options, req, res).catch((error: unknown) => {
+      options.onUnexpectedError?.(error);
+      if (!res.headersSent) sendJson(res, 500, errors.internal().toBody());
+      else res.destroy();
+    });
+  };
+}
+
+async function route(platform: Platform, options: HttpOptions, req: IncomingMessage, res: ServerResponse) {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
+  const segments = path.split('/').filter((s) => s !== '');
+
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, CORS_HEADERS).end();
+    return;
+  }
+  if (segments[0] === 'rest') {
+    await handleRest(platform, options, req, res, segments.slice(1), query);
+    return;
+  }
+  if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {
+    await handleHealth(platform, res);
+    return;
+  }
+  req.resume();
+  sendJson(res, 404, { error: 'NOT_FOUND', error_description: 'Not found' });
+}
+
+async function handleHealth(platform: Platform, res: ServerResponse) {
+  try {
+    await platform.store.ping();
+    sendJson(res, 200, { status: 'ok', database: 'ok' });
+  } catch {
+    sendJson(res, 503, { status: 'unavailable', database: 'unreachable' });
+  }
+}
+
+/** `[method]` or `[userId, secret, method]`; a `.json` suffix is the default format anyway. */
+function parseRestPath(segments: string[]): { method: string; webhook?: Credentials['webhook'] } {
+  const decoded = segments.map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+  const last = decoded[decoded.length - 1] ?? '';
+  const method = last.toLowerCase().endsWith('.json') ? last.slice(0, -'.json'.length) : last;
+  if (decoded.length === 3) {
+    return { method, webhook: { userId: decoded[0] as string, secret: decoded[1] as string } };
+  }
+  return { method };
+}
+
+async function handleRest(
+  platform: Platform,
+  options: HttpOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  segments: string[],
+  query: string,
+) {
+  const startedAt = platform.clock.now();
+  const t0 = performance.now();
+  try {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      req.resume();
+      throw errors.wrongHttpMethod();
+    }
+    const { method, webhook } = parseRestPath(segments);
+    const queryParams = parsePhpQuery(query);
+    const bodyParams = await readBodyParams(req, options.bodyLimit);
+    const params: Params = { ...queryParams, ...bodyParams };
+    const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
+    const t1 = performance.now();
+    const outcome = await dispatch(platform, { method, params, credentials: { webhook, token } });
+    const t2 = performance.now();
+    sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
+  } catch (error) {
+    if (!(error instanceof RestError)) throw error;
+    sendJson(res, error.status, error.toBody());
+  }
+}
+
+function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
+  const body: Record<string, unknown> = { result: outcome.result };
+  if (outcome.next !== undefined) body.next = outcome.next;
+  if (outcome.total !== undefined) body.total = outcome.total;
+  body.time = timeObject(startedAt, elapsed, processing);
+  return body;
+}
+
+async function readBodyParams(req: IncomingMessage, limit: number): Promise<Params> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw errors.bodyTooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    else chunks.push(chunk);
+  }
+  if (tooLarge) throw errors.bodyTooLarge(limit);
+  if (size === 0) return {};
+  let text: string;
+  try {
+    text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  } catch {
+    throw errors.wrongEncoding();
+  }
+  switch (bodyKind(req.headers['content-type'])) {
+    case 'json':
+      return parseJsonParams(text);
+    case 'multipart':
+      throw errors.unsupportedBody('multipart/form-data');
+    default:
+      // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
+      return parsePhpQuery(text);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...CORS_HEADERS,
+  });
+  res.end(text);
+}

@@ -1,0 +1,77 @@
+/**
+ * The few PHP value rules the real server applies to what it receives, written once.
+ * Bitrix binds request values to PHP-typed arguments; a Bitrix client must see the same
+ * acceptance and the same casts here.
+ */
+
+export type PhpArray = Record<string, unknown> | unknown[];
+
+/** A PHP array is either a JSON object or a JSON list (form encodings only make these). */
+export function isPhpArray(value: unknown): value is PhpArray {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The values of a PHP array in order, whether it arrived as a list or as an object. */
+export function phpArrayValues(value: PhpArray): unknown[] {
+  return Array.isArray(value) ? value : Object.values(value);
+}
+
+/** `is_numeric()`: numbers, and strings such as "14", " 14", "-3", "5.5", "1e3". */
+const NUMERIC = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*$/;
+export function isNumeric(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  return typeof value === 'string' && NUMERIC.test(value);
+}
+
+/**
+ * `(int)` of a numeric value: truncation toward zero. Values outside the safe integer range
+ * become 0, which matches no row (PHP's own result there is platform-dependent).
+ */
+export function phpInt(value: number | string): number {
+  const n = Math.trunc(typeof value === 'number' ? value : Number(value.trim()));
+  return Number.isSafeInteger(n) ? n : 0;
+}
+
+/** `(string)`: how PHP turns a scalar or an array into a string. */
+export function phpString(value: unknown): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value === true) return '1';
+  if (typeof value === 'object') return 'Array';
+  return String(value);
+}
+
+/** PHP's `empty()`, which the output conversion uses to turn a value into `null`. */
+export function phpEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '' || value === '0') {
+    return true;
+  }
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+/**
+ * Bitrix's camel-to-snake key conversion (`preg_replace('/(.)([A-Z])/', '$1_$2')`, upper-cased).
+ * `moduleId`, `ModuleId` and `module_id` all become `MODULE_ID`; an UPPER_SNAKE key such as
+ * `MODULE_ID` becomes `M_OD_UL_E__ID` and so matches nothing, as on the real server.
+ */
+export function toUpperSnake(key: string): string {
+  return key.replace(/(.)([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** `ksort($data, SORT_NATURAL)`: case-sensitive natural order, digits compared as numbers. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i] as string;
+    const y = pb[i] as string;
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}

@@ -1,0 +1,101 @@
+/**
+ * The method registry: every REST method is declared once (name, scope, parameters, handler),
+ * and routing, binding, introspection and docs come from that declaration.
+ */
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import { errors } from './errors.js';
+import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
+
+export type Scope = 'booking' | 'crm';
+
+/** Paging as CRestServer sets it up from `start`: 50 a page, offset rounded down. */
+export interface PageRequest {
+  readonly offset: number;
+  readonly limit: number;
+  /** `start: -1` asks for no count: the answer then carries no `total`. */
+  readonly countTotal: boolean;
+}
+
+export interface MethodContext {
+  readonly userId: number;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly page: PageRequest;
+}
+
+/**
+ * A page of a booking-module list. The module always reports `"total": 0` and never `next`,
+ * whatever the real count (real-server.md, section 6).
+ */
+export class BookingPage {
+  constructor(
+    readonly key: string,
+    readonly items: readonly unknown[],
+  ) {}
+}
+
+export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
+  /** As the docs spell it; lookups are case-insensitive. */
+  readonly name: string;
+  readonly scope: Scope;
+  readonly params: S;
+  readonly handler: (args: BoundParams<S>, ctx: MethodContext) => Promise<unknown>;
+}
+
+export function defineMethod<S extends ParamSpecs>(declaration: MethodDeclaration<S>): MethodDeclaration<S> {
+  return declaration;
+}
+
+/** What a successful call answers besides `time`. */
+export interface MethodOutcome {
+  result: unknown;
+  total?: number;
+  next?: number;
+}
+
+export const PAGE_SIZE = 50;
+
+/** `start` as CRestServer reads it: intval; page = floor(start / 50) + 1; -1 = no count. */
+export function pageRequest(start: unknown): PageRequest {
+  const n = typeof start === 'number' || typeof start === 'string' ? Number.parseInt(String(start), 10) : 0;
+  const value = Number.isFinite(n) ? n : 0;
+  return {
+    offset: value > 0 ? Math.floor(value / PAGE_SIZE) * PAGE_SIZE : 0,
+    limit: PAGE_SIZE,
+    countTotal: value !== -1,
+  };
+}
+
+export class Registry {
+  private readonly byName = new Map<string, MethodDeclaration>();
+
+  constructor(declarations: readonly MethodDeclaration<never>[]) {
+    for (const declaration of declarations) {
+      const key = declaration.name.toLowerCase();
+      if (this.byName.has(key)) throw new Error(`method ${declaration.name} is declared twice`);
+      this.byName.set(key, declaration as unknown as MethodDeclaration);
+    }
+  }
+
+  find(name: string): MethodDeclaration | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+
+  all(): MethodDeclaration[] {
+    return [...this.byName.values()];
+  }
+
+  /** Binds the params and runs the handler; errors are thrown as RestError. */
+  async invoke(method: MethodDeclaration, params: Record<string, unknown>, ctx: MethodContext): Promise<MethodOutcome> {
+    const args = bindParams(method.params, params);
+    const result = await method.handler(args, ctx);
+    if (result instanceof BookingPage) {
+      const outcome: MethodOutcome = { result: { [result.key]: result.items } };
+      if (ctx.page.countTotal) outcome.total = 0;
+      return outcome;
+    }
+    if (result === undefined) throw errors.internal();
+    return { result };
+  }
+}

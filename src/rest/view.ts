@@ -1,0 +1,91 @@
+/**
+ * A View is the REST face of one entity, as Bitrix's `Rest\V1\View` classes are: which fields
+ * exist on the wire, which are required when, and how values leave the server.
+ *
+ * Input: nested keys are matched the way the real server matches them (camelCase, PascalCase
+ * or snake_case all work; UPPER_SNAKE and unknown keys are dropped silently).
+ * Output: only the view's fields, empty values as `null`, keys in PHP natural order.
+ */
+import { errors } from './errors.js';
+import { isPhpArray, naturalCompare, phpArrayValues, phpEmpty, toUpperSnake } from './php.js';
+
+export type FieldType = 'int' | 'string' | 'object';
+
+export interface FieldSpec {
+  type: FieldType;
+  /** Required when items of a `set` call are checked (Bitrix REQUIRED_SET). */
+  requiredOnSet?: boolean;
+  /** Required inside a filter object (Bitrix checkFieldsList). */
+  requiredInFilter?: boolean;
+  /** The view of an `object` field's own keys. */
+  view?: View;
+}
+
+export interface View {
+  readonly fields: Record<string, FieldSpec>;
+  /** Input keys as the server matches them (UPPER_SNAKE) -> the wire name. */
+  readonly bySnake: ReadonlyMap<string, string>;
+  /** Wire names in PHP natural order, the order of keys in every answer. */
+  readonly outputOrder: readonly string[];
+}
+
+export function defineView(fields: Record<string, FieldSpec>): View {
+  const names = Object.keys(fields);
+  return {
+    fields,
+    bySnake: new Map(names.map((name) => [toUpperSnake(name), name])),
+    outputOrder: [...names].sort(naturalCompare),
+  };
+}
+
+/** Keeps the view's fields of an input object, under their wire names. */
+export function internalizeKeys(view: View, input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    const name = view.bySnake.get(toUpperSnake(key));
+    if (name !== undefined) out[name] = input[key];
+  }
+  return out;
+}
+
+/** PHP `isset`: absent and `null` both count as missing. */
+function missing(view: View, values: Record<string, unknown>, flag: 'requiredOnSet' | 'requiredInFilter'): string[] {
+  return Object.keys(view.fields).filter(
+    (name) => view.fields[name]?.[flag] && (values[name] === undefined || values[name] === null),
+  );
+}
+
+export function assertRequired(
+  view: View,
+  values: Record<string, unknown>,
+  flag: 'requiredOnSet' | 'requiredInFilter',
+): void {
+  const absent = missing(view, values, flag);
+  if (absent.length > 0) throw errors.requiredFields(absent);
+}
+
+/**
+ * The items of a `set` call: each must be an array (422 otherwise), each must carry the
+ * view's required fields (code 0 otherwise). Only the first bad item is reported.
+ */
+export function internalizeSetItems(view: View, items: unknown): Record<string, unknown>[] {
+  const list = isPhpArray(items) ? phpArrayValues(items) : [];
+  const out: Record<string, unknown>[] = [];
+  for (const item of list) {
+    if (!isPhpArray(item)) throw errors.itemMustBeArray();
+    const values = internalizeKeys(view, Array.isArray(item) ? { ...item } : item);
+    assertRequired(view, values, 'requiredOnSet');
+    out.push(values);
+  }
+  return out;
+}
+
+/** One entity as it leaves the server: whitelisted, empties as null, keys naturally sorted. */
+export function externalize(view: View, entity: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of view.outputOrder) {
+    const value = (entity as Record<string, unknown>)[name];
+    out[name] = phpEmpty(value) ? null : value;
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Putting a server together: the store, the registry, the HTTP(S) listener, and the webhooks
+ * given at start-up. `startServer` is what the CLI's `serve` and the package export both run.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Clock, systemClock } from './clock.js';
+import { createRequestHandler } from './http/server.js';
+import { createRegistry } from './methods.js';
+import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { Store } from './store/store.js';
+import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
+import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
+
+export interface ServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Data directory, or `:memory:` for a store that lives as long as the server. */
+  data?: string;
+  /** `USERID:SECRET[:scope,scope]` each. */
+  webhooks?: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `self-signed` makes and keeps a development certificate in the data directory. */
+  tls?: 'self-signed';
+  /** SQLite durability: `normal` (survives kill -9) or `full` (also power loss). */
+  sync?: 'normal' | 'full';
+  /** Largest request body, bytes. */
+  bodyLimit?: number;
+  adminToken?: string;
+  clock?: Clock;
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. `https://127.0.0.1:8080`. */
+  url: string;
+  /** Full webhook URLs (`<url>/rest/<user>/<secret>/`) of the webhooks whose secrets are known now. */
+  webhookUrls: string[];
+  /** Webhooks stored earlier whose secrets cannot be shown (they are kept hashed). */
+  storedWebhooks: { id: number; userId: number; scopes: string[] }[];
+  adminToken: string;
+  /** Where the self-signed certificate is, when one is used. */
+  certPath?: string;
+  store: Store;
+  /** Stops taking connections, lets requests in flight finish, closes the database. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const data = options.data ?? './data';
+  const store = await Store.open({ data, sync: options.sync });
+  try {
+    const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
+    const tls = await resolveTls(options, data);
+    const handler = createRequestHandler(
+      { registry: createRegistry(), store, clock },
+      { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
+    );
+    const server: Server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+      : createHttpServer(handler);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const knownIds = new Set(known.map((k) => k.id));
+    const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
+    return {
+      url,
+      webhookUrls: known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
+      storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
+      adminToken: options.adminToken ?? randomBytes(24).toString('base64url'),
+      certPath: tls?.certPath,
+      store,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * Registers the webhooks given at start-up. With none given and none stored, the first start
+ * makes one for user 1 with scopes booking and crm, so a new user has a URL to call at once.
+ */
+async function registerWebhooks(
+  store: Store,
+  specs: WebhookSpec[],
+  clock: Clock,
+): Promise<(WebhookSpec & { id: number })[]> {
+  return store.write(async ({ webhooks }) => {
+    if (specs.length === 0 && (await webhooks.count()) === 0) {
+      specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
+    }
+    const out: (WebhookSpec & { id: number })[] = [];
+    for (const spec of specs) {
+      const row = await webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, clock.now());
+      out.push({ ...spec, id: row.id });
+    }
+    return out;
+  });
+}
+
+async function resolveTls(options: ServerOptions, data: string): Promise<TlsFiles | undefined> {
+  if (options.tlsCert && options.tlsKey) return readTlsFiles(options.tlsCert, options.tlsKey);
+  if (options.tlsCert || options.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (options.tls === 'self-signed') {
+    return selfSignedTls(data === ':memory:' ? mkdtempSync(join(tmpdir(), 'b24-booking-tls-')) : data);
+  }
+  return undefined;
+}

@@ -1,0 +1,7 @@
+/** Versioned migrations, in order. One list for every dialect. */
+import type { Migration } from 'kysely';
+import * as initial from './001-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};

@@ -1,0 +1,29 @@
+import type { Executor } from '../store.js';
+
+export class OutboxRepository {
+  constructor(private readonly db: Executor) {}
+
+  async record(event: string, data: Record<string, unknown>, now: number): Promise<void> {
+    await this.db
+      .insertInto('event_outbox')
+      .values({ event, payload: JSON.stringify(data), created_at: now })
+      .execute();
+  }
+
+  /** The recorded events in order, oldest first (delivery arrives in the events issue). */
+  async list(limit = 100, afterId = 0): Promise<{ id: number; event: string; data: unknown; createdAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      event: r.event,
+      data: JSON.parse(r.payload),
+      createdAt: Number(r.created_at),
+    }));
+  }
+}

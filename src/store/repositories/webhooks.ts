@@ -1,0 +1,69 @@
+import type { Executor } from '../store.js';
+
+export interface WebhookRow {
+  id: number;
+  userId: number;
+  scopes: string[];
+  createdAt: number;
+}
+
+const toRow = (r: { id: number; user_id: number; scopes: string; created_at: number }): WebhookRow => ({
+  id: r.id,
+  userId: r.user_id,
+  scopes: r.scopes.split(',').filter(Boolean),
+  createdAt: Number(r.created_at),
+});
+
+export class WebhookRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findBySecretHash(secretHash: string): Promise<WebhookRow | undefined> {
+    const row = await this.db
+      .selectFrom('webhook')
+      .select(['id', 'user_id', 'scopes', 'created_at'])
+      .where('secret_hash', '=', secretHash)
+      .executeTakeFirst();
+    return row && toRow(row);
+  }
+
+  /** Adds the webhook, or updates the user and scopes of the one with this secret. */
+  async upsert(userId: number, secretHash: string, scopes: readonly string[], now: number): Promise<WebhookRow> {
+    const existing = await this.findBySecretHash(secretHash);
+    if (existing) {
+      await this.db
+        .updateTable('webhook')
+        .set({ user_id: userId, scopes: scopes.join(',') })
+        .where('id', '=', existing.id)
+        .execute();
+      return { ...existing, userId, scopes: [...scopes] };
+    }
+    const { id } = await this.db
+      .insertInto('webhook')
+      .values({ user_id: userId, secret_hash: secretHash, scopes: scopes.join(','), created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id, userId, scopes: [...scopes], createdAt: now };
+  }
+
+  async list(): Promise<WebhookRow[]> {
+    const rows = await this.db
+      .selectFrom('webhook')
+      .select(['id', 'user_id', 'scopes', 'created_at'])
+      .orderBy('id')
+      .execute();
+    return rows.map(toRow);
+  }
+
+  async remove(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom('webhook').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async count(): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('webhook')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+}

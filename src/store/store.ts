@@ -1,0 +1,91 @@
+/**
+ * The store: one typed SQL layer (Kysely) over the database. Domain code asks it for
+ * repositories inside `read` or `write`; `write` is one transaction, so a change and the events
+ * it records are on disk together or not at all.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { migrations } from './migrations/index.js';
+import { OutboxRepository } from './repositories/outbox.js';
+import { WaitListRepository } from './repositories/waitlist.js';
+import { WebhookRepository } from './repositories/webhooks.js';
+import type { Database } from './schema.js';
+
+/** Something queries can run on: the database itself or an open transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface Repositories {
+  readonly waitList: WaitListRepository;
+  readonly outbox: OutboxRepository;
+  readonly webhooks: WebhookRepository;
+}
+
+function repositories(db: Executor): Repositories {
+  return {
+    waitList: new WaitListRepository(db),
+    outbox: new OutboxRepository(db),
+    webhooks: new WebhookRepository(db),
+  };
+}
+
+export interface StoreOptions {
+  /** A data directory (the SQLite file lives in it), or `:memory:`. */
+  data: string;
+  /**
+   * SQLite `synchronous`: `normal` (default) keeps every committed write through a process
+   * crash or `kill -9`; `full` also through power loss, at about half the write throughput.
+   */
+  sync?: 'normal' | 'full';
+}
+
+export class Store {
+  private constructor(readonly db: Kysely<Database>) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const sqlite = openSqlite(options);
+    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }));
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: { getMigrations: async () => migrations } });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  /** Reads outside a transaction. */
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return fn(repositories(this.db));
+  }
+
+  /** One transaction: everything in `fn` commits together, or nothing does. */
+  write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(repositories(trx)));
+  }
+
+  /** Answers while the database does; used by health checks. */
+  async ping(): Promise<void> {
+    await this.db.selectFrom('webhook').select('id').limit(1).execute();
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
+
+function openSqlite(options: StoreOptions): SQLite.Database {
+  let file = ':memory:';
+  if (options.data !== ':memory:') {
+    mkdirSync(options.data, { recursive: true });
+    file = join(options.data, 'b24-booking.sqlite');
+  }
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return sqlite;
+}

@@ -1,0 +1,51 @@
+/**
+ * HTTPS: a certificate the user gives, or a self-signed one for local development, made once
+ * and kept in the data directory so clients can trust it (e.g. NODE_EXTRA_CA_CERTS=<cert.pem>).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  /** Where the certificate is, to print for users who need to trust it. */
+  certPath: string;
+}
+
+export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
+  return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath };
+}
+
+/** Loads the kept self-signed certificate from `<dir>/tls/`, making it on first use. */
+export async function selfSignedTls(dataDir: string): Promise<TlsFiles> {
+  const dir = join(dataDir, 'tls');
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  if (existsSync(certPath) && existsSync(keyPath)) return readTlsFiles(certPath, keyPath);
+  const notBeforeDate = new Date(Date.now() - 60_000);
+  const notAfterDate = new Date(notBeforeDate.getTime() + 825 * 24 * 3600 * 1000);
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
+    ],
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(certPath, pems.cert);
+  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  return { cert: pems.cert, key: pems.private, certPath };
+}

@@ -1,0 +1,26 @@
+/** `USERID:SECRET[:scope,scope]`, the form of `--webhook` and of `B24_WEBHOOKS` entries. */
+export interface WebhookSpec {
+  userId: number;
+  secret: string;
+  scopes: string[];
+}
+
+export const DEFAULT_SCOPES = ['booking', 'crm'];
+
+export function parseWebhookSpec(text: string): WebhookSpec {
+  const [user, secret, scopes] = text.split(':');
+  const userId = Number(user);
+  if (!Number.isSafeInteger(userId) || userId <= 0 || !secret || !/^[A-Za-z0-9_-]+$/.test(secret)) {
+    throw new Error(
+      `invalid webhook "${text}": expected USERID:SECRET[:scope,scope] (a positive user id, a secret of letters and digits)`,
+    );
+  }
+  const scopeList =
+    scopes === undefined
+      ? DEFAULT_SCOPES
+      : scopes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  return { userId, secret, scopes: scopeList };
+}
