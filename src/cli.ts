@@ -6,21 +6,25 @@
 import { parseArgs } from 'node:util';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { startServer } from './server.js';
-import { Store } from './store/store.js';
+import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
 const USAGE = `Usage:
   b24-booking serve [--host 127.0.0.1] [--port 8080] [--data ./data | --data :memory:]
+                    [--database postgres://user:pass@host/db] [--pool-size 10]
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
-  b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm] [--data DIR]
-  b24-booking webhook list [--data DIR]
-  b24-booking webhook remove ID [--data DIR]`;
+  b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
+  b24-booking webhook list
+  b24-booking webhook remove ID
+  (the webhook commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   data: { type: 'string' },
+  database: { type: 'string' },
+  'pool-size': { type: 'string' },
   webhook: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -51,7 +55,7 @@ export function splitWebhookList(text: string): string[] {
 function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const flag = (name: Exclude<Flag, 'webhook' | 'help'>): string | undefined =>
-    (values[name] as string | undefined) ?? process.env[`B24_${name.toUpperCase().replace(/-/g, '_')}`];
+    (values[name] as string | undefined) ?? process.env[envName(name)];
   const data = flag('data') ?? './data';
   const [command, sub, arg] = positionals;
 
@@ -65,6 +69,8 @@ function main(argv: string[]): Promise<void> {
       host: flag('host'),
       port: flag('port') === undefined ? 8080 : Number(flag('port')),
       data,
+      database: flag('database'),
+      poolSize: flag('pool-size') === undefined ? undefined : Number(flag('pool-size')),
       webhooks,
       adminToken: flag('admin-token'),
       tlsCert: flag('tls-cert'),
@@ -73,8 +79,13 @@ function main(argv: string[]): Promise<void> {
       sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
     });
   }
-  if (command === 'webhook') return webhookCommand(sub, arg, data, flag);
+  if (command === 'webhook') return webhookCommand(sub, arg, { data, database: flag('database') }, flag);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
+}
+
+/** `B24_<FLAG_IN_UPPER_SNAKE>`, except `--database`, whose variable is the customary B24_DATABASE_URL. */
+function envName(flag: string): string {
+  return flag === 'database' ? 'B24_DATABASE_URL' : `B24_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T | undefined {
@@ -118,10 +129,10 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
 async function webhookCommand(
   sub: string | undefined,
   arg: string | undefined,
-  data: string,
+  storeOptions: StoreOptions,
   flag: (name: 'user' | 'secret' | 'scopes') => string | undefined,
 ): Promise<void> {
-  const store = await Store.open({ data });
+  const store = await Store.open(storeOptions);
   try {
     if (sub === 'add') {
       const secret = flag('secret') ?? newWebhookSecret();

@@ -23,6 +23,10 @@ export interface ServerOptions {
   port?: number;
   /** Data directory, or `:memory:` for a store that lives as long as the server. */
   data?: string;
+  /** `postgres://user:pass@host/db`: keep everything in PostgreSQL instead of SQLite. */
+  database?: string;
+  /** Largest number of PostgreSQL connections (default 10). */
+  poolSize?: number;
   /** `USERID:SECRET[:scope,scope]` each. */
   webhooks?: string[];
   tlsCert?: string;
@@ -58,7 +62,7 @@ export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const data = options.data ?? './data';
-  const store = await Store.open({ data, sync: options.sync });
+  const store = await Store.open({ data, database: options.database, poolSize: options.poolSize, sync: options.sync });
   try {
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);

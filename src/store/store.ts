@@ -6,7 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { type Dialect, Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import { OutboxRepository } from './repositories/outbox.js';
 import { WaitListRepository } from './repositories/waitlist.js';
@@ -22,9 +24,9 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
 }
 
-function repositories(db: Executor): Repositories {
+function repositories(db: Executor, dialect: DialectName): Repositories {
   return {
-    waitList: new WaitListRepository(db),
+    waitList: new WaitListRepository(db, dialect),
     outbox: new OutboxRepository(db),
     webhooks: new WebhookRepository(db),
   };
@@ -33,6 +35,10 @@ function repositories(db: Executor): Repositories {
 export interface StoreOptions {
   /** A data directory (the SQLite file lives in it), or `:memory:`. */
   data: string;
+  /** `postgres://...`: use that PostgreSQL database instead of SQLite. */
+  database?: string;
+  /** Largest number of PostgreSQL connections this process opens. */
+  poolSize?: number;
   /**
    * SQLite `synchronous`: `normal` (default) keeps every committed write through a process
    * crash or `kill -9`; `full` also through power loss, at about half the write throughput.
@@ -41,12 +47,23 @@ export interface StoreOptions {
 }
 
 export class Store {
-  private constructor(readonly db: Kysely<Database>) {}
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+  ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
-    const sqlite = openSqlite(options);
-    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }));
-    await store.migrate();
+    const postgres = isPostgresUrl(options.database);
+    const dialect: Dialect = postgres
+      ? new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) })
+      : new SqliteDialect({ database: openSqlite(options) });
+    const store = new Store(new Kysely<Database>({ dialect }), postgres ? 'postgres' : 'sqlite');
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     return store;
   }
 
@@ -58,12 +75,12 @@ export class Store {
 
   /** Reads outside a transaction. */
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return fn(repositories(this.db));
+    return fn(repositories(this.db, this.dialect));
   }
 
   /** One transaction: everything in `fn` commits together, or nothing does. */
   write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositories(trx)));
+    return this.db.transaction().execute((trx) => fn(repositories(trx, this.dialect)));
   }
 
   /** Answers while the database does; used by health checks. */
@@ -74,6 +91,17 @@ export class Store {
   close(): Promise<void> {
     return this.db.destroy();
   }
+}
+
+// PostgreSQL's int8 (bigint: our millisecond times, counts) as JS numbers: every value the
+// server stores fits well inside 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
+
+function openPool(url: string, poolSize = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  // A connection that drops while idle must not crash the server; the pool replaces it.
+  pool.on('error', () => {});
+  return pool;
 }
 
 function openSqlite(options: StoreOptions): SQLite.Database {

@@ -5,8 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { stringify } from 'qs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/index.js';
 
 export const SECRET = 'testsecret0000ab';
@@ -68,11 +69,37 @@ export function tempDir(prefix = 'b24-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** Which store this test run uses: the vitest project sets it (see vitest.config.ts). */
+export const TEST_DATABASE: 'sqlite' | 'postgres' =
+  process.env.B24_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+let databaseCount = 0;
+
+/**
+ * In the postgres project: a new, empty database on the run's PostgreSQL, so every server
+ * starts clean as a `:memory:` SQLite one does.
+ */
+export async function freshPostgresDatabase(): Promise<string> {
+  const base = inject('postgresUrl');
+  const name = `t_${process.pid}_${++databaseCount}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `${base}/${name}`;
+}
+
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  const database =
+    TEST_DATABASE === 'postgres' && options.database === undefined ? await freshPostgresDatabase() : undefined;
   const server = await startServer({
     port: 0,
     data: ':memory:',
     webhooks: [`${USER_ID}:${SECRET}:booking,crm`],
+    ...(database ? { database } : {}),
     ...options,
   });
   return new TestServer(server);

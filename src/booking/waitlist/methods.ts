@@ -79,7 +79,7 @@ export async function updateWaitListEntry(
   change: (repos: Repositories, now: number) => Promise<void>,
 ): Promise<boolean> {
   return ctx.store.write(async (repos) => {
-    if (!(await repos.waitList.exists(id))) throw errors.waitListNotFound();
+    if (!(await repos.waitList.lock(id))) throw errors.waitListNotFound();
     const now = ctx.clock.now();
     await change(repos, now);
     await repos.waitList.update(id, { updatedAt: now });
@@ -106,7 +106,7 @@ const remove = defineMethod({
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ waitList, outbox }) => {
-      if (!(await waitList.exists(id))) throw errors.waitListItemNotFoundOnDelete();
+      if (!(await waitList.lock(id))) throw errors.waitListItemNotFoundOnDelete();
       const now = ctx.clock.now();
       await waitList.softDelete(id, now);
       await outbox.record(bookingEvents.waitListItemDelete, { ID: id }, now);

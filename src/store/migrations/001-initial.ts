@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
-import { idColumn } from './columns.js';
+import { createTableWithId } from './columns.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await idColumn(db.schema.createTable('webhook'))
+  await createTableWithId(db, 'webhook')
     .addColumn('user_id', 'integer', (c) => c.notNull())
     .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
     .addColumn('scopes', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  await idColumn(db.schema.createTable('wait_list_item'))
+  await createTableWithId(db, 'wait_list_item')
     .addColumn('created_by', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint')
@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('wait_list_item_live_id').on('wait_list_item').columns(['is_deleted', 'id']).execute();
 
-  await idColumn(db.schema.createTable('wait_list_external_data'))
+  await createTableWithId(db, 'wait_list_external_data')
     .addColumn('wait_list_item_id', 'integer', (c) => c.notNull())
     .addColumn('module_id', 'text', (c) => c.notNull())
     .addColumn('entity_type_id', 'text', (c) => c.notNull())
@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .column('wait_list_item_id')
     .execute();
 
-  await idColumn(db.schema.createTable('event_outbox'))
+  await createTableWithId(db, 'event_outbox')
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())

@@ -1,3 +1,4 @@
+import type { DialectName } from '../dialect.js';
 import type { Executor } from '../store.js';
 
 const INSERT_CHUNK = 500;
@@ -26,7 +27,10 @@ export interface WaitListQuery {
 }
 
 export class WaitListRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: DialectName,
+  ) {}
 
   async insert(entry: { note: string | null; createdBy: number; createdAt: number }): Promise<number> {
     const { id } = await this.db
@@ -57,13 +61,21 @@ export class WaitListRepository {
   }
 
   async exists(id: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('wait_list_item')
-      .select('id')
-      .where('id', '=', id)
-      .where('is_deleted', '=', 0)
-      .executeTakeFirst();
-    return row !== undefined;
+    return this.live(id, false);
+  }
+
+  /**
+   * Inside a write: is the entry live, and hold it until commit so that concurrent writers to
+   * the same entry (other processes on PostgreSQL) take turns. SQLite writers already do.
+   */
+  async lock(id: number): Promise<boolean> {
+    return this.live(id, this.dialect === 'postgres');
+  }
+
+  private async live(id: number, forUpdate: boolean): Promise<boolean> {
+    let q = this.db.selectFrom('wait_list_item').select('id').where('id', '=', id).where('is_deleted', '=', 0);
+    if (forUpdate) q = q.forUpdate();
+    return (await q.executeTakeFirst()) !== undefined;
   }
 
   async list(query: WaitListQuery): Promise<{ id: number; note: string | null }[]> {
