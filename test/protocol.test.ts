@@ -87,6 +87,33 @@ describe('encodings', () => {
     expect(list.body.result.externalData).toEqual([{ entityTypeId: 'DEAL', moduleId: 'crm', value: '42' }]);
   });
 
+  it('reads multipart/form-data fields with PHP-style nesting, ignoring files', async () => {
+    const id = await addEntry();
+    const form = new FormData();
+    form.append('waitListId', String(id));
+    form.append('externalData[0][moduleId]', 'crm');
+    form.append('externalData[0][entityTypeId]', 'DEAL');
+    form.append('externalData[0][value]', 'Ünïcode 9');
+    form.append('attachment', new Blob([Buffer.from([0xff, 0x00, 0xfe])]), 'binary.bin');
+    const res = await fetch(`${server().hook}booking.v1.waitlist.externalData.set`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const list = await server().call('booking.v1.waitlist.externalData.list', { waitListId: id });
+    expect(list.body.result.externalData).toEqual([{ entityTypeId: 'DEAL', moduleId: 'crm', value: 'Ünïcode 9' }]);
+  });
+
+  it('answers a malformed multipart body with a Bitrix-shaped 400', async () => {
+    const res = await fetch(`${server().hook}booking.v1.waitlist.add`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data' },
+      body: 'no boundary here',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'ERROR_ARGUMENT',
+      error_description: 'Malformed multipart/form-data body',
+    });
+  });
+
   it('merges the query string with the body, the body winning', async () => {
     const id = await addEntry('query');
     const reply = await server().request(`${server().hook}booking.v1.waitlist.get?id=999999`, { id });

@@ -7,7 +7,7 @@ import { parse as parseQs } from 'qs';
 import { errors } from '../rest/errors.js';
 
 export const MAX_DEPTH = 32;
-const MAX_PARAMETERS = 10_000;
+export const MAX_PARAMETERS = 10_000;
 
 const QS_OPTIONS = {
   depth: MAX_DEPTH,

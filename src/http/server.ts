@@ -10,6 +10,7 @@ import { dispatch, type Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { timeObject } from './envelope.js';
+import { parseMultipart } from './multipart.js';
 import { bodyKind, type Params, parseJsonParams, parsePhpQuery } from './request-params.js';
 
 export interface HttpOptions {
@@ -140,21 +141,19 @@ async function readBodyParams(req: IncomingMessage, limit: number): Promise<Para
   }
   if (tooLarge) throw errors.bodyTooLarge(limit);
   if (size === 0) return {};
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  const contentType = req.headers['content-type'];
+  const kind = bodyKind(contentType);
+  // Multipart parts carry their own encodings (and files may be binary): busboy decodes them.
+  if (kind === 'multipart') return parseMultipart(body, contentType as string);
   let text: string;
   try {
-    text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    text = utf8.decode(body);
   } catch {
     throw errors.wrongEncoding();
   }
-  switch (bodyKind(req.headers['content-type'])) {
-    case 'json':
-      return parseJsonParams(text);
-    case 'multipart':
-      throw errors.unsupportedBody('multipart/form-data');
-    default:
-      // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
-      return parsePhpQuery(text);
-  }
+  // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
+  return kind === 'json' ? parseJsonParams(text) : parsePhpQuery(text);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

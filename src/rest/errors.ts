@@ -46,8 +46,7 @@ export const errors = {
   tooDeep: (limit: number) => new RestError('ERROR_ARGUMENT', `Parameters are nested deeper than ${limit} levels`, 400),
   tooManyParameters: (limit: number) =>
     new RestError('ERROR_ARGUMENT', `More than ${limit} parameters in the request`, 400),
-  unsupportedBody: (type: string) =>
-    new RestError('ERROR_ARGUMENT', `Request bodies of type ${type} are not supported`, 400),
+  malformedMultipart: () => new RestError('ERROR_ARGUMENT', 'Malformed multipart/form-data body', 400),
   wrongEncoding: () => new RestError('WRONG_ENCODING', 'Wrong request encoding', 400),
 
   // The argument binder (Bitrix\Main\Engine\AutoWire\Binder), code 100.
