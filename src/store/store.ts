@@ -6,7 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type Dialect, Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  type Dialect,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -24,9 +32,9 @@ export interface Repositories {
   readonly webhooks: WebhookRepository;
 }
 
-function repositories(db: Executor, dialect: DialectName): Repositories {
+function repositories(db: Executor, _dialect: DialectName): Repositories {
   return {
-    waitList: new WaitListRepository(db, dialect),
+    waitList: new WaitListRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhookRepository(db),
   };
@@ -56,7 +64,7 @@ export class Store {
     const postgres = isPostgresUrl(options.database);
     const dialect: Dialect = postgres
       ? new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) })
-      : new SqliteDialect({ database: openSqlite(options) });
+      : new SqliteDialect({ database: withStatementCache(openSqlite(options)) });
     const store = new Store(new Kysely<Database>({ dialect }), postgres ? 'postgres' : 'sqlite');
     try {
       await store.migrate();
@@ -102,6 +110,28 @@ function openPool(url: string, poolSize = 10): pg.Pool {
   // A connection that drops while idle must not crash the server; the pool replaces it.
   pool.on('error', () => {});
   return pool;
+}
+
+/**
+ * Kysely prepares every statement it runs; preparing costs about as much as running a small
+ * one. The server runs a few dozen distinct statements, so each is prepared once and kept.
+ */
+const STATEMENT_CACHE_SIZE = 1000;
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        // Statements with inlined values (bulk inserts of n rows) vary; keep the cache bounded.
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openSqlite(options: StoreOptions): SQLite.Database {

@@ -79,10 +79,9 @@ export async function updateWaitListEntry(
   change: (repos: Repositories, now: number) => Promise<void>,
 ): Promise<boolean> {
   return ctx.store.write(async (repos) => {
-    if (!(await repos.waitList.lock(id))) throw errors.waitListNotFound();
     const now = ctx.clock.now();
+    if (!(await repos.waitList.touch(id, now))) throw errors.waitListNotFound();
     await change(repos, now);
-    await repos.waitList.update(id, { updatedAt: now });
     await repos.outbox.record(bookingEvents.waitListItemUpdate, { ID: id }, now);
     return true;
   });
@@ -93,10 +92,10 @@ const update = defineMethod({
   scope: 'booking',
   params: { id: param.int(), fields: param.fields(waitListView) },
   handler: ({ id, fields }, ctx) =>
-    updateWaitListEntry(ctx, id, async ({ waitList }, now) => {
+    updateWaitListEntry(ctx, id, async ({ waitList }) => {
       const note = noteOf(fields);
       // An empty note removes it, as Bitrix deletes the note row.
-      if (note !== undefined) await waitList.update(id, { note: note === '' ? null : note, updatedAt: now });
+      if (note !== undefined) await waitList.setNote(id, note === '' ? null : note);
     }),
 });
 
@@ -106,9 +105,8 @@ const remove = defineMethod({
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ waitList, outbox }) => {
-      if (!(await waitList.lock(id))) throw errors.waitListItemNotFoundOnDelete();
       const now = ctx.clock.now();
-      await waitList.softDelete(id, now);
+      if (!(await waitList.softDelete(id, now))) throw errors.waitListItemNotFoundOnDelete();
       await outbox.record(bookingEvents.waitListItemDelete, { ID: id }, now);
       return true;
     }),

@@ -1,4 +1,3 @@
-import type { DialectName } from '../dialect.js';
 import type { Executor } from '../store.js';
 
 const INSERT_CHUNK = 500;
@@ -27,10 +26,7 @@ export interface WaitListQuery {
 }
 
 export class WaitListRepository {
-  constructor(
-    private readonly db: Executor,
-    private readonly dialect: DialectName,
-  ) {}
+  constructor(private readonly db: Executor) {}
 
   async insert(entry: { note: string | null; createdBy: number; createdAt: number }): Promise<number> {
     const { id } = await this.db
@@ -61,21 +57,28 @@ export class WaitListRepository {
   }
 
   async exists(id: number): Promise<boolean> {
-    return this.live(id, false);
+    const row = await this.db
+      .selectFrom('wait_list_item')
+      .select('id')
+      .where('id', '=', id)
+      .where('is_deleted', '=', 0)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**
-   * Inside a write: is the entry live, and hold it until commit so that concurrent writers to
-   * the same entry (other processes on PostgreSQL) take turns. SQLite writers already do.
+   * Inside a write: marks a live entry as updated now and reports whether it was live. The
+   * UPDATE also holds the row until commit, so concurrent writers to one entry (several server
+   * processes on PostgreSQL) take turns; SQLite writers already do.
    */
-  async lock(id: number): Promise<boolean> {
-    return this.live(id, this.dialect === 'postgres');
-  }
-
-  private async live(id: number, forUpdate: boolean): Promise<boolean> {
-    let q = this.db.selectFrom('wait_list_item').select('id').where('id', '=', id).where('is_deleted', '=', 0);
-    if (forUpdate) q = q.forUpdate();
-    return (await q.executeTakeFirst()) !== undefined;
+  async touch(id: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('wait_list_item')
+      .set({ updated_at: now })
+      .where('id', '=', id)
+      .where('is_deleted', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async list(query: WaitListQuery): Promise<{ id: number; note: string | null }[]> {
@@ -85,21 +88,19 @@ export class WaitListRepository {
     return q.orderBy('id').limit(query.limit).offset(query.offset).execute();
   }
 
-  /** `note: undefined` leaves the note as it is. */
-  async update(id: number, change: { note?: string | null; updatedAt: number }): Promise<void> {
-    await this.db
-      .updateTable('wait_list_item')
-      .set(
-        change.note === undefined
-          ? { updated_at: change.updatedAt }
-          : { note: change.note, updated_at: change.updatedAt },
-      )
-      .where('id', '=', id)
-      .execute();
+  async setNote(id: number, note: string | null): Promise<void> {
+    await this.db.updateTable('wait_list_item').set({ note }).where('id', '=', id).execute();
   }
 
-  async softDelete(id: number, now: number): Promise<void> {
-    await this.db.updateTable('wait_list_item').set({ is_deleted: 1, updated_at: now }).where('id', '=', id).execute();
+  /** Deletes a live entry (softly); false when there was none. */
+  async softDelete(id: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('wait_list_item')
+      .set({ is_deleted: 1, updated_at: now })
+      .where('id', '=', id)
+      .where('is_deleted', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async externalData(id: number): Promise<ExternalLink[]> {
