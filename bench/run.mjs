@@ -66,7 +66,10 @@ try {
   const url = `http://127.0.0.1:${bare.port}/`;
   await load('warm-up', url, { waitListId: 1, externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }] });
   rows.push({
-    ...(await load('bare node:http', url, { waitListId: 1, externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }] })),
+    ...(await load('bare node:http', url, {
+      waitListId: 1,
+      externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }],
+    })),
     memory: peakMemoryMiB(bare.child.pid),
   });
 } finally {
@@ -75,7 +78,18 @@ try {
 
 const data = mkdtempSync(join(tmpdir(), 'b24-bench-'));
 const ours = await start(
-  ['dist/cli.js', 'serve', '--port', '0', '--data', data, '--webhook', `1:${SECRET}:booking,crm`, '--sync', process.env.BENCH_SYNC ?? 'normal'],
+  [
+    'dist/cli.js',
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    data,
+    '--webhook',
+    `1:${SECRET}:booking,crm`,
+    '--sync',
+    process.env.BENCH_SYNC ?? 'normal',
+  ],
   /listening on https?:\/\/[^:]+:(\d+)/,
 );
 try {

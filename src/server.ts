@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from './clock.js';
+import { graceful } from './http/graceful.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
@@ -57,6 +58,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long requests in flight may take to finish at shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -66,13 +70,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);
-    const handler = createRequestHandler(
-      { registry: createRegistry(), store, clock },
-      { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
+    const requests = graceful(
+      createRequestHandler(
+        { registry: createRegistry(), store, clock },
+        { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
+      ),
     );
     const server: Server = tls
-      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
-      : createHttpServer(handler);
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, requests.handler)
+      : createHttpServer(requests.handler);
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -93,10 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       certPath: tls?.certPath,
       store,
       close: async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await store.close();
       },
     };

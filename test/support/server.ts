@@ -53,16 +53,20 @@ export class TestServer {
       target = qs ? `${url}${url.includes('?') ? '&' : '?'}${qs}` : url;
       options.method = init.method ?? 'GET';
     }
-    const res = await fetch(target, options);
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, body, text };
+    return readReply(await fetch(target, options));
   }
+}
+
+/** A response as tests read it: status, body parsed when it is JSON, and the raw text. */
+export async function readReply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, text };
 }
 
 export function tempDir(prefix = 'b24-test-'): string {

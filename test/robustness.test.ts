@@ -1,0 +1,122 @@
+/**
+ * Bad input of every kind gets a Bitrix-shaped error with a 4xx status: never a 500, never a
+ * crash, never a change to stored data. Seeded and bounded, so a failure replays.
+ */
+import fc from 'fast-check';
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { allMethods } from '../src/methods.js';
+import { useServer } from './support/server.js';
+
+const server = useServer();
+
+/** Every row of every table, as one string: equal before and after a rejected call. */
+async function storedState(): Promise<string> {
+  const db = server().server.store.db as unknown as Kysely<Record<string, { id: number }>>;
+  const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
+  const rows = await Promise.all(tables.map((name) => db.selectFrom(name).selectAll().orderBy('id').execute()));
+  return JSON.stringify(rows);
+}
+
+const methodNames = [...allMethods.map((m) => m.name), 'booking.v1.nothing', 'batch', ''];
+
+const deep = fc.integer({ min: 20, max: 200 }).map((depth) => {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = { fields: value };
+  return JSON.stringify(value);
+});
+
+const jsonBodies = fc.oneof(
+  fc.json({ maxDepth: 4 }),
+  fc
+    .jsonValue({ maxDepth: 3 })
+    .map((v) => JSON.stringify({ id: v, waitListId: v, fields: v, externalData: v, filter: v })),
+  fc
+    .record({
+      waitListId: fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.boolean()),
+      externalData: fc.oneof(
+        fc.array(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })), { maxLength: 5 }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+    })
+    .map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 40 }).map((s) => `{"fields": ${s}`),
+  deep,
+  fc.integer({ min: 1_000, max: 20_000 }).map((n) =>
+    JSON.stringify({
+      waitListId: 1,
+      externalData: Array.from({ length: n }, (_, i) => ({
+        moduleId: 'crm',
+        entityTypeId: 'DEAL',
+        value: String(i),
+      })),
+    }),
+  ),
+);
+
+const formBodies = fc.oneof(
+  fc.string({ maxLength: 80 }),
+  fc
+    .array(fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })), { maxLength: 8 })
+    .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')),
+  fc.integer({ min: 30, max: 80 }).map((depth) => `${'a'}${'[b]'.repeat(depth)}=1`),
+);
+
+const request = fc.record({
+  method: fc.constantFrom(...methodNames),
+  kind: fc.constantFrom('json', 'form', 'query', 'bytes', 'multipart'),
+  json: jsonBodies,
+  form: formBodies,
+  bytes: fc.uint8Array({ maxLength: 200 }),
+  httpMethod: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
+});
+
+type Fuzzed = typeof request extends fc.Arbitrary<infer T> ? T : never;
+
+const CONTENT_TYPES = {
+  json: 'application/json',
+  form: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data; boundary=x',
+  bytes: 'application/json',
+} as const;
+
+function toFetch(base: string, r: Fuzzed): { url: string; init: RequestInit } {
+  const url = base + encodeURIComponent(r.method);
+  if (r.kind === 'query') return { url: `${url}?${r.form}`, init: { method: r.httpMethod } };
+  const payload = { json: r.json, form: r.form, multipart: r.form, bytes: Buffer.from(r.bytes) }[r.kind];
+  return {
+    url,
+    init: {
+      method: r.httpMethod,
+      headers: { 'content-type': CONTENT_TYPES[r.kind] },
+      body: r.httpMethod === 'GET' ? undefined : payload,
+    },
+  };
+}
+
+describe('fuzzed requests', () => {
+  it('never answer 5xx, always answer errors in the Bitrix shape, never change data when refused', async () => {
+    const seedEntry = await server().call('booking.v1.waitlist.add', { fields: { note: 'seed' } });
+    expect(seedEntry.status).toBe(200);
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const before = await storedState();
+        const { url, init } = toFetch(server().hook, r);
+        const res = await fetch(url, init);
+        const text = await res.text();
+        expect(res.status, text).toBeLessThan(500);
+        const body = JSON.parse(text);
+        if (res.status !== 200) {
+          expect(typeof body.error, text).toBe('string');
+          expect(typeof body.error_description, text).toBe('string');
+          expect(res.status, text).toBeGreaterThanOrEqual(400);
+          expect(await storedState(), `${r.method} ${text}`).toBe(before);
+        } else {
+          expect(body).toHaveProperty('result');
+          expect(body).toHaveProperty('time');
+        }
+      }),
+      { seed: 20261126, numRuns: 250 },
+    );
+  });
+});
