@@ -38,6 +38,8 @@ export interface ServerOptions {
   /** Largest request body, bytes. */
   bodyLimit?: number;
   adminToken?: string;
+  /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
+  overbooking?: boolean;
   clock?: Clock;
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -67,7 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);
     const handler = createRequestHandler(
-      { registry: createRegistry(), store, clock },
+      { registry: createRegistry(), store, clock, settings: { overbooking: options.overbooking ?? true } },
       { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
     );
     const server: Server = tls
