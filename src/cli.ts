@@ -14,6 +14,7 @@ const USAGE = `Usage:
                     [--database postgres://user:pass@host/db] [--pool-size 10]
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
+                    [--overbooking on|off]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
@@ -31,6 +32,7 @@ const OPTIONS = {
   'tls-key': { type: 'string' },
   tls: { type: 'string' },
   sync: { type: 'string' },
+  overbooking: { type: 'string' },
   user: { type: 'string' },
   secret: { type: 'string' },
   scopes: { type: 'string' },
@@ -77,6 +79,7 @@ function main(argv: string[]): Promise<void> {
       tlsKey: flag('tls-key'),
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
       sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
+      overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
     });
   }
   if (command === 'webhook') return webhookCommand(sub, arg, { data, database: flag('database') }, flag);

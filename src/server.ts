@@ -39,6 +39,8 @@ export interface ServerOptions {
   /** Largest request body, bytes. */
   bodyLimit?: number;
   adminToken?: string;
+  /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
+  overbooking?: boolean;
   clock?: Clock;
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -72,7 +74,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const tls = await resolveTls(options, data);
     const requests = graceful(
       createRequestHandler(
-        { registry: createRegistry(), store, clock },
+        { registry: createRegistry(), store, clock, settings: { overbooking: options.overbooking ?? true } },
         { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
       ),
     );

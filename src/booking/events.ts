@@ -3,4 +3,13 @@ export const bookingEvents = {
   waitListItemAdd: 'onBookingWaitListItemAdd',
   waitListItemUpdate: 'onBookingWaitListItemUpdate',
   waitListItemDelete: 'onBookingWaitListItemDelete',
+  resourceTypeAdd: 'onBookingResourceTypeAdd',
+  resourceTypeUpdate: 'onBookingResourceTypeUpdate',
+  resourceTypeDelete: 'onBookingResourceTypeDelete',
+  resourceAdd: 'onBookingResourceAdd',
+  resourceUpdate: 'onBookingResourceUpdate',
+  resourceDelete: 'onBookingResourceDelete',
+  bookingAdd: 'onBookingAdd',
+  bookingUpdate: 'onBookingUpdate',
+  bookingDelete: 'onBookingDelete',
 } as const;

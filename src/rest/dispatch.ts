@@ -6,12 +6,13 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { assertScope, authenticate, type Credentials } from './auth.js';
 import { errors } from './errors.js';
-import { type MethodOutcome, pageRequest, type Registry } from './registry.js';
+import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
 
 export interface Platform {
   readonly registry: Registry;
   readonly store: Store;
   readonly clock: Clock;
+  readonly settings?: PortalSettings;
 }
 
 export interface RestCall {
@@ -31,5 +32,6 @@ export async function dispatch(platform: Platform, call: RestCall): Promise<Meth
     clock: platform.clock,
     store: platform.store,
     page: pageRequest(call.params.start),
+    settings: platform.settings ?? defaultSettings,
   });
 }

@@ -54,6 +54,10 @@ export const errors = {
   invalidParameter: (name: string, shown: string, type: string) =>
     methodError(100, `Invalid value {${shown}} to match with parameter {${name}}. Should be value of type ${type}.`),
 
+  // The ORM's setOrder, met when a list runs its query.
+  invalidOrder: (direction: string) => methodError(100, `Invalid order "${direction}"`),
+  orderMustBeString: () => methodError(100, 'Order must be a string'),
+
   // The REST view layer (input conversion).
   requiredFields: (names: readonly string[]) => methodError(0, `Required fields: ${names.join(', ')}`),
   itemMustBeArray: () => methodError(422, "Array's element must be array, string given"),
@@ -64,4 +68,52 @@ export const errors = {
   waitListItemNotFoundOnDelete: () => methodError(1036, 'wait list item not found'),
   /** Any failure inside the wait-list update command is re-thrown with code 1035, message kept. */
   waitListUpdateFailed: (message: string) => methodError(1035, message),
+  /** waitlist.createfrombooking: any failure is re-thrown with code 1037, message kept. */
+  waitListFromBookingFailed: (message = 'booking not found') => methodError(1037, message),
+
+  // Resource types (real-server.md, section 8).
+  invalidFieldValue: (field: string) => methodError(422, `Invalid value of the ${field} field`),
+  resourceTypeNotFound: () => methodError(1013, 'Resource type not found'),
+  resourceTypeCodeTaken: (code: string) => methodError(1010, `Resource type with code "${code}" already exists`),
+  resourceTypeCodeTakenOnUpdate: (code: string) =>
+    methodError(1011, `Resource type with code "${code}" already exists`),
+  /** update reports a missing type with the resource-update code. */
+  resourceTypeNotFoundOnUpdate: () => methodError(1007, 'Resource type not found'),
+  /** update without `code`: PHP passes null to a string parameter, the TypeError text is sent. */
+  resourceTypeUpdateWithoutCode: () =>
+    methodError(
+      0,
+      'Bitrix\\Booking\\Internals\\Repository\\ORM\\ResourceTypeRepository::getByModuleIdAndCode(): Argument #2 ($code) must be of type string, null given',
+    ),
+  resourceTypeNotFoundOnDelete: () => methodError(1012, 'Resource type has not been found'),
+  /** [sic] The double space is the real server's (an empty interpolation). */
+  resourceTypeInUse: () => methodError(1012, 'The type can not be deleted. There are resources of  type'),
+
+  // Resources and their slots.
+  resourceNotFound: () => methodError(1009, 'Resource not found'),
+  resourceNotFoundOnUpdate: () => methodError(1007, 'Resource not found'),
+  resourceNotFoundOnDelete: () => methodError(1008, 'Resource not found'),
+  resourceHasFutureBookings: () =>
+    methodError(1008, 'The resource can not be deleted. There are future bookings with that resource.'),
+  resourceTypeRequired: () => methodError(1006, 'ResourceType not found'),
+  resourceTypeMissing: (id: number) => methodError(1013, `Resource type with id ${id} does not exist`),
+  invalidRangeFields: () => methodError(422, 'Invalid range fields'),
+
+  // Bookings.
+  resourceIdsNotArray: () => methodError(422, 'Parameter resourceIds must be array'),
+  resourceIdsNotIntegers: () => methodError(422, 'Parameter resourceIds must be array of integers'),
+  invalidDatePeriod: () => methodError(422, 'Invalid date period'),
+  bookingNotFound: () => methodError(1021, 'Booking not found'),
+  bookingNotFoundOnUpdate: () => methodError(1019, 'Booking not found'),
+  bookingNotFoundOnDelete: () => methodError(1020, 'booking not found'),
+  /** Any failure inside the booking update command is re-thrown with code 1019, message kept. */
+  bookingUpdateFailed: (message: string) => methodError(1019, message),
+  /** The booking commands' resource checks (code 1018, or the caller's own code for moves). */
+  emptyResourceCollection: (code = 1018) => methodError(code, 'Empty resource collection'),
+  resourcesNotFound: (ids: readonly number[], code = 1018) =>
+    methodError(code, `Some resources were not found: ${ids.join(', ')}`),
+  resourcesUnavailable: (ids: readonly number[], code = 1018) =>
+    methodError(code, `Some resources are unavailable for the requested time range: ${ids.join(',')}`),
+  /** booking.createfromwaitlist: any failure is re-thrown with code 1038, message kept. */
+  bookingFromWaitListFailed: (message = 'wait list item not found') => methodError(1038, message),
 } as const;

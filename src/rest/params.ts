@@ -8,7 +8,14 @@
  */
 import { errors } from './errors.js';
 import { isNumeric, isPhpArray, type PhpArray, phpInt, phpString } from './php.js';
-import { assertRequired, internalizeKeys, internalizeSetItems, type View } from './view.js';
+import {
+  assertRequired,
+  assertRequiredOnAdd,
+  internalizeKeys,
+  internalizeSetItems,
+  internalizeValues,
+  type View,
+} from './view.js';
 
 export interface ParamSpec<T> {
   /** The PHP type the binder checks, as introspection shows it. */
@@ -64,9 +71,17 @@ function asRecord(value: PhpArray): Record<string, unknown> {
 export const param = {
   int: (): ParamSpec<number> => spec('int', bindInt, identity<number>),
 
-  /** `fields` of add/update: keys matched against the view; `{}` is taken as it is. */
-  fields: (view: View): ParamSpec<Record<string, unknown>> =>
-    spec('array', bindArray, (bound) => internalizeKeys(view, asRecord(bound as PhpArray))),
+  /**
+   * `fields` of add/update: keys matched against the view, read-only ones dropped, values cast
+   * by type; `{}` is taken as it is. `required: 'add'` checks the view's REQUIRED_ADD fields.
+   */
+  fields: (view: View, options: { required?: 'add' } = {}): ParamSpec<Record<string, unknown>> =>
+    spec('array', bindArray, (bound) => {
+      const keys = internalizeKeys(view, asRecord(bound as PhpArray));
+      for (const name of Object.keys(keys)) if (view.fields[name]?.readonly) delete keys[name];
+      if (options.required === 'add') assertRequiredOnAdd(view, keys);
+      return internalizeValues(view, keys);
+    }),
 
   /** `filter` of a list: optional; nested objects must carry their required keys. */
   filter: (view: View): ParamSpec<Record<string, unknown>> =>
@@ -83,8 +98,26 @@ export const param = {
           assertRequired(field.view, inner, 'requiredInFilter');
           values[name] = inner;
         }
-        return values;
+        return internalizeValues(view, values);
       },
+      () => [],
+    ),
+
+  /**
+   * `order` of a list: keys matched against the view's sortable fields, values upper-cased.
+   * Bitrix checks the directions only when the query runs, so they are checked by `sortOrder`.
+   */
+  order: (view: View): ParamSpec<[string, unknown][]> =>
+    spec(
+      'array',
+      bindArray,
+      (bound) =>
+        Object.entries(internalizeKeys(view, asRecord(bound as PhpArray))).map(
+          ([name, direction]): [string, unknown] => [
+            name,
+            typeof direction === 'string' ? direction.toUpperCase() : direction,
+          ],
+        ),
       () => [],
     ),
 
@@ -92,6 +125,17 @@ export const param = {
   items: (view: View): ParamSpec<Record<string, unknown>[]> =>
     spec('array', bindArray, (bound) => internalizeSetItems(view, bound)),
 } as const;
+
+export type SortOrder = { field: string; direction: 'asc' | 'desc' }[];
+
+/** The directions of an `order`, as the ORM's setOrder checks them (code 100). */
+export function sortOrder(order: readonly [string, unknown][]): SortOrder {
+  return order.map(([field, direction]) => {
+    if (typeof direction !== 'string') throw errors.orderMustBeString();
+    if (direction !== 'ASC' && direction !== 'DESC') throw errors.invalidOrder(direction);
+    return { field, direction: direction === 'ASC' ? 'asc' : 'desc' };
+  });
+}
 
 /** Binds request params to a method's declared parameters: both passes, first error wins. */
 export function bindParams<S extends ParamSpecs>(specs: S, params: Record<string, unknown>): BoundParams<S> {

@@ -32,6 +32,21 @@ export function phpInt(value: number | string): number {
   return Number.isSafeInteger(n) ? n : 0;
 }
 
+/**
+ * PHP's `(int)` cast of any value: numbers truncate, strings take their leading number
+ * ("12abc" -> 12, "abc" -> 0), booleans 0/1, arrays 0 when empty and 1 otherwise.
+ */
+export function phpIntCast(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? phpInt(value) : 0;
+  if (typeof value === 'string') {
+    const match = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(value);
+    return match ? phpInt(match[0]) : 0;
+  }
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (isPhpArray(value)) return phpArrayValues(value).length > 0 ? 1 : 0;
+  return 0;
+}
+
 /** `(string)`: how PHP turns a scalar or an array into a string. */
 export function phpString(value: unknown): string {
   if (value === null || value === undefined || value === false) return '';

@@ -17,11 +17,20 @@ export interface PageRequest {
   readonly countTotal: boolean;
 }
 
+/** Portal settings that change how methods behave (Bitrix's tariff features and options). */
+export interface PortalSettings {
+  /** Overbooking: a booking may share a resource with at most one other at any moment. */
+  readonly overbooking: boolean;
+}
+
+export const defaultSettings: PortalSettings = { overbooking: true };
+
 export interface MethodContext {
   readonly userId: number;
   readonly clock: Clock;
   readonly store: Store;
   readonly page: PageRequest;
+  readonly settings: PortalSettings;
 }
 
 /**

@@ -7,12 +7,17 @@
  * Output: only the view's fields, empty values as `null`, keys in PHP natural order.
  */
 import { errors } from './errors.js';
-import { isPhpArray, naturalCompare, phpArrayValues, phpEmpty, toUpperSnake } from './php.js';
+import { isPhpArray, naturalCompare, phpArrayValues, phpEmpty, phpIntCast, toUpperSnake } from './php.js';
 
-export type FieldType = 'int' | 'string' | 'object';
+/** `boolean` travels as "Y"/"N"; `list` is a JSON list taken as it is (e.g. `resourceIds`). */
+export type FieldType = 'int' | 'string' | 'object' | 'boolean' | 'list';
 
 export interface FieldSpec {
   type: FieldType;
+  /** Output only: dropped from `fields` of add and update (Bitrix READONLY). */
+  readonly?: boolean;
+  /** Required in `fields` of add (Bitrix REQUIRED_ADD), checked level by level. */
+  requiredOnAdd?: boolean;
   /** Required when items of a `set` call are checked (Bitrix REQUIRED_SET). */
   requiredOnSet?: boolean;
   /** Required inside a filter object (Bitrix checkFieldsList). */
@@ -49,7 +54,11 @@ export function internalizeKeys(view: View, input: Record<string, unknown>): Rec
 }
 
 /** PHP `isset`: absent and `null` both count as missing. */
-function missing(view: View, values: Record<string, unknown>, flag: 'requiredOnSet' | 'requiredInFilter'): string[] {
+function missing(
+  view: View,
+  values: Record<string, unknown>,
+  flag: 'requiredOnSet' | 'requiredInFilter' | 'requiredOnAdd',
+): string[] {
   return Object.keys(view.fields).filter(
     (name) => view.fields[name]?.[flag] && (values[name] === undefined || values[name] === null),
   );
@@ -58,10 +67,51 @@ function missing(view: View, values: Record<string, unknown>, flag: 'requiredOnS
 export function assertRequired(
   view: View,
   values: Record<string, unknown>,
-  flag: 'requiredOnSet' | 'requiredInFilter',
+  flag: 'requiredOnSet' | 'requiredInFilter' | 'requiredOnAdd',
 ): void {
   const absent = missing(view, values, flag);
   if (absent.length > 0) throw errors.requiredFields(absent);
+}
+
+/**
+ * `fields` of add: the required keys of each level (missing ones of one level reported
+ * together), then the nested objects, depth first; an object field that is not an array
+ * reports its own name. Only the first bad level is reported, as Bitrix's recursive check.
+ */
+export function assertRequiredOnAdd(view: View, values: Record<string, unknown>): void {
+  assertRequired(view, values, 'requiredOnAdd');
+  for (const [name, field] of Object.entries(view.fields)) {
+    const nested = values[name];
+    if (field.type !== 'object' || field.view === undefined || nested === undefined || nested === null) continue;
+    if (!isPhpArray(nested)) throw errors.requiredFields([name]);
+    assertRequiredOnAdd(field.view, nested as Record<string, unknown>);
+  }
+}
+
+/**
+ * Values by their view type, as Bitrix's internalizer casts them: `int` with PHP's `(int)`,
+ * `boolean` only from "Y"/"N" (anything else drops the key silently), objects key by key
+ * through their own view; strings and lists are left as they came.
+ */
+export function internalizeValues(view: View, input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const field = view.fields[name];
+    if (field === undefined) continue;
+    if (field.type === 'int') {
+      out[name] = value === null ? null : phpIntCast(value);
+    } else if (field.type === 'boolean') {
+      if (value === 'Y' || value === 'N') out[name] = value === 'Y';
+    } else if (field.type === 'object' && field.view !== undefined && isPhpArray(value)) {
+      out[name] = internalizeValues(
+        field.view,
+        internalizeKeys(field.view, Array.isArray(value) ? { ...value } : value),
+      );
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
 }
 
 /**
@@ -85,7 +135,15 @@ export function externalize(view: View, entity: object): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const name of view.outputOrder) {
     const value = (entity as Record<string, unknown>)[name];
-    out[name] = phpEmpty(value) ? null : value;
+    const field = view.fields[name] as FieldSpec;
+    if (field.type === 'boolean') {
+      // Booleans leave as "Y"/"N"; anything else drops the key, as Bitrix's externalizer does.
+      if (typeof value === 'boolean') out[name] = value ? 'Y' : 'N';
+    } else if (field.type === 'object' && field.view !== undefined && !phpEmpty(value)) {
+      out[name] = externalize(field.view, value as object);
+    } else {
+      out[name] = phpEmpty(value) ? null : value;
+    }
   }
   return out;
 }

@@ -41,9 +41,89 @@ export interface EventOutboxTable {
   created_at: Millis;
 }
 
+export interface ResourceTypeTable {
+  id: Generated<number>;
+  /** Always `booking` for types made over REST. (module_id, code) is unique. */
+  module_id: string;
+  code: string;
+  name: string;
+  /** JSON of the notification settings, by their wire names. */
+  settings: string;
+  created_at: Millis;
+  updated_at: Millis | null;
+}
+
+export interface ResourceTable {
+  id: Generated<number>;
+  type_id: number;
+  name: string;
+  description: string | null;
+  is_main: number;
+  /** JSON of the notification settings, by their wire names. */
+  settings: string;
+  created_by: number;
+  created_at: Millis;
+  updated_at: Millis | null;
+  is_deleted: Generated<number>;
+}
+
+export interface ResourceSlotTable {
+  id: Generated<number>;
+  resource_id: number;
+  /** Minutes in the day, 0..1440. */
+  minute_from: number;
+  minute_to: number;
+  timezone: string;
+  /** Comma-separated `Mon`..`Sun`. */
+  week_days: string;
+  slot_size: number;
+}
+
+export interface BookingTable {
+  id: Generated<number>;
+  name: string | null;
+  description: string | null;
+  /** Kept for the moves to and from the wait list; REST does not expose it. */
+  note: string | null;
+  date_from: Millis;
+  date_to: Millis;
+  /** date_to - date_from: its index bounds how far back a period search must look. */
+  duration: Millis;
+  timezone_from: string;
+  timezone_to: string;
+  created_by: number;
+  created_at: Millis;
+  updated_at: Millis | null;
+  is_deleted: Generated<number>;
+}
+
+/** Which resources a live booking holds, with the booking's period copied for the availability search. */
+export interface BookingResourceTable {
+  id: Generated<number>;
+  booking_id: number;
+  resource_id: number;
+  date_from: Millis;
+  date_to: Millis;
+  duration: Millis;
+}
+
+export interface BookingExternalDataTable {
+  id: Generated<number>;
+  booking_id: number;
+  module_id: string;
+  entity_type_id: string;
+  value: string;
+}
+
 export interface Database {
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
   wait_list_external_data: WaitListExternalDataTable;
   event_outbox: EventOutboxTable;
+  resource_type: ResourceTypeTable;
+  resource: ResourceTable;
+  resource_slot: ResourceSlotTable;
+  booking: BookingTable;
+  booking_resource: BookingResourceTable;
+  booking_external_data: BookingExternalDataTable;
 }

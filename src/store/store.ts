@@ -18,7 +18,9 @@ import {
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { BookingRepository } from './repositories/bookings.js';
 import { OutboxRepository } from './repositories/outbox.js';
+import { ResourceRepository, ResourceTypeRepository } from './repositories/resources.js';
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -30,13 +32,19 @@ export interface Repositories {
   readonly waitList: WaitListRepository;
   readonly outbox: OutboxRepository;
   readonly webhooks: WebhookRepository;
+  readonly resourceTypes: ResourceTypeRepository;
+  readonly resources: ResourceRepository;
+  readonly bookings: BookingRepository;
 }
 
-function repositories(db: Executor, _dialect: DialectName): Repositories {
+function repositories(db: Executor, dialect: DialectName): Repositories {
   return {
     waitList: new WaitListRepository(db),
     outbox: new OutboxRepository(db),
     webhooks: new WebhookRepository(db),
+    resourceTypes: new ResourceTypeRepository(db, dialect),
+    resources: new ResourceRepository(db, dialect),
+    bookings: new BookingRepository(db, dialect),
   };
 }
 

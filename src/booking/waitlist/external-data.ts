@@ -6,40 +6,11 @@
  */
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
-import { phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { externalize } from '../../rest/view.js';
-import type { ExternalLink } from '../../store/repositories/waitlist.js';
+import { toLink } from '../external-links.js';
 import { updateWaitListEntry } from './methods.js';
 import { externalDataView } from './views.js';
-
-/** The columns' limits (Bitrix: StringField, required, LengthValidator(1, 255)). */
-const MAX_LENGTH = 255;
-
-/**
- * The module casts each value to a string and its ORM then refuses empty or over-long ones;
- * inside the update command that failure becomes code 1035 with the ORM's message.
- */
-function toLink(item: Record<string, unknown>): ExternalLink {
-  const link = {
-    moduleId: phpString(item.moduleId),
-    entityTypeId: phpString(item.entityTypeId),
-    value: phpString(item.value),
-  };
-  for (const [name, column] of [
-    ['moduleId', 'MODULE_ID'],
-    ['entityTypeId', 'ENTITY_TYPE_ID'],
-    ['value', 'VALUE'],
-  ] as const) {
-    const length = [...link[name]].length;
-    if (length < 1 || length > MAX_LENGTH) {
-      throw errors.waitListUpdateFailed(
-        `The length of the field "${column}" must be between 1 and ${MAX_LENGTH} characters`,
-      );
-    }
-  }
-  return link;
-}
 
 const set = defineMethod({
   name: 'booking.v1.waitlist.externalData.set',
@@ -47,7 +18,10 @@ const set = defineMethod({
   params: { waitListId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ waitListId, externalData }, ctx) =>
     updateWaitListEntry(ctx, waitListId, async ({ waitList }) => {
-      await waitList.replaceExternalData(waitListId, externalData.map(toLink));
+      await waitList.replaceExternalData(
+        waitListId,
+        externalData.map((item) => toLink(item, errors.waitListUpdateFailed)),
+      );
     }),
 });
 

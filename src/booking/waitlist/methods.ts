@@ -11,7 +11,7 @@ import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { externalize } from '../../rest/view.js';
 import type { Repositories, Store } from '../../store/store.js';
 import { bookingEvents } from '../events.js';
-import { parsePortalDate } from '../portal-date.js';
+import { createdWithinRange } from '../portal-date.js';
 import { waitListFilterView, waitListView } from './views.js';
 
 /** The note as add/update take it: absent or null leaves it alone, anything else is cast. */
@@ -50,14 +50,7 @@ const list = defineMethod({
   scope: 'booking',
   params: { filter: param.filter(waitListFilterView) },
   handler: ({ filter }, ctx) => {
-    const within = filter.createdWithin as { from: unknown; to: unknown } | undefined;
-    let createdFrom: number | undefined;
-    let createdBefore: number | undefined;
-    if (within) {
-      createdFrom = parsePortalDate(phpString(within.from));
-      createdBefore = parsePortalDate(phpString(within.to));
-      if (createdFrom === undefined || createdBefore === undefined) throw errors.invalidDate();
-    }
+    const { createdFrom, createdBefore } = createdWithinRange(filter.createdWithin);
     return ctx.store.read(async ({ waitList }) => {
       const rows = await waitList.list({ createdFrom, createdBefore, offset: ctx.page.offset, limit: ctx.page.limit });
       return new BookingPage(

@@ -1,6 +1,9 @@
 import type { Executor } from '../store.js';
+import { type ExternalLink, type LinkTable, readLinks, replaceLinks } from './external-links.js';
 
-const INSERT_CHUNK = 500;
+export type { ExternalLink } from './external-links.js';
+
+const LINKS: LinkTable = { table: 'wait_list_external_data', owner: 'wait_list_item_id' };
 
 export interface WaitListEntry {
   id: number;
@@ -8,12 +11,6 @@ export interface WaitListEntry {
   createdBy: number;
   createdAt: number;
   updatedAt: number | null;
-}
-
-export interface ExternalLink {
-  moduleId: string;
-  entityTypeId: string;
-  value: string;
 }
 
 export interface WaitListQuery {
@@ -104,31 +101,11 @@ export class WaitListRepository {
   }
 
   async externalData(id: number): Promise<ExternalLink[]> {
-    const rows = await this.db
-      .selectFrom('wait_list_external_data')
-      .select(['module_id', 'entity_type_id', 'value'])
-      .where('wait_list_item_id', '=', id)
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({ moduleId: r.module_id, entityTypeId: r.entity_type_id, value: r.value }));
+    return readLinks(this.db, LINKS, id);
   }
 
   /** Replaces the entry's whole set of links (duplicates are kept, as in Bitrix). */
   async replaceExternalData(id: number, links: readonly ExternalLink[]): Promise<void> {
-    await this.db.deleteFrom('wait_list_external_data').where('wait_list_item_id', '=', id).execute();
-    // In chunks: one statement may bind only so many values.
-    for (let i = 0; i < links.length; i += INSERT_CHUNK) {
-      await this.db
-        .insertInto('wait_list_external_data')
-        .values(
-          links.slice(i, i + INSERT_CHUNK).map((l) => ({
-            wait_list_item_id: id,
-            module_id: l.moduleId,
-            entity_type_id: l.entityTypeId,
-            value: l.value,
-          })),
-        )
-        .execute();
-    }
+    await replaceLinks(this.db, LINKS, id, links);
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * The items of an `externalData.set` call (wait-list entries and bookings alike). As on the
+ * real server, links are not validated beyond their shape: any module, type and value strings
+ * are stored. The columns' ORM limits (StringField, required, LengthValidator(1, 255)) fail
+ * inside the owner's update command, which re-throws with its own code and the ORM's message.
+ */
+import type { RestError } from '../rest/errors.js';
+import { phpString } from '../rest/php.js';
+import type { ExternalLink } from '../store/repositories/external-links.js';
+
+const MAX_LENGTH = 255;
+
+export function toLink(item: Record<string, unknown>, fail: (message: string) => RestError): ExternalLink {
+  const link = {
+    moduleId: phpString(item.moduleId),
+    entityTypeId: phpString(item.entityTypeId),
+    value: phpString(item.value),
+  };
+  for (const [name, column] of [
+    ['moduleId', 'MODULE_ID'],
+    ['entityTypeId', 'ENTITY_TYPE_ID'],
+    ['value', 'VALUE'],
+  ] as const) {
+    const length = [...link[name]].length;
+    if (length < 1 || length > MAX_LENGTH) {
+      throw fail(`The length of the field "${column}" must be between 1 and ${MAX_LENGTH} characters`);
+    }
+  }
+  return link;
+}

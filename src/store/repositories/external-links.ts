@@ -1,0 +1,61 @@
+/**
+ * External-data links (`moduleId`, `entityTypeId`, `value`) of wait-list entries and bookings:
+ * one shape, one table per owner, the same reads and whole-set replacement for both.
+ */
+import type { Kysely } from 'kysely';
+import type { Executor } from '../store.js';
+
+const INSERT_CHUNK = 500;
+
+export interface ExternalLink {
+  moduleId: string;
+  entityTypeId: string;
+  value: string;
+}
+
+/** Which table holds an owner's links, and the column naming the owner. */
+export type LinkTable =
+  | { table: 'wait_list_external_data'; owner: 'wait_list_item_id' }
+  | { table: 'booking_external_data'; owner: 'booking_id' };
+
+/** Both link tables share their columns but for the owner's; the helpers address either. */
+type AnyLinkTable = Kysely<Record<string, Record<string, unknown>>>;
+
+export async function readLinks(db: Executor, where: LinkTable, ownerId: number): Promise<ExternalLink[]> {
+  const rows = await (db as unknown as AnyLinkTable)
+    .selectFrom(where.table)
+    .select(['module_id', 'entity_type_id', 'value'])
+    .where(where.owner, '=', ownerId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    moduleId: String(r.module_id),
+    entityTypeId: String(r.entity_type_id),
+    value: String(r.value),
+  }));
+}
+
+/** Replaces the owner's whole set of links (duplicates are kept, as in Bitrix). */
+export async function replaceLinks(
+  db: Executor,
+  where: LinkTable,
+  ownerId: number,
+  links: readonly ExternalLink[],
+): Promise<void> {
+  const loose = db as unknown as AnyLinkTable;
+  await loose.deleteFrom(where.table).where(where.owner, '=', ownerId).execute();
+  // In chunks: one statement may bind only so many values.
+  for (let i = 0; i < links.length; i += INSERT_CHUNK) {
+    await loose
+      .insertInto(where.table)
+      .values(
+        links.slice(i, i + INSERT_CHUNK).map((l) => ({
+          [where.owner]: ownerId,
+          module_id: l.moduleId,
+          entity_type_id: l.entityTypeId,
+          value: l.value,
+        })),
+      )
+      .execute();
+  }
+}
