@@ -1,11 +1,21 @@
 /** Every REST method the server answers, from their one declaration each. */
+import { clientTypeMethods } from './booking/clients/client-types.js';
+import { waitListClientMethods } from './booking/waitlist/clients.js';
 import { waitListExternalDataMethods } from './booking/waitlist/external-data.js';
 import { waitListMethods } from './booking/waitlist/methods.js';
+import { companyMethods } from './crm/company/company.js';
+import { contactMethods } from './crm/contact/contact.js';
+import { dealMethods } from './crm/deal/deal.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
 
 export const allMethods: readonly MethodDeclaration<never>[] = [
   ...waitListMethods,
   ...waitListExternalDataMethods,
+  ...waitListClientMethods,
+  ...clientTypeMethods,
+  ...dealMethods,
+  ...contactMethods,
+  ...companyMethods,
 ] as unknown as MethodDeclaration<never>[];
 
 export function createRegistry(): Registry {

@@ -65,4 +65,15 @@ export const errors = {
   waitListItemNotFoundOnDelete: () => methodError(1036, 'wait list item not found'),
   /** Any failure inside the wait-list update command is re-thrown with code 1035, message kept. */
   waitListUpdateFailed: (message: string) => methodError(1035, message),
+
+  clientTypeNotFound: () => methodError(1025, 'Client type not found'),
+
+  // CRM (CCrmRestProxyBase): RestExceptions with an empty code, HTTP 400.
+  crmParameterNotArray: (name: string) => methodError('', `Parameter '${name}' must be array.`),
+  crmInvalidId: () => methodError('', 'ID is not defined or invalid.'),
+  crmNotFound: () => methodError('', 'Not found'),
+  contactNotFoundOnUpdate: () => methodError('', 'Contact is not found'),
+  companyNotFound: () => methodError('', 'Company is not found'),
+  /** crm.contact.delete of an unknown id, as its page documents it. */
+  crmElementNotFound: () => methodError('ERROR_CORE', 'Element not found'),
 } as const;

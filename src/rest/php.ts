@@ -32,6 +32,18 @@ export function phpInt(value: number | string): number {
   return Number.isSafeInteger(n) ? n : 0;
 }
 
+/** `(int)` of any value: the leading number of a string ("12abc" is 12), 1 for a non-empty array. */
+export function phpIntCast(value: unknown): number {
+  if (typeof value === 'number') return phpInt(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string') {
+    const lead = /^[ \t\n\r\v\f]*[+-]?\d+/.exec(value);
+    return lead ? phpInt(lead[0]) : 0;
+  }
+  if (typeof value === 'object' && value !== null) return phpEmpty(value) ? 0 : 1;
+  return 0;
+}
+
 /** `(string)`: how PHP turns a scalar or an array into a string. */
 export function phpString(value: unknown): string {
   if (value === null || value === undefined || value === false) return '';

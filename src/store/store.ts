@@ -10,6 +10,8 @@ import { type Dialect, Kysely, Migrator, PostgresDialect, SqliteDialect, type Tr
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { ClientRepository } from './repositories/clients.js';
+import { CrmRepository } from './repositories/crm.js';
 import { OutboxRepository } from './repositories/outbox.js';
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
@@ -22,6 +24,8 @@ export interface Repositories {
   readonly waitList: WaitListRepository;
   readonly outbox: OutboxRepository;
   readonly webhooks: WebhookRepository;
+  readonly crm: CrmRepository;
+  readonly clients: ClientRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
@@ -29,6 +33,8 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     waitList: new WaitListRepository(db, dialect),
     outbox: new OutboxRepository(db),
     webhooks: new WebhookRepository(db),
+    crm: new CrmRepository(db, dialect),
+    clients: new ClientRepository(db),
   };
 }
 

@@ -2,7 +2,8 @@
  * booking.v1.waitlist.externalData.*: links from a wait-list entry to other modules' records
  * (in practice CRM deals). As on the real server, links are not validated beyond their shape:
  * any module, type and value strings are stored, duplicates are kept, and `set` replaces the
- * whole collection (`set []` equals `unset`).
+ * whole collection (`set []` equals `unset`). A `crm`/`DEAL` link fills an entry that has no
+ * clients with the deal's contacts and company.
  */
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
@@ -10,6 +11,7 @@ import { phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { externalize } from '../../rest/view.js';
 import type { ExternalLink } from '../../store/repositories/waitlist.js';
+import { fillClientsFromLinkedDeals } from '../clients/clients.js';
 import { updateWaitListEntry } from './methods.js';
 import { externalDataView } from './views.js';
 
@@ -46,8 +48,11 @@ const set = defineMethod({
   scope: 'booking',
   params: { waitListId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ waitListId, externalData }, ctx) =>
-    updateWaitListEntry(ctx, waitListId, async ({ waitList }) => {
-      await waitList.replaceExternalData(waitListId, externalData.map(toLink));
+    updateWaitListEntry(ctx, waitListId, async (repos) => {
+      const links = externalData.map(toLink);
+      await repos.waitList.replaceExternalData(waitListId, links);
+      // An entry without clients takes the linked deals' contacts and company.
+      await fillClientsFromLinkedDeals(repos, { kind: 'waitlist', id: waitListId }, links);
     }),
 });
 
