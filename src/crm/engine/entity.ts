@@ -191,7 +191,7 @@ export interface CrmListRequest {
 }
 
 export async function listRecords(entity: CrmEntity, repos: Repositories, request: CrmListRequest) {
-  const conditions = crmConditions(entity.fields, request.filter);
+  const conditions = crmConditions(entity.fields, request.filter, entity.typeName);
   const rows = await repos.crm.list(entity.table, {
     conditions,
     order: crmOrder(entity.fields, request.order),

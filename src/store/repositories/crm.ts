@@ -10,15 +10,15 @@ import type { Executor } from '../store.js';
 export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'in' | 'notIn';
 
 /** One filter condition on a column; `like` takes a SQL pattern and ignores case. */
-export interface CrmCondition {
-  column: string;
-  op: CrmOperator;
-  value: unknown;
-}
+export type CrmCondition =
+  | { column: string; op: CrmOperator; value: unknown }
+  /** The record has a multi-field value (`EMAIL: "a@b.c"`): its type's values, case ignored. */
+  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } };
 
 export interface CrmQuery {
   conditions: readonly CrmCondition[];
-  order: readonly { column: string; direction: 'asc' | 'desc' }[];
+  /** `ignoreCase` for text columns: Bitrix24's MySQL collation orders text case-insensitively. */
+  order: readonly { column: string; direction: 'asc' | 'desc'; ignoreCase?: boolean }[];
   offset: number;
   limit: number;
 }
@@ -38,6 +38,17 @@ type AnyBuilder = ExpressionBuilder<Database, CrmTableName>;
 function condition(eb: AnyBuilder, c: CrmCondition): Expression<SqlBool> {
   const ref = sql.ref(c.column);
   switch (c.op) {
+    case 'hasMultifield':
+      return eb(
+        'id',
+        'in',
+        eb
+          .selectFrom('crm_multifield as m')
+          .select('m.element_id')
+          .where('m.entity_id', '=', c.value.entityId)
+          .where('m.type_id', '=', c.value.typeId)
+          .where(sql<SqlBool>`lower(m.value) = ${c.value.value.toLowerCase()}`),
+      );
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
     case 'in':
@@ -97,7 +108,9 @@ export class CrmRepository {
       .selectFrom(table)
       .selectAll()
       .where((eb) => eb.and(query.conditions.map((c) => condition(eb, c))));
-    for (const { column, direction } of query.order) q = q.orderBy(sql.ref(column), direction);
+    for (const { column, direction, ignoreCase } of query.order) {
+      q = q.orderBy(ignoreCase ? sql`lower(${sql.ref(column)})` : sql.ref(column), direction);
+    }
     // Ties (and no order at all) in id order, so pages never overlap.
     return (await q.orderBy('id').limit(query.limit).offset(query.offset).execute()) as CrmRow[];
   }
