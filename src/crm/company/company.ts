@@ -18,9 +18,6 @@ import { crmMethods } from '../engine/methods.js';
 
 export const company = defineCrmEntity({
   name: 'company',
-  table: 'crm_company',
-  typeName: 'COMPANY',
-  events: { add: 'onCrmCompanyAdd', update: 'onCrmCompanyUpdate', delete: 'onCrmCompanyDelete' },
   notFound: { get: errors.crmNotFound, update: errors.companyNotFound, delete: errors.companyNotFound },
   fields: {
     ...idField,
@@ -52,9 +49,6 @@ export const company = defineCrmEntity({
     currency_id: 'USD',
     opened: 'Y',
     is_my_company: 'N',
-    has_phone: 'N',
-    has_email: 'N',
-    has_imol: 'N',
   }),
   // A deleted company leaves its deals and contacts (CCrmDeal/CCrmContact::ProcessCompanyDeletion).
   async afterDelete(repos, id) {

@@ -19,9 +19,6 @@ import { crmMethods } from '../engine/methods.js';
 
 export const contact = defineCrmEntity({
   name: 'contact',
-  table: 'crm_contact',
-  typeName: 'CONTACT',
-  events: { add: 'onCrmContactAdd', update: 'onCrmContactUpdate', delete: 'onCrmContactDelete' },
   notFound: { get: errors.crmNotFound, update: errors.contactNotFoundOnUpdate, delete: errors.crmElementNotFound },
   fields: {
     ...idField,
@@ -51,7 +48,7 @@ export const contact = defineCrmEntity({
     ...multiFields,
   },
   multifieldDefaults,
-  defaults: () => ({ type_id: 'CLIENT', export: 'Y', opened: 'Y', has_phone: 'N', has_email: 'N', has_imol: 'N' }),
+  defaults: () => ({ type_id: 'CLIENT', export: 'Y', opened: 'Y' }),
   // A deleted contact leaves the deals it was bound to (DealContactTable's unbinding).
   afterDelete: (repos, id) => repos.crm.unbindContact(id),
 });

@@ -34,9 +34,6 @@ function stageSemantics(stage: string): 'S' | 'F' | 'P' {
 
 export const deal = defineCrmEntity({
   name: 'deal',
-  table: 'crm_deal',
-  typeName: 'DEAL',
-  events: { add: 'onCrmDealAdd', update: 'onCrmDealUpdate', delete: 'onCrmDealDelete' },
   notFound: { get: errors.crmNotFound, update: errors.crmNotFound, delete: errors.crmNotFound },
   fields: {
     ...idField,

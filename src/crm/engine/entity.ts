@@ -11,15 +11,10 @@ import type { Repositories } from '../../store/store.js';
 import { type CrmFields, columnOf, toColumnValue, toWireValue } from './fields.js';
 import { crmConditions, crmOrder, crmSelection } from './query.js';
 
-export interface CrmEntity {
-  /** The middle of the method names: `crm.<name>.add`. */
-  readonly name: string;
-  readonly table: CrmTableName;
-  /** Bitrix's owner type name (DEAL, CONTACT, COMPANY): how multi-fields name their owner. */
-  readonly typeName: string;
+export interface CrmEntityDeclaration {
+  /** The middle of the method names: `crm.<name>.add`; also names the table and the events. */
+  readonly name: 'deal' | 'contact' | 'company';
   readonly fields: CrmFields;
-  /** REST events of the entity's doc pages, e.g. onCrmDealAdd. */
-  readonly events: { readonly add: string; readonly update: string; readonly delete: string };
   /** Each method's not-found error, as its page words it. */
   readonly notFound: {
     readonly get: () => RestError;
@@ -38,8 +33,19 @@ export interface CrmEntity {
   afterDelete?(repos: Repositories, id: number): Promise<void>;
 }
 
-export function defineCrmEntity(entity: CrmEntity): CrmEntity {
-  return entity;
+export interface CrmEntity extends CrmEntityDeclaration {
+  readonly table: CrmTableName;
+  /** Bitrix's owner type name (DEAL, CONTACT, COMPANY): how multi-fields name their owner. */
+  readonly typeName: string;
+}
+
+export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
+  return { ...declaration, table: `crm_${declaration.name}`, typeName: declaration.name.toUpperCase() };
+}
+
+/** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmContactDelete. */
+function eventName(entity: CrmEntity, action: 'Add' | 'Update' | 'Delete'): string {
+  return `onCrm${entity.name.charAt(0).toUpperCase()}${entity.name.slice(1)}${action}`;
 }
 
 interface Who {
@@ -87,7 +93,7 @@ async function saveMultifields(entity: CrmEntity, repos: Repositories, id: numbe
     else if (item.id > 0) await repos.crm.updateMultifield(entity.typeName, id, item.id, item.valueType, item.value);
     else await repos.crm.addMultifield(entity.typeName, id, item);
   }
-  // HAS_PHONE / HAS_EMAIL / HAS_IMOL follow the stored values.
+  // HAS_PHONE / HAS_EMAIL / HAS_IMOL follow the stored values (on add too: 'N' for none).
   const stored = await repos.crm.multifields(entity.typeName, [id]);
   const has = (test: (m: Multifield) => boolean) => (stored.some(test) ? 'Y' : 'N');
   await repos.crm.update(entity.table, id, {
@@ -109,7 +115,7 @@ export async function addRecord(entity: CrmEntity, repos: Repositories, input: R
   });
   await saveMultifields(entity, repos, id, input);
   await entity.afterSave?.(repos, id, input, true);
-  await repos.outbox.record(entity.events.add, { FIELDS: { ID: id } }, who.now);
+  await repos.outbox.record(eventName(entity, 'Add'), { FIELDS: { ID: id } }, who.now);
   return id;
 }
 
@@ -128,7 +134,7 @@ export async function updateRecord(
   });
   await saveMultifields(entity, repos, id, input);
   await entity.afterSave?.(repos, id, input, false);
-  await repos.outbox.record(entity.events.update, { FIELDS: { ID: id } }, who.now);
+  await repos.outbox.record(eventName(entity, 'Update'), { FIELDS: { ID: id } }, who.now);
   return true;
 }
 
@@ -137,7 +143,7 @@ export async function deleteRecord(entity: CrmEntity, repos: Repositories, id: n
   await repos.crm.remove(entity.table, id);
   if (entity.multifieldDefaults) await repos.crm.removeMultifields(entity.typeName, id);
   await entity.afterDelete?.(repos, id);
-  await repos.outbox.record(entity.events.delete, { FIELDS: { ID: id } }, now);
+  await repos.outbox.record(eventName(entity, 'Delete'), { FIELDS: { ID: id } }, now);
   return true;
 }
 
