@@ -655,3 +655,29 @@ describe('what a delete does to links', () => {
     });
   });
 });
+
+describe('bad input never fails the server', () => {
+  it('answers ids and values beyond any column with not found or drops them', async () => {
+    expect(await fails(server(), 'crm.deal.get', { ID: '99999999999999' })).toEqual({
+      error: '',
+      error_description: 'Not found',
+    });
+    expect(await fails(server(), 'crm.contact.update', { ID: 99999999999999, fields: {} })).toEqual({
+      error: '',
+      error_description: 'Contact is not found',
+    });
+    const id = (await call('crm.deal.add', { fields: { TITLE: 'Big', COMPANY_ID: 99999999999999, PROBABILITY: 5 } }))
+      .result;
+    expect((await call('crm.deal.get', { id })).result).toMatchObject({ COMPANY_ID: null, PROBABILITY: '5' });
+    for (const filter of [
+      { '>ID': 99999999999999 },
+      { '@COMPANY_ID': [99999999999999, 'x', { a: 1 }] },
+      { '>DATE_CREATE': 'not a date' },
+      { '%TITLE': { a: 1 } },
+      { OPPORTUNITY: 'abc' },
+    ]) {
+      const reply = await server().call('crm.deal.list', { filter, order: { TITLE: { a: 1 } }, select: 'TITLE' });
+      expect(reply.status, JSON.stringify(filter)).toBe(200);
+    }
+  });
+});

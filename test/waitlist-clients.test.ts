@@ -74,10 +74,10 @@ describe('booking.v1.waitlist.client.* cURL examples', () => {
     const id = await newEntry();
     await call('booking.v1.waitlist.client.set', {
       waitListId: id,
-      clients: [contactOf(99999999), { id: 'abc', type: { module: 'crm', code: 'COMPANY' } }],
+      clients: [contactOf(99999999999), { id: 'abc', type: { module: 'crm', code: 'COMPANY' } }],
     });
     expect(await clientsOf(id)).toEqual([
-      listed(99999999, 'CONTACT'),
+      listed(99999999999, 'CONTACT'),
       { id: null, type: { code: 'COMPANY', module: 'crm' } },
     ]);
   });
@@ -244,4 +244,14 @@ describe('clients from a linked deal', () => {
     await call('booking.v1.waitlist.client.set', { waitListId: id, clients: [companyOf(9)] });
     expect(await clientsOf(id)).toEqual([listed(9, 'COMPANY')]);
   });
+});
+
+it('a waitListId beyond any stored id is not found, on every store', async () => {
+  for (const method of ['client.list', 'client.unset', 'externalData.list', 'get']) {
+    const params = method === 'get' ? { id: 99999999999 } : { waitListId: 99999999999 };
+    expect(await fails(server(), `booking.v1.waitlist.${method}`, params), method).toEqual({
+      error: '1040',
+      error_description: 'Wait list not found',
+    });
+  }
 });

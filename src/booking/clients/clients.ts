@@ -8,6 +8,8 @@
  * - an owner with no clients before a change and none after it takes the contacts and company of
  *   the deals its external data links (`crm` / `DEAL`, exact case); missing deals are skipped.
  */
+
+import { INT_MAX } from '../../crm/engine/fields.js';
 import { errors } from '../../rest/errors.js';
 import { phpIntCast, phpString } from '../../rest/php.js';
 import { defineView, externalize } from '../../rest/view.js';
@@ -65,7 +67,9 @@ export async function fillClientsFromLinkedDeals(
   links: readonly ExternalLink[],
 ): Promise<void> {
   if ((await repos.clients.list(owner)).length > 0) return;
-  const dealIds = [...new Set(links.filter(isDealLink).map((l) => phpIntCast(l.value)))].filter((id) => id > 0);
+  const dealIds = [...new Set(links.filter(isDealLink).map((l) => phpIntCast(l.value)))].filter(
+    (id) => id > 0 && id <= INT_MAX,
+  );
   if (dealIds.length === 0) return;
   const deals = new Map((await repos.crm.findMany('crm_deal', dealIds)).map((d) => [d.id, d]));
   const contacts = await repos.crm.dealContacts(dealIds);

@@ -11,7 +11,7 @@ import {
   utmFields,
 } from '../engine/common-fields.js';
 import { defineCrmEntity } from '../engine/entity.js';
-import { field } from '../engine/fields.js';
+import { clampInt, field } from '../engine/fields.js';
 import { crmMethods } from '../engine/methods.js';
 
 const readOnly = { readOnly: true } as const;
@@ -21,7 +21,7 @@ function contactIdsOf(input: Record<string, unknown>): number[] | undefined {
   const many = input.CONTACT_IDS;
   const raw = isPhpArray(many) ? Object.values(many) : 'CONTACT_ID' in input ? [input.CONTACT_ID] : undefined;
   if (raw === undefined) return undefined;
-  return [...new Set(raw.map(phpIntCast).filter((id) => id > 0))];
+  return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
 }
 
 /** WON and LOSE-like stages close a deal (semantics S and F); any other stage is in progress. */

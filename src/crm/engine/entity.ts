@@ -8,7 +8,7 @@ import { isPhpArray, phpIntCast, phpString } from '../../rest/php.js';
 import type { CrmRow, Multifield } from '../../store/repositories/crm.js';
 import type { CrmTableName } from '../../store/schema.js';
 import type { Repositories } from '../../store/store.js';
-import { type CrmFields, columnOf, toColumnValue, toWireValue } from './fields.js';
+import { type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
 import { crmConditions, crmOrder, crmSelection } from './query.js';
 
 export interface CrmEntityDeclaration {
@@ -74,7 +74,7 @@ function multifieldInput(entity: CrmEntity, input: Record<string, unknown>) {
     for (const item of Object.values(raw)) {
       if (!isPhpArray(item)) continue;
       const v = item as Record<string, unknown>;
-      const id = phpIntCast(v.ID);
+      const id = clampInt(phpIntCast(v.ID));
       const value = phpString(v.VALUE).trim();
       const valueType = phpString(v.VALUE_TYPE).trim() || defaultType;
       const remove = value === '' || phpString(v.DELETE).toUpperCase() === 'Y';

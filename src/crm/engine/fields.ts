@@ -92,12 +92,21 @@ function dayOf(ms: number): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
 }
 
+/** Integer columns hold 32 bits (as Bitrix24's MySQL `int` columns do). */
+export const INT_MAX = 2_147_483_647;
+const INT_MIN = -2_147_483_648;
+export const clampInt = (n: number) => Math.min(INT_MAX, Math.max(INT_MIN, n));
+
 /** An input value as its column stores it; `undefined` drops the field. */
 export function toColumnValue(field: CrmField, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   switch (storageOf(field.type)) {
-    case 'int':
-      return phpString(raw) === '' ? null : phpIntCast(raw);
+    case 'int': {
+      if (phpString(raw) === '') return null;
+      const n = phpIntCast(raw);
+      // A value no column can hold is dropped rather than failing the whole write.
+      return n === clampInt(n) ? n : undefined;
+    }
     case 'real':
       return isNumeric(raw) ? Number(raw) : phpString(raw) === '' ? null : 0;
     case 'time': {
@@ -129,6 +138,7 @@ export function toWireValue(field: CrmField, stored: unknown): string | null {
 export function toFilterValue(field: CrmField, raw: unknown): unknown {
   if (storageOf(field.type) === 'time') return parseCrmDate(raw) ?? null;
   if (storageOf(field.type) === 'text') return phpString(raw);
+  if (storageOf(field.type) === 'int') return phpString(raw) === '' ? null : clampInt(phpIntCast(raw));
   return toColumnValue(field, raw);
 }
 

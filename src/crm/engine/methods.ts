@@ -7,10 +7,12 @@ import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
-import { describeFields } from './fields.js';
+import { clampInt, describeFields } from './fields.js';
 
-function checkId(id: number): void {
+/** A positive ID, else "ID is not defined or invalid."; one beyond any row's reach stays unfound. */
+function checkId(id: number): number {
   if (id <= 0) throw errors.crmInvalidId();
+  return clampInt(id);
 }
 
 export function crmMethods(entity: CrmEntity) {
@@ -28,8 +30,7 @@ export function crmMethods(entity: CrmEntity) {
       scope: 'crm',
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {
-        checkId(id);
-        const record = await ctx.store.read((repos) => readRecord(entity, repos, id));
+        const record = await ctx.store.read((repos) => readRecord(entity, repos, checkId(id)));
         if (!record) throw entity.notFound.get();
         return record;
       },
@@ -55,9 +56,9 @@ export function crmMethods(entity: CrmEntity) {
       scope: 'crm',
       params: { id: param.crmId(), fields: param.crmArray(), params: param.crmArray() },
       handler: ({ id, fields }, ctx) => {
-        checkId(id);
+        const known = checkId(id);
         return ctx.store.write((repos) =>
-          updateRecord(entity, repos, id, fields, { userId: ctx.userId, now: ctx.clock.now() }),
+          updateRecord(entity, repos, known, fields, { userId: ctx.userId, now: ctx.clock.now() }),
         );
       },
     }),
@@ -66,8 +67,8 @@ export function crmMethods(entity: CrmEntity) {
       scope: 'crm',
       params: { id: param.crmId() },
       handler: ({ id }, ctx) => {
-        checkId(id);
-        return ctx.store.write((repos) => deleteRecord(entity, repos, id, ctx.clock.now()));
+        const known = checkId(id);
+        return ctx.store.write((repos) => deleteRecord(entity, repos, known, ctx.clock.now()));
       },
     }),
     defineMethod({

@@ -153,7 +153,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('owner_kind', 'text', (c) => c.notNull())
     .addColumn('owner_id', 'integer', (c) => c.notNull())
     .addColumn('client_type_id', 'integer', (c) => c.notNull())
-    .addColumn('client_id', 'integer', (c) => c.notNull())
+    // Client ids are stored as given (PHP ints are 64-bit); nothing checks them against CRM.
+    .addColumn('client_id', 'bigint', (c) => c.notNull())
     .addColumn('is_primary', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema

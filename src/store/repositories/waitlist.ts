@@ -3,6 +3,12 @@ import type { Executor } from '../store.js';
 
 const INSERT_CHUNK = 500;
 
+/**
+ * Ids are 32-bit columns; PostgreSQL refuses a larger parameter outright (an error, not "no
+ * row"), so such an id is answered as not found before it reaches the database.
+ */
+const isStorableId = (id: number) => Number.isInteger(id) && id >= -2_147_483_648 && id <= 2_147_483_647;
+
 export interface WaitListEntry {
   id: number;
   note: string | null;
@@ -43,6 +49,7 @@ export class WaitListRepository {
 
   /** A live (not deleted) entry. */
   async find(id: number): Promise<WaitListEntry | undefined> {
+    if (!isStorableId(id)) return undefined;
     const row = await this.db
       .selectFrom('wait_list_item')
       .select(['id', 'note', 'created_by', 'created_at', 'updated_at'])
@@ -73,6 +80,7 @@ export class WaitListRepository {
   }
 
   private async live(id: number, forUpdate: boolean): Promise<boolean> {
+    if (!isStorableId(id)) return false;
     let q = this.db.selectFrom('wait_list_item').select('id').where('id', '=', id).where('is_deleted', '=', 0);
     if (forUpdate) q = q.forUpdate();
     return (await q.executeTakeFirst()) !== undefined;
