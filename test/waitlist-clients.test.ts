@@ -255,3 +255,15 @@ it('a waitListId beyond any stored id is not found, on every store', async () =>
     });
   }
 });
+
+it('parallel client.set calls each replace the whole list: the result is one of them, never a mixture', async () => {
+  const id = await newEntry();
+  const sets = Array.from({ length: 12 }, (_, i) => [contactOf(100 + i), companyOf(200 + i), contactOf(300 + i)]);
+  const replies = await Promise.all(
+    sets.map((clients) => server().call('booking.v1.waitlist.client.set', { waitListId: id, clients })),
+  );
+  expect(replies.map((r) => r.status)).toEqual(sets.map(() => 200));
+  const final = await clientsOf(id);
+  const asListed = sets.map((clients) => clients.map((c) => listed(c.id, c.type.code)));
+  expect(asListed).toContainEqual(final);
+});
