@@ -1,12 +1,17 @@
 /** Every REST method the server answers, from their one declaration each. */
 import { bookingExternalDataMethods } from './booking/bookings/external-data.js';
 import { bookingMethods } from './booking/bookings/methods.js';
+import { clientTypeMethods } from './booking/clients/client-types.js';
 import { moveMethods } from './booking/moves.js';
 import { resourceTypeMethods } from './booking/resources/resource-types.js';
 import { resourceMethods } from './booking/resources/resources.js';
 import { slotMethods } from './booking/resources/slots.js';
+import { waitListClientMethods } from './booking/waitlist/clients.js';
 import { waitListExternalDataMethods } from './booking/waitlist/external-data.js';
 import { waitListMethods } from './booking/waitlist/methods.js';
+import { companyMethods } from './crm/company/company.js';
+import { contactMethods } from './crm/contact/contact.js';
+import { dealMethods } from './crm/deal/deal.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
 
 export const allMethods: readonly MethodDeclaration<never>[] = [
@@ -18,6 +23,11 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...bookingMethods,
   ...bookingExternalDataMethods,
   ...moveMethods,
+  ...waitListClientMethods,
+  ...clientTypeMethods,
+  ...dealMethods,
+  ...contactMethods,
+  ...companyMethods,
 ] as unknown as MethodDeclaration<never>[];
 
 export function createRegistry(): Registry {

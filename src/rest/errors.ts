@@ -116,4 +116,15 @@ export const errors = {
     methodError(code, `Some resources are unavailable for the requested time range: ${ids.join(',')}`),
   /** booking.createfromwaitlist: any failure is re-thrown with code 1038, message kept. */
   bookingFromWaitListFailed: (message = 'wait list item not found') => methodError(1038, message),
+
+  clientTypeNotFound: () => methodError(1025, 'Client type not found'),
+
+  // CRM (CCrmRestProxyBase): RestExceptions with an empty code, HTTP 400.
+  crmParameterNotArray: (name: string) => methodError('', `Parameter '${name}' must be array.`),
+  crmInvalidId: () => methodError('', 'ID is not defined or invalid.'),
+  crmNotFound: () => methodError('', 'Not found'),
+  contactNotFoundOnUpdate: () => methodError('', 'Contact is not found'),
+  companyNotFound: () => methodError('', 'Company is not found'),
+  /** crm.contact.delete of an unknown id, as its page documents it. */
+  crmElementNotFound: () => methodError('ERROR_CORE', 'Element not found'),
 } as const;

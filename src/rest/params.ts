@@ -7,7 +7,7 @@
  * So a missing `externalData` wins over a bad `waitListId` item, exactly as in Bitrix.
  */
 import { errors } from './errors.js';
-import { isNumeric, isPhpArray, type PhpArray, phpInt, phpString } from './php.js';
+import { isNumeric, isPhpArray, type PhpArray, phpInt, phpIntCast, phpString } from './php.js';
 import {
   assertRequired,
   assertRequiredOnAdd,
@@ -25,6 +25,11 @@ export interface ParamSpec<T> {
   bind(name: string, raw: unknown, present: boolean): unknown;
   /** Second pass: the view's conversion of a bound value. */
   convert(bound: unknown): T;
+  /**
+   * Where the value is in the request, when not under its exact name (CRM methods also read
+   * `FIELDS`, `Fields`, `arFields`, and `ID` before `id`). PHP `isset`: null counts as absent.
+   */
+  find?(params: Record<string, unknown>, name: string): { present: boolean; raw: unknown };
 }
 
 export type ParamValue<S> = S extends ParamSpec<infer T> ? T : never;
@@ -33,9 +38,18 @@ export type BoundParams<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K
 
 const identity = <T>(value: unknown) => value as T;
 
+/** The widest id any table holds (PostgreSQL `integer`). */
+const MAX_ID = 2_147_483_647;
+
+/**
+ * Every int parameter of the API names a record by id. PHP takes 64-bit values, and no row
+ * has an id beyond 32 bits, so such a value becomes 0, which matches nothing, as PHP's lookup
+ * would find nothing (PostgreSQL would refuse to compare it with an `integer` column).
+ */
 function bindInt(name: string, raw: unknown): number {
   if (!isNumeric(raw)) throw errors.invalidParameter(name, phpString(raw), 'int');
-  return phpInt(raw as number | string);
+  const value = phpInt(raw as number | string);
+  return Math.abs(value) > MAX_ID ? 0 : value;
 }
 
 function bindArray(name: string, raw: unknown): PhpArray {
@@ -66,6 +80,31 @@ function spec<T>(
 /** An object-shaped parameter as a plain record (a JSON list `[]` counts as an empty object). */
 function asRecord(value: PhpArray): Record<string, unknown> {
   return Array.isArray(value) ? { ...value } : value;
+}
+
+/** The first of `keys` that is set (PHP `isset`), as the CRM REST helpers look parameters up. */
+function firstSet(keys: (name: string) => string[]) {
+  return (params: Record<string, unknown>, name: string) => {
+    for (const key of keys(name)) {
+      const raw = params[key];
+      if (raw !== undefined && raw !== null) return { present: true, raw };
+    }
+    return { present: false, raw: undefined };
+  };
+}
+
+/** `CCrmRestHelper::resolveArrayParam`: name, NAME, name, Name, arName. */
+const crmArrayKeys = (name: string) => {
+  const capitalized = name.charAt(0).toUpperCase() + name.slice(1).toLowerCase();
+  return [name, name.toUpperCase(), name.toLowerCase(), capitalized, `ar${capitalized}`];
+};
+
+/** A CRM parameter: never a binder error; what it must be is checked by its `bind`. */
+function crmSpec<T>(
+  keys: (name: string) => string[],
+  bind: (name: string, raw: unknown, present: boolean) => T,
+): ParamSpec<T> {
+  return { type: 'array', required: false, bind, convert: identity<T>, find: firstSet(keys) };
 }
 
 export const param = {
@@ -124,6 +163,25 @@ export const param = {
   /** The items of a `set` call (`externalData`, `clients`, `slots`). */
   items: (view: View): ParamSpec<Record<string, unknown>[]> =>
     spec('array', bindArray, (bound) => internalizeSetItems(view, bound)),
+
+  /** CRM `fields`, `params`, `order`, `filter`: absent is `{}`, anything but an array is refused. */
+  crmArray: (): ParamSpec<Record<string, unknown>> =>
+    crmSpec(crmArrayKeys, (name, raw, present) => {
+      if (!present) return {};
+      if (!isPhpArray(raw)) throw errors.crmParameterNotArray(name);
+      return asRecord(raw);
+    }),
+
+  /** CRM `select`: a list of field names; anything else selects the defaults. */
+  crmList: (): ParamSpec<string[]> =>
+    crmSpec(crmArrayKeys, (_name, raw) => (isPhpArray(raw) ? Object.values(raw).map(phpString) : [])),
+
+  /** CRM `ID` (or `id`), cast as `(int)`; 0 when absent. Handlers check it, after the other params. */
+  crmId: (): ParamSpec<number> =>
+    crmSpec(
+      () => ['ID', 'id'],
+      (_name, raw, present) => (present ? phpIntCast(raw) : 0),
+    ),
 } as const;
 
 export type SortOrder = { field: string; direction: 'asc' | 'desc' }[];
@@ -141,8 +199,13 @@ export function sortOrder(order: readonly [string, unknown][]): SortOrder {
 export function bindParams<S extends ParamSpecs>(specs: S, params: Record<string, unknown>): BoundParams<S> {
   const names = Object.keys(specs);
   const bound: unknown[] = names.map((name) => {
+    const spec = specs[name] as ParamSpec<unknown>;
+    if (spec.find) {
+      const { present, raw } = spec.find(params, name);
+      return spec.bind(name, raw, present);
+    }
     const present = Object.hasOwn(params, name);
-    return (specs[name] as ParamSpec<unknown>).bind(name, present ? params[name] : undefined, present);
+    return spec.bind(name, present ? params[name] : undefined, present);
   });
   const out: Record<string, unknown> = {};
   names.forEach((name, i) => {

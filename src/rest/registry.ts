@@ -44,6 +44,17 @@ export class BookingPage {
   ) {}
 }
 
+/**
+ * A page of a CRM list (`crm.deal.list` and the others): unlike the booking module, CRM lists
+ * carry the real `total`, and `next` (the `start` of the following page) while more remain.
+ */
+export class CrmPage {
+  constructor(
+    readonly items: readonly unknown[],
+    readonly total: number,
+  ) {}
+}
+
 export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
   /** As the docs spell it; lookups are case-insensitive. */
   readonly name: string;
@@ -102,6 +113,12 @@ export class Registry {
     if (result instanceof BookingPage) {
       const outcome: MethodOutcome = { result: { [result.key]: result.items } };
       if (ctx.page.countTotal) outcome.total = 0;
+      return outcome;
+    }
+    if (result instanceof CrmPage) {
+      const outcome: MethodOutcome = { result: result.items, total: result.total };
+      const next = ctx.page.offset + ctx.page.limit;
+      if (next < result.total) outcome.next = next;
       return outcome;
     }
     if (result === undefined) throw errors.internal();

@@ -123,12 +123,28 @@ export function internalizeSetItems(view: View, items: unknown): Record<string, 
   const out: Record<string, unknown>[] = [];
   for (const item of list) {
     if (!isPhpArray(item)) throw errors.itemMustBeArray();
-    const values = internalizeKeys(view, Array.isArray(item) ? { ...item } : item);
-    assertRequired(view, values, 'requiredOnSet');
-    out.push(values);
+    out.push(internalizeSetItem(view, item));
   }
   return out;
 }
+
+/**
+ * One item of a `set` call: its own required fields first, then each object field's (a client's
+ * `type` must be an object with `module` and `code`; one that is not reports `type` itself).
+ */
+function internalizeSetItem(view: View, item: PhpArrayLike): Record<string, unknown> {
+  const values = internalizeKeys(view, Array.isArray(item) ? { ...item } : item);
+  assertRequired(view, values, 'requiredOnSet');
+  for (const [name, field] of Object.entries(view.fields)) {
+    if (field.type !== 'object' || field.view === undefined || values[name] === undefined) continue;
+    const nested = values[name];
+    if (!isPhpArray(nested)) throw errors.requiredFields([name]);
+    values[name] = internalizeSetItem(field.view, nested);
+  }
+  return values;
+}
+
+type PhpArrayLike = Record<string, unknown> | unknown[];
 
 /** One entity as it leaves the server: whitelisted, empties as null, keys naturally sorted. */
 export function externalize(view: View, entity: object): Record<string, unknown> {

@@ -115,6 +115,53 @@ export interface BookingExternalDataTable {
   value: string;
 }
 
+/**
+ * A CRM record (crm_deal, crm_contact, crm_company): one column per stored field, named as the
+ * field lower-cased (`STAGE_ID` -> `stage_id`). The columns come from each entity's field
+ * declaration in src/crm/, so the store reads and writes them by name.
+ */
+export interface CrmRecordTable {
+  id: Generated<number>;
+  [column: string]: unknown;
+}
+
+export type CrmTableName = 'crm_deal' | 'crm_contact' | 'crm_company';
+
+export interface CrmDealContactTable {
+  id: Generated<number>;
+  deal_id: number;
+  contact_id: number;
+  sort: number;
+}
+
+export interface CrmMultifieldTable {
+  id: Generated<number>;
+  /** The owner's type name, as Bitrix stores it: `CONTACT`, `COMPANY`. */
+  entity_id: string;
+  element_id: number;
+  /** `PHONE`, `EMAIL`, ... */
+  type_id: string;
+  /** `WORK`, `HOME`, ... */
+  value_type: string;
+  value: string;
+}
+
+export interface BookingClientTypeTable {
+  id: Generated<number>;
+  module_id: string;
+  code: string;
+}
+
+/** Clients of wait-list entries (`owner_kind` `waitlist`) and bookings (`booking`). */
+export interface BookingClientTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: number;
+  client_type_id: number;
+  client_id: number;
+  is_primary: Generated<number>;
+}
+
 export interface Database {
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
@@ -126,4 +173,11 @@ export interface Database {
   booking: BookingTable;
   booking_resource: BookingResourceTable;
   booking_external_data: BookingExternalDataTable;
+  crm_deal: CrmRecordTable;
+  crm_contact: CrmRecordTable;
+  crm_company: CrmRecordTable;
+  crm_deal_contact: CrmDealContactTable;
+  crm_multifield: CrmMultifieldTable;
+  booking_client_type: BookingClientTypeTable;
+  booking_client: BookingClientTable;
 }

@@ -19,6 +19,8 @@ import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import { BookingRepository } from './repositories/bookings.js';
+import { ClientRepository } from './repositories/clients.js';
+import { CrmRepository } from './repositories/crm.js';
 import { OutboxRepository } from './repositories/outbox.js';
 import { ResourceRepository, ResourceTypeRepository } from './repositories/resources.js';
 import { WaitListRepository } from './repositories/waitlist.js';
@@ -35,6 +37,8 @@ export interface Repositories {
   readonly resourceTypes: ResourceTypeRepository;
   readonly resources: ResourceRepository;
   readonly bookings: BookingRepository;
+  readonly crm: CrmRepository;
+  readonly clients: ClientRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
@@ -45,6 +49,8 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     resourceTypes: new ResourceTypeRepository(db, dialect),
     resources: new ResourceRepository(db, dialect),
     bookings: new BookingRepository(db, dialect),
+    crm: new CrmRepository(db, dialect),
+    clients: new ClientRepository(db),
   };
 }
 

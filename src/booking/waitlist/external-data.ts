@@ -2,12 +2,14 @@
  * booking.v1.waitlist.externalData.*: links from a wait-list entry to other modules' records
  * (in practice CRM deals). As on the real server, links are not validated beyond their shape:
  * any module, type and value strings are stored, duplicates are kept, and `set` replaces the
- * whole collection (`set []` equals `unset`).
+ * whole collection (`set []` equals `unset`). A `crm`/`DEAL` link fills an entry that has no
+ * clients with the deal's contacts and company.
  */
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { externalize } from '../../rest/view.js';
+import { fillClientsFromLinkedDeals } from '../clients/clients.js';
 import { toLink } from '../external-links.js';
 import { updateWaitListEntry } from './methods.js';
 import { externalDataView } from './views.js';
@@ -17,11 +19,11 @@ const set = defineMethod({
   scope: 'booking',
   params: { waitListId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ waitListId, externalData }, ctx) =>
-    updateWaitListEntry(ctx, waitListId, async ({ waitList }) => {
-      await waitList.replaceExternalData(
-        waitListId,
-        externalData.map((item) => toLink(item, errors.waitListUpdateFailed)),
-      );
+    updateWaitListEntry(ctx, waitListId, async (repos) => {
+      const links = externalData.map((item) => toLink(item, errors.waitListUpdateFailed));
+      await repos.waitList.replaceExternalData(waitListId, links);
+      // An entry without clients takes the linked deals' contacts and company.
+      await fillClientsFromLinkedDeals(repos, { kind: 'waitlist', id: waitListId }, links);
     }),
 });
 

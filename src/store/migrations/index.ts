@@ -1,9 +1,11 @@
 /** Versioned migrations, in order. One list for every dialect. */
 import type { Migration } from 'kysely';
 import * as initial from './001-initial.js';
+import * as crm from './002-crm.js';
 import * as booking from './003-booking.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-crm': crm,
   '003-booking': booking,
 };

@@ -5,6 +5,11 @@ export type { ExternalLink } from './external-links.js';
 
 const LINKS: LinkTable = { table: 'wait_list_external_data', owner: 'wait_list_item_id' };
 
+/**
+ * Ids are 32-bit columns; PostgreSQL refuses a larger parameter outright (an error, not "no
+ * row"), so such an id is answered as not found before it reaches the database.
+ */
+
 export interface WaitListEntry {
   id: number;
   note: string | null;

@@ -1,0 +1,15 @@
+/** booking.v1.clienttype.list: every client type (seeded: crm/COMPANY, crm/CONTACT), `total: 0`. */
+import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { externalizeClientType } from './clients.js';
+
+const list = defineMethod({
+  name: 'booking.v1.clienttype.list',
+  scope: 'booking',
+  params: {},
+  handler: (_args, ctx) =>
+    ctx.store.read(
+      async ({ clients }) => new BookingPage('clientType', (await clients.types()).map(externalizeClientType)),
+    ),
+});
+
+export const clientTypeMethods = [list];

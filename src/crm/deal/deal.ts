@@ -1,0 +1,115 @@
+/** crm.deal.*: the deal as the page crm-deal-get.md lists its standard fields, in that order. */
+import { errors } from '../../rest/errors.js';
+import { isPhpArray, phpIntCast } from '../../rest/php.js';
+import {
+  activityFields,
+  authorFields,
+  dateFields,
+  idField,
+  originFields,
+  sourceFields,
+  utmFields,
+} from '../engine/common-fields.js';
+import { defineCrmEntity } from '../engine/entity.js';
+import { clampInt, field } from '../engine/fields.js';
+import { crmMethods } from '../engine/methods.js';
+
+const readOnly = { readOnly: true } as const;
+
+/** The contacts a deal's input names: CONTACT_IDS wins over CONTACT_ID; `undefined` = unchanged. */
+function contactIdsOf(input: Record<string, unknown>): number[] | undefined {
+  const many = input.CONTACT_IDS;
+  const raw = isPhpArray(many) ? Object.values(many) : 'CONTACT_ID' in input ? [input.CONTACT_ID] : undefined;
+  if (raw === undefined) return undefined;
+  return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
+}
+
+/** WON and LOSE-like stages close a deal (semantics S and F); any other stage is in progress. */
+function stageSemantics(stage: string): 'S' | 'F' | 'P' {
+  const code = stage.includes(':') ? stage.slice(stage.indexOf(':') + 1) : stage;
+  if (code === 'WON') return 'S';
+  if (code === 'LOSE' || code === 'APOLOGY') return 'F';
+  return 'P';
+}
+
+export const deal = defineCrmEntity({
+  name: 'deal',
+  notFound: { get: errors.crmNotFound, update: errors.crmNotFound, delete: errors.crmNotFound },
+  fields: {
+    ...idField,
+    TITLE: field('string', 'Title'),
+    TYPE_ID: field('crm_status', 'Type', { statusType: 'DEAL_TYPE' }),
+    STAGE_ID: field('crm_status', 'Deal stage', { statusType: 'DEAL_STAGE' }),
+    PROBABILITY: field('integer', 'Probability'),
+    CURRENCY_ID: field('crm_currency', 'Currency'),
+    OPPORTUNITY: field('double', 'Amount'),
+    IS_MANUAL_OPPORTUNITY: field('char', 'Manual amount'),
+    TAX_VALUE: field('double', 'Tax rate'),
+    LEAD_ID: field('crm_lead', 'Lead', readOnly),
+    COMPANY_ID: field('crm_company', 'Company'),
+    CONTACT_ID: field('crm_contact', 'Contact'),
+    CONTACT_IDS: field('crm_contact', 'Contacts', { multiple: true, virtual: true }),
+    QUOTE_ID: field('crm_quote', 'Quote', readOnly),
+    BEGINDATE: field('date', 'Start date'),
+    CLOSEDATE: field('date', 'End date'),
+    ...authorFields,
+    ...dateFields,
+    OPENED: field('char', 'Available to everyone'),
+    CLOSED: field('char', 'Closed'),
+    COMMENTS: field('string', 'Comment'),
+    ADDITIONAL_INFO: field('string', 'Additional information'),
+    LOCATION_ID: field('location', 'Location'),
+    CATEGORY_ID: field('crm_category', 'Pipeline', { immutable: true }),
+    STAGE_SEMANTIC_ID: field('string', 'Stage group', readOnly),
+    IS_NEW: field('char', 'New deal', readOnly),
+    IS_RECURRING: field('char', 'Recurring deal'),
+    IS_RETURN_CUSTOMER: field('char', 'Repeat deal'),
+    IS_REPEATED_APPROACH: field('char', 'Repeat inquiry'),
+    ...sourceFields,
+    ...originFields,
+    MOVED_BY_ID: field('user', 'Stage changed by', readOnly),
+    MOVED_TIME: field('datetime', 'Stage changed on', readOnly),
+    LAST_ACTIVITY_TIME: activityFields.LAST_ACTIVITY_TIME,
+    ...utmFields,
+    LAST_ACTIVITY_BY: activityFields.LAST_ACTIVITY_BY,
+  },
+  defaults: () => ({
+    type_id: 'SALE',
+    stage_id: 'NEW',
+    stage_semantic_id: 'P',
+    category_id: 0,
+    currency_id: 'USD',
+    opportunity: 0,
+    is_manual_opportunity: 'N',
+    tax_value: 0,
+    opened: 'Y',
+    closed: 'N',
+    is_new: 'Y',
+    is_recurring: 'N',
+    is_return_customer: 'N',
+    is_repeated_approach: 'N',
+  }),
+  derive: (columns) => {
+    if (typeof columns.stage_id !== 'string') return {};
+    const semantics = stageSemantics(columns.stage_id);
+    return { stage_semantic_id: semantics, closed: semantics === 'P' ? 'N' : 'Y' };
+  },
+  async afterSave(repos, id, input, isNew) {
+    const contactIds = contactIdsOf(input);
+    if (contactIds !== undefined) {
+      await repos.crm.setDealContacts(id, contactIds);
+      await repos.crm.update('crm_deal', id, { contact_id: contactIds[0] ?? null });
+    }
+    const row = isNew ? await repos.crm.find('crm_deal', id) : undefined;
+    // A deal added without a title is called "Deal #<id>", as CCrmDeal::Add names it.
+    if (row && (typeof row.title !== 'string' || row.title.trim() === '')) {
+      await repos.crm.update('crm_deal', id, { title: `Deal #${id}` });
+    }
+    if (row) await repos.crm.update('crm_deal', id, { moved_by_id: row.created_by_id, moved_time: row.date_create });
+  },
+  async afterDelete(repos, id) {
+    await repos.crm.setDealContacts(id, []);
+  },
+});
+
+export const dealMethods = crmMethods(deal);

@@ -1,0 +1,69 @@
+/** Field groups that deals, contacts and companies share, declared once. */
+import { type CrmField, field } from './fields.js';
+
+const readOnly = { readOnly: true } as const;
+
+export const idField = { ID: field('integer', 'ID', readOnly) };
+
+export const authorFields = {
+  ASSIGNED_BY_ID: field('user', 'Responsible person'),
+  CREATED_BY_ID: field('user', 'Created by', readOnly),
+  MODIFY_BY_ID: field('user', 'Modified by', readOnly),
+};
+
+export const dateFields = {
+  DATE_CREATE: field('datetime', 'Created on', readOnly),
+  DATE_MODIFY: field('datetime', 'Modified on', readOnly),
+};
+
+export const sourceFields = {
+  SOURCE_ID: field('crm_status', 'Source', { statusType: 'SOURCE' }),
+  SOURCE_DESCRIPTION: field('string', 'Source information'),
+};
+
+export const originFields = {
+  ORIGINATOR_ID: field('string', 'External source'),
+  ORIGIN_ID: field('string', 'Item ID in data source'),
+};
+
+export const communicationFlags = {
+  HAS_PHONE: field('char', 'Has phone', readOnly),
+  HAS_EMAIL: field('char', 'Has email', readOnly),
+  HAS_IMOL: field('char', 'Has Open Channel', readOnly),
+};
+
+export const utmFields = {
+  UTM_SOURCE: field('string', 'Ad system'),
+  UTM_MEDIUM: field('string', 'Traffic type'),
+  UTM_CAMPAIGN: field('string', 'Ad campaign UTM'),
+  UTM_CONTENT: field('string', 'Campaign contents'),
+  UTM_TERM: field('string', 'Campaign search term'),
+};
+
+export const activityFields = {
+  LAST_ACTIVITY_TIME: field('datetime', 'Last timeline activity', readOnly),
+  LAST_ACTIVITY_BY: field('user', 'Last activity by', readOnly),
+};
+
+/** ADDRESS, ADDRESS_2, ... ADDRESS_COUNTRY (or REG_ADDRESS_...). */
+export function addressFields(prefix: string, title: string): Record<string, CrmField> {
+  const parts: [string, string][] = [
+    ['', 'Street, building'],
+    ['_2', 'Suite / Apartment'],
+    ['_CITY', 'City'],
+    ['_POSTAL_CODE', 'Zip'],
+    ['_REGION', 'Region'],
+    ['_PROVINCE', 'State / Province'],
+    ['_COUNTRY', 'Country'],
+  ];
+  return Object.fromEntries(parts.map(([suffix, t]) => [`${prefix}${suffix}`, field('string', `${title}: ${t}`)]));
+}
+
+/** PHONE, EMAIL, WEB, IM of contacts and companies, and the VALUE_TYPE each takes by default. */
+export const multiFields = {
+  PHONE: field('crm_multifield', 'Phone'),
+  EMAIL: field('crm_multifield', 'E-mail'),
+  WEB: field('crm_multifield', 'Website'),
+  IM: field('crm_multifield', 'Messenger'),
+};
+export const multifieldDefaults = { PHONE: 'WORK', EMAIL: 'WORK', WEB: 'WORK', IM: 'OTHER' } as const;

@@ -1,0 +1,210 @@
+/**
+ * The one CRM entity engine. A deal, a contact and a company differ only in what their
+ * declaration says (fields, defaults, events, not-found errors, link hooks); adding, reading,
+ * listing, updating and deleting, multi-fields and events are written here once.
+ */
+import type { RestError } from '../../rest/errors.js';
+import { isPhpArray, phpIntCast, phpString } from '../../rest/php.js';
+import type { CrmRow, Multifield } from '../../store/repositories/crm.js';
+import type { CrmTableName } from '../../store/schema.js';
+import type { Repositories } from '../../store/store.js';
+import { type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
+import { crmConditions, crmOrder, crmSelection } from './query.js';
+
+export interface CrmEntityDeclaration {
+  /** The middle of the method names: `crm.<name>.add`; also names the table and the events. */
+  readonly name: 'deal' | 'contact' | 'company';
+  readonly fields: CrmFields;
+  /** Each method's not-found error, as its page words it. */
+  readonly notFound: {
+    readonly get: () => RestError;
+    readonly update: () => RestError;
+    readonly delete: () => RestError;
+  };
+  /** Stored values of a new record before its own fields apply (stage, currency, flags). */
+  defaults(): Record<string, unknown>;
+  /** VALUE_TYPE of a multi-field value that names none. */
+  readonly multifieldDefaults?: Readonly<Record<string, string>>;
+  /** Columns that follow from others (a deal's stage semantics); runs on add and update. */
+  derive?(columns: Record<string, unknown>): Record<string, unknown>;
+  /** After a write: the links the entity keeps outside its own columns (a deal's contacts). */
+  afterSave?(repos: Repositories, id: number, input: Record<string, unknown>, isNew: boolean): Promise<void>;
+  /** After a delete: what Bitrix24 does to the records that pointed at this one. */
+  afterDelete?(repos: Repositories, id: number): Promise<void>;
+}
+
+export interface CrmEntity extends CrmEntityDeclaration {
+  readonly table: CrmTableName;
+  /** Bitrix's owner type name (DEAL, CONTACT, COMPANY): how multi-fields name their owner. */
+  readonly typeName: string;
+}
+
+export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
+  return { ...declaration, table: `crm_${declaration.name}`, typeName: declaration.name.toUpperCase() };
+}
+
+/** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmContactDelete. */
+function eventName(entity: CrmEntity, action: 'Add' | 'Update' | 'Delete'): string {
+  return `onCrm${entity.name.charAt(0).toUpperCase()}${entity.name.slice(1)}${action}`;
+}
+
+interface Who {
+  userId: number;
+  now: number;
+}
+
+/** The input's stored columns: unknown, read-only (and on update immutable) fields dropped. */
+function columnsOf(entity: CrmEntity, input: Record<string, unknown>, isNew: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(input)) {
+    const f = entity.fields[name];
+    if (!f || f.readOnly || f.virtual || f.type === 'crm_multifield' || (!isNew && f.immutable)) continue;
+    const value = toColumnValue(f, raw);
+    if (value !== undefined) out[columnOf(name)] = value;
+  }
+  return entity.derive ? { ...out, ...entity.derive(out) } : out;
+}
+
+/** The multi-field values of the input (PHONE: [{VALUE, VALUE_TYPE}, ...]), by type. */
+function multifieldInput(entity: CrmEntity, input: Record<string, unknown>) {
+  const out: { typeId: string; id: number; valueType: string; value: string; remove: boolean }[] = [];
+  for (const [typeId, defaultType] of Object.entries(entity.multifieldDefaults ?? {})) {
+    const raw = input[typeId];
+    if (!isPhpArray(raw)) continue;
+    for (const item of Object.values(raw)) {
+      if (!isPhpArray(item)) continue;
+      const v = item as Record<string, unknown>;
+      const id = clampInt(phpIntCast(v.ID));
+      const value = phpString(v.VALUE).trim();
+      const valueType = phpString(v.VALUE_TYPE).trim() || defaultType;
+      const remove = value === '' || phpString(v.DELETE).toUpperCase() === 'Y';
+      if (id <= 0 && remove) continue;
+      out.push({ typeId, id, valueType, value, remove });
+    }
+  }
+  return out;
+}
+
+async function saveMultifields(entity: CrmEntity, repos: Repositories, id: number, input: Record<string, unknown>) {
+  if (!entity.multifieldDefaults) return;
+  const items = multifieldInput(entity, input);
+  for (const item of items) {
+    if (item.id > 0 && item.remove) await repos.crm.removeMultifields(entity.typeName, id, [item.id]);
+    else if (item.id > 0) await repos.crm.updateMultifield(entity.typeName, id, item.id, item.valueType, item.value);
+    else await repos.crm.addMultifield(entity.typeName, id, item);
+  }
+  // HAS_PHONE / HAS_EMAIL / HAS_IMOL follow the stored values (on add too: 'N' for none).
+  const stored = await repos.crm.multifields(entity.typeName, [id]);
+  const has = (test: (m: Multifield) => boolean) => (stored.some(test) ? 'Y' : 'N');
+  await repos.crm.update(entity.table, id, {
+    has_phone: has((m) => m.typeId === 'PHONE'),
+    has_email: has((m) => m.typeId === 'EMAIL'),
+    has_imol: has((m) => m.typeId === 'IM' && m.value.startsWith('imol|')),
+  });
+}
+
+export async function addRecord(entity: CrmEntity, repos: Repositories, input: Record<string, unknown>, who: Who) {
+  const id = await repos.crm.insert(entity.table, {
+    ...entity.defaults(),
+    assigned_by_id: who.userId,
+    ...columnsOf(entity, input, true),
+    created_by_id: who.userId,
+    modify_by_id: who.userId,
+    date_create: who.now,
+    date_modify: who.now,
+  });
+  await saveMultifields(entity, repos, id, input);
+  await entity.afterSave?.(repos, id, input, true);
+  await repos.outbox.record(eventName(entity, 'Add'), { FIELDS: { ID: id } }, who.now);
+  return id;
+}
+
+export async function updateRecord(
+  entity: CrmEntity,
+  repos: Repositories,
+  id: number,
+  input: Record<string, unknown>,
+  who: Who,
+) {
+  if (!(await repos.crm.lock(entity.table, id))) throw entity.notFound.update();
+  await repos.crm.update(entity.table, id, {
+    ...columnsOf(entity, input, false),
+    modify_by_id: who.userId,
+    date_modify: who.now,
+  });
+  await saveMultifields(entity, repos, id, input);
+  await entity.afterSave?.(repos, id, input, false);
+  await repos.outbox.record(eventName(entity, 'Update'), { FIELDS: { ID: id } }, who.now);
+  return true;
+}
+
+export async function deleteRecord(entity: CrmEntity, repos: Repositories, id: number, now: number) {
+  if (!(await repos.crm.lock(entity.table, id))) throw entity.notFound.delete();
+  await repos.crm.remove(entity.table, id);
+  if (entity.multifieldDefaults) await repos.crm.removeMultifields(entity.typeName, id);
+  await entity.afterDelete?.(repos, id);
+  await repos.outbox.record(eventName(entity, 'Delete'), { FIELDS: { ID: id } }, now);
+  return true;
+}
+
+/** Records as the wire shows them, with the multi-fields the selection names. */
+async function externalizeRows(entity: CrmEntity, repos: Repositories, rows: CrmRow[], selection: string[]) {
+  const multiNames = selection.filter((name) => entity.fields[name]?.type === 'crm_multifield');
+  const multi =
+    multiNames.length > 0
+      ? await repos.crm.multifields(
+          entity.typeName,
+          rows.map((r) => r.id),
+        )
+      : [];
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const name of selection) {
+      const f = entity.fields[name];
+      if (!f || f.virtual) continue;
+      if (f.type !== 'crm_multifield') {
+        out[name] = name === 'ID' ? String(row.id) : toWireValue(f, row[columnOf(name)]);
+        continue;
+      }
+      const values = multi.filter((m) => m.elementId === row.id && m.typeId === name);
+      // Multi-fields are present only when they hold values (crm.contact.get's note).
+      if (values.length > 0) {
+        out[name] = values.map((m) => ({
+          ID: String(m.id),
+          VALUE_TYPE: m.valueType,
+          VALUE: m.value,
+          TYPE_ID: m.typeId,
+        }));
+      }
+    }
+    return out;
+  });
+}
+
+export async function readRecord(entity: CrmEntity, repos: Repositories, id: number) {
+  const row = await repos.crm.find(entity.table, id);
+  if (!row) return undefined;
+  const [out] = await externalizeRows(entity, repos, [row], Object.keys(entity.fields));
+  return out;
+}
+
+export interface CrmListRequest {
+  filter: Record<string, unknown>;
+  order: Record<string, unknown>;
+  select: readonly string[];
+  offset: number;
+  limit: number;
+}
+
+export async function listRecords(entity: CrmEntity, repos: Repositories, request: CrmListRequest) {
+  const conditions = crmConditions(entity.fields, request.filter, entity.typeName);
+  const rows = await repos.crm.list(entity.table, {
+    conditions,
+    order: crmOrder(entity.fields, request.order),
+    offset: request.offset,
+    limit: request.limit,
+  });
+  const total = await repos.crm.count(entity.table, conditions);
+  const items = await externalizeRows(entity, repos, rows, crmSelection(entity.fields, request.select));
+  return { items, total };
+}

@@ -1,0 +1,161 @@
+/**
+ * CRM field declarations and the value rules of the old CRM REST (CCrmRestProxyBase): upper-case
+ * field names, every stored value sent as a string (`"ID": "410"`, `"OPPORTUNITY": "1000.00"`),
+ * dates as ISO 8601 with the server's offset, and nothing but `null` for a missing value.
+ */
+import { isoWithOffset } from '../../http/envelope.js';
+import { isNumeric, phpIntCast, phpString } from '../../rest/php.js';
+
+export type CrmFieldType =
+  | 'integer'
+  | 'double'
+  | 'string'
+  | 'char'
+  | 'date'
+  | 'datetime'
+  | 'user'
+  | 'crm_status'
+  | 'crm_currency'
+  | 'crm_category'
+  | 'crm_company'
+  | 'crm_contact'
+  | 'crm_lead'
+  | 'crm_quote'
+  | 'location'
+  | 'crm_multifield';
+
+export interface CrmField {
+  readonly type: CrmFieldType;
+  readonly title: string;
+  /** Set by the server only; dropped from add and update input. */
+  readonly readOnly?: boolean;
+  /** Settable on add only. */
+  readonly immutable?: boolean;
+  readonly multiple?: boolean;
+  /** For `crm_status` fields: the reference list the values come from. */
+  readonly statusType?: string;
+  /** Not a column of its own (CONTACT_IDS, PHONE, EMAIL, ...): the entity's hooks keep it. */
+  readonly virtual?: boolean;
+}
+
+export type CrmFields = Readonly<Record<string, CrmField>>;
+
+/** A field declaration in one line: `field('crm_status', 'Stage', { statusType: 'DEAL_STAGE' })`. */
+export function field(type: CrmFieldType, title: string, attributes: Omit<CrmField, 'type' | 'title'> = {}): CrmField {
+  return { type, title, ...attributes };
+}
+
+/** The column a stored field lives in. */
+export const columnOf = (name: string): string => name.toLowerCase();
+
+type Storage = 'int' | 'real' | 'time' | 'text';
+
+function storageOf(type: CrmFieldType): Storage {
+  switch (type) {
+    case 'integer':
+    case 'user':
+    case 'crm_category':
+    case 'crm_company':
+    case 'crm_contact':
+    case 'crm_lead':
+    case 'crm_quote':
+      return 'int';
+    case 'double':
+      return 'real';
+    case 'date':
+    case 'datetime':
+      return 'time';
+    default:
+      return 'text';
+  }
+}
+
+/**
+ * A date as clients send it: ISO 8601 (`2024-08-30T14:29:00+02:00`), `YYYY-MM-DD` (server
+ * midnight) or the portal's `DD.MM.YYYY`. Anything else is `undefined`: the field is then left
+ * out, as CRestUtil::unConvertDateTime's failure leaves it out.
+ */
+export function parseCrmDate(raw: unknown): number | undefined {
+  const text = phpString(raw).trim();
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (m) return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+  m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(text);
+  if (m) return new Date(Number(m[3]), Number(m[2]) - 1, Number(m[1])).getTime();
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Midnight of a time's day on the server, as `date` fields keep only the day. */
+function dayOf(ms: number): number {
+  const d = new Date(ms);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Integer columns hold 32 bits (as Bitrix24's MySQL `int` columns do). */
+export const INT_MAX = 2_147_483_647;
+const INT_MIN = -2_147_483_648;
+export const clampInt = (n: number) => Math.min(INT_MAX, Math.max(INT_MIN, n));
+
+/** An input value as its column stores it; `undefined` drops the field. */
+export function toColumnValue(field: CrmField, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return null;
+  switch (storageOf(field.type)) {
+    case 'int': {
+      if (phpString(raw) === '') return null;
+      const n = phpIntCast(raw);
+      // A value no column can hold is dropped rather than failing the whole write.
+      return n === clampInt(n) ? n : undefined;
+    }
+    case 'real':
+      return isNumeric(raw) ? Number(raw) : phpString(raw) === '' ? null : 0;
+    case 'time': {
+      if (phpString(raw) === '') return null;
+      const ms = parseCrmDate(raw);
+      return ms === undefined ? undefined : field.type === 'date' ? dayOf(ms) : ms;
+    }
+    default:
+      return phpString(raw);
+  }
+}
+
+/** A stored value as the wire shows it. */
+export function toWireValue(field: CrmField, stored: unknown): string | null {
+  if (stored === null || stored === undefined) return null;
+  switch (storageOf(field.type)) {
+    case 'int':
+      return String(Number(stored));
+    case 'real':
+      return Number(stored).toFixed(2);
+    case 'time':
+      return isoWithOffset(Number(stored));
+    default:
+      return String(stored);
+  }
+}
+
+/** The same value for comparisons in a filter (a date in a filter is a point in time). */
+export function toFilterValue(field: CrmField, raw: unknown): unknown {
+  if (storageOf(field.type) === 'time') return parseCrmDate(raw) ?? null;
+  if (storageOf(field.type) === 'text') return phpString(raw);
+  if (storageOf(field.type) === 'int') return phpString(raw) === '' ? null : clampInt(phpIntCast(raw));
+  return toColumnValue(field, raw);
+}
+
+/** The description `crm.*.fields` gives of each field. */
+export function describeFields(fields: CrmFields): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    out[name] = {
+      type: f.type,
+      isRequired: false,
+      isReadOnly: f.readOnly === true,
+      isImmutable: f.immutable === true,
+      isMultiple: f.multiple === true || f.type === 'crm_multifield',
+      isDynamic: false,
+      ...(f.statusType ? { statusType: f.statusType } : {}),
+      title: f.title,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * The six REST methods of a CRM entity (`crm.<name>.add/get/list/update/delete/fields`), made
+ * from its declaration. The parameter checks come in the order CCrmRestProxyBase makes them:
+ * `fields` before `params`, `order` before `filter`, and the ID last.
+ */
+import { errors } from '../../rest/errors.js';
+import { param } from '../../rest/params.js';
+import { CrmPage, defineMethod } from '../../rest/registry.js';
+import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
+import { clampInt, describeFields } from './fields.js';
+
+/** A positive ID, else "ID is not defined or invalid."; one beyond any row's reach stays unfound. */
+function checkId(id: number): number {
+  if (id <= 0) throw errors.crmInvalidId();
+  return clampInt(id);
+}
+
+export function crmMethods(entity: CrmEntity) {
+  const prefix = `crm.${entity.name}`;
+  return [
+    defineMethod({
+      name: `${prefix}.add`,
+      scope: 'crm',
+      params: { fields: param.crmArray(), params: param.crmArray() },
+      handler: ({ fields }, ctx) =>
+        ctx.store.write((repos) => addRecord(entity, repos, fields, { userId: ctx.userId, now: ctx.clock.now() })),
+    }),
+    defineMethod({
+      name: `${prefix}.get`,
+      scope: 'crm',
+      params: { id: param.crmId() },
+      handler: async ({ id }, ctx) => {
+        const record = await ctx.store.read((repos) => readRecord(entity, repos, checkId(id)));
+        if (!record) throw entity.notFound.get();
+        return record;
+      },
+    }),
+    defineMethod({
+      name: `${prefix}.list`,
+      scope: 'crm',
+      params: { order: param.crmArray(), filter: param.crmArray(), select: param.crmList() },
+      handler: ({ order, filter, select }, ctx) =>
+        ctx.store.read(async (repos) => {
+          const { items, total } = await listRecords(entity, repos, {
+            filter,
+            order,
+            select,
+            offset: ctx.page.offset,
+            limit: ctx.page.limit,
+          });
+          return new CrmPage(items, total);
+        }),
+    }),
+    defineMethod({
+      name: `${prefix}.update`,
+      scope: 'crm',
+      params: { id: param.crmId(), fields: param.crmArray(), params: param.crmArray() },
+      handler: ({ id, fields }, ctx) => {
+        const known = checkId(id);
+        return ctx.store.write((repos) =>
+          updateRecord(entity, repos, known, fields, { userId: ctx.userId, now: ctx.clock.now() }),
+        );
+      },
+    }),
+    defineMethod({
+      name: `${prefix}.delete`,
+      scope: 'crm',
+      params: { id: param.crmId() },
+      handler: ({ id }, ctx) => {
+        const known = checkId(id);
+        return ctx.store.write((repos) => deleteRecord(entity, repos, known, ctx.clock.now()));
+      },
+    }),
+    defineMethod({
+      name: `${prefix}.fields`,
+      scope: 'crm',
+      params: {},
+      handler: async () => describeFields(entity.fields),
+    }),
+  ];
+}

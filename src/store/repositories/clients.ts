@@ -1,0 +1,71 @@
+/**
+ * Booking clients: the client types (b_booking_client_type) and the clients of wait-list entries
+ * and bookings, in one table keyed by owner kind and owner id, so both owners share this code.
+ */
+import type { Executor } from '../store.js';
+
+export type ClientOwnerKind = 'waitlist' | 'booking';
+
+export interface ClientOwner {
+  kind: ClientOwnerKind;
+  id: number;
+}
+
+export interface ClientType {
+  id: number;
+  module: string;
+  code: string;
+}
+
+export interface StoredClient {
+  clientId: number;
+  type: ClientType;
+  isPrimary: boolean;
+}
+
+export class ClientRepository {
+  constructor(private readonly db: Executor) {}
+
+  async types(): Promise<ClientType[]> {
+    const rows = await this.db.selectFrom('booking_client_type').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, module: r.module_id, code: r.code }));
+  }
+
+  async list(owner: ClientOwner): Promise<StoredClient[]> {
+    const rows = await this.db
+      .selectFrom('booking_client as c')
+      .innerJoin('booking_client_type as t', 't.id', 'c.client_type_id')
+      .select(['c.client_id', 'c.is_primary', 't.id as type_id', 't.module_id', 't.code'])
+      .where('c.owner_kind', '=', owner.kind)
+      .where('c.owner_id', '=', owner.id)
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({
+      clientId: r.client_id,
+      isPrimary: r.is_primary === 1,
+      type: { id: r.type_id, module: r.module_id, code: r.code },
+    }));
+  }
+
+  /** Replaces the owner's whole set of clients. */
+  async replace(owner: ClientOwner, clients: readonly StoredClient[]): Promise<void> {
+    await this.db
+      .deleteFrom('booking_client')
+      .where('owner_kind', '=', owner.kind)
+      .where('owner_id', '=', owner.id)
+      .execute();
+    if (clients.length === 0) return;
+    await this.db
+      .insertInto('booking_client')
+      .values(
+        clients.map((c) => ({
+          owner_kind: owner.kind,
+          owner_id: owner.id,
+          client_type_id: c.type.id,
+          client_id: c.clientId,
+          is_primary: c.isPrimary ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * CRM records, read and written by column name: each entity's columns come from its field
+ * declaration (src/crm/), so this one repository serves deals, contacts and companies alike.
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { DialectName } from '../dialect.js';
+import type { CrmTableName, Database } from '../schema.js';
+import type { Executor } from '../store.js';
+
+export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'in' | 'notIn';
+
+/** One filter condition on a column; `like` takes a SQL pattern and ignores case. */
+export type CrmCondition =
+  | { column: string; op: CrmOperator; value: unknown }
+  /** The record has a multi-field value (`EMAIL: "a@b.c"`): its type's values, case ignored. */
+  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } };
+
+export interface CrmQuery {
+  conditions: readonly CrmCondition[];
+  /** `ignoreCase` for text columns: Bitrix24's MySQL collation orders text case-insensitively. */
+  order: readonly { column: string; direction: 'asc' | 'desc'; ignoreCase?: boolean }[];
+  offset: number;
+  limit: number;
+}
+
+export type CrmRow = { id: number } & Record<string, unknown>;
+
+export interface Multifield {
+  id: number;
+  elementId: number;
+  typeId: string;
+  valueType: string;
+  value: string;
+}
+
+type AnyBuilder = ExpressionBuilder<Database, CrmTableName>;
+
+function condition(eb: AnyBuilder, c: CrmCondition): Expression<SqlBool> {
+  const ref = sql.ref(c.column);
+  switch (c.op) {
+    case 'hasMultifield':
+      return eb(
+        'id',
+        'in',
+        eb
+          .selectFrom('crm_multifield as m')
+          .select('m.element_id')
+          .where('m.entity_id', '=', c.value.entityId)
+          .where('m.type_id', '=', c.value.typeId)
+          .where(sql<SqlBool>`lower(m.value) = ${c.value.value.toLowerCase()}`),
+      );
+    case 'like':
+      return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
+    case 'in':
+    case 'notIn': {
+      const values = c.value as unknown[];
+      if (values.length === 0) return sql<SqlBool>`${sql.lit(c.op === 'in' ? 0 : 1)} = 1`;
+      return eb(ref, c.op === 'in' ? 'in' : 'not in', values);
+    }
+    case '!=':
+      // SQL's <> skips NULLs; Bitrix's "not equal" keeps rows with no value.
+      return c.value === null ? eb(ref, 'is not', null) : eb.or([eb(ref, '<>', c.value), eb(ref, 'is', null)]);
+    case '=':
+      return c.value === null ? eb(ref, 'is', null) : eb(ref, '=', c.value);
+    default:
+      return eb(ref, c.op, c.value);
+  }
+}
+
+export class CrmRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async insert(table: CrmTableName, values: Record<string, unknown>): Promise<number> {
+    const { id } = await this.db.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async find(table: CrmTableName, id: number): Promise<CrmRow | undefined> {
+    return (await this.db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst()) as CrmRow | undefined;
+  }
+
+  async findMany(table: CrmTableName, ids: readonly number[]): Promise<CrmRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom(table).selectAll().where('id', 'in', ids).execute()) as CrmRow[];
+  }
+
+  /** Inside a write: does the record exist; on PostgreSQL hold it until commit. */
+  async lock(table: CrmTableName, id: number): Promise<boolean> {
+    let q = this.db.selectFrom(table).select('id').where('id', '=', id);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  async update(table: CrmTableName, id: number, values: Record<string, unknown>): Promise<void> {
+    if (Object.keys(values).length === 0) return;
+    await this.db.updateTable(table).set(values).where('id', '=', id).execute();
+  }
+
+  async remove(table: CrmTableName, id: number): Promise<void> {
+    await this.db.deleteFrom(table).where('id', '=', id).execute();
+  }
+
+  async list(table: CrmTableName, query: CrmQuery): Promise<CrmRow[]> {
+    let q = this.db
+      .selectFrom(table)
+      .selectAll()
+      .where((eb) => eb.and(query.conditions.map((c) => condition(eb, c))));
+    for (const { column, direction, ignoreCase } of query.order) {
+      q = q.orderBy(ignoreCase ? sql`lower(${sql.ref(column)})` : sql.ref(column), direction);
+    }
+    // Ties (and no order at all) in id order, so pages never overlap.
+    return (await q.orderBy('id').limit(query.limit).offset(query.offset).execute()) as CrmRow[];
+  }
+
+  async count(table: CrmTableName, conditions: readonly CrmCondition[]): Promise<number> {
+    const { n } = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.and(conditions.map((c) => condition(eb, c))))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** The contacts of each deal, in binding order. */
+  async dealContacts(dealIds: readonly number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (dealIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('crm_deal_contact')
+      .select(['deal_id', 'contact_id'])
+      .where('deal_id', 'in', dealIds)
+      .orderBy('deal_id')
+      .orderBy('sort')
+      .execute();
+    for (const row of rows) out.set(row.deal_id, [...(out.get(row.deal_id) ?? []), row.contact_id]);
+    return out;
+  }
+
+  async setDealContacts(dealId: number, contactIds: readonly number[]): Promise<void> {
+    await this.db.deleteFrom('crm_deal_contact').where('deal_id', '=', dealId).execute();
+    if (contactIds.length === 0) return;
+    await this.db
+      .insertInto('crm_deal_contact')
+      .values(contactIds.map((contactId, sort) => ({ deal_id: dealId, contact_id: contactId, sort })))
+      .execute();
+  }
+
+  /** A deleted contact leaves every deal it was bound to; each deal's primary contact moves on. */
+  async unbindContact(contactId: number): Promise<void> {
+    const rows = await this.db
+      .selectFrom('crm_deal_contact')
+      .select('deal_id')
+      .where('contact_id', '=', contactId)
+      .execute();
+    await this.db.deleteFrom('crm_deal_contact').where('contact_id', '=', contactId).execute();
+    const contacts = await this.dealContacts(rows.map((r) => r.deal_id));
+    for (const { deal_id } of rows) {
+      await this.update('crm_deal', deal_id, { contact_id: contacts.get(deal_id)?.[0] ?? null });
+    }
+  }
+
+  /** Sets `column` to NULL wherever it holds `id` (a deleted company leaves its deals and contacts). */
+  async clearReference(table: CrmTableName, column: string, id: number): Promise<void> {
+    await this.db
+      .updateTable(table)
+      .set({ [column]: null })
+      .where(sql.ref(column), '=', id)
+      .execute();
+  }
+
+  async multifields(entityId: string, elementIds: readonly number[]): Promise<Multifield[]> {
+    if (elementIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('crm_multifield')
+      .selectAll()
+      .where('entity_id', '=', entityId)
+      .where('element_id', 'in', elementIds)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      elementId: r.element_id,
+      typeId: r.type_id,
+      valueType: r.value_type,
+      value: r.value,
+    }));
+  }
+
+  async addMultifield(entityId: string, elementId: number, item: Omit<Multifield, 'id' | 'elementId'>) {
+    await this.db
+      .insertInto('crm_multifield')
+      .values({
+        entity_id: entityId,
+        element_id: elementId,
+        type_id: item.typeId,
+        value_type: item.valueType,
+        value: item.value,
+      })
+      .execute();
+  }
+
+  /** Changes one stored value of this element (an id of another element changes nothing). */
+  async updateMultifield(entityId: string, elementId: number, id: number, valueType: string, value: string) {
+    await this.db
+      .updateTable('crm_multifield')
+      .set({ value_type: valueType, value })
+      .where('id', '=', id)
+      .where('entity_id', '=', entityId)
+      .where('element_id', '=', elementId)
+      .execute();
+  }
+
+  async removeMultifields(entityId: string, elementId: number, ids?: readonly number[]): Promise<void> {
+    let q = this.db.deleteFrom('crm_multifield').where('entity_id', '=', entityId).where('element_id', '=', elementId);
+    if (ids) {
+      if (ids.length === 0) return;
+      q = q.where('id', 'in', ids);
+    }
+    await q.execute();
+  }
+}
