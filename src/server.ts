@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from './clock.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
+import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
 import { Store } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
@@ -38,6 +40,8 @@ export interface ServerOptions {
   /** Largest request body, bytes. */
   bodyLimit?: number;
   adminToken?: string;
+  /** Rate and operating-time limits; both off unless given (self-hosted Bitrix24's default). */
+  limits?: LimitSettings;
   clock?: Clock;
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -66,9 +70,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);
+    const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
     const handler = createRequestHandler(
-      { registry: createRegistry(), store, clock },
-      { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
+      { registry: createRegistry(), store, clock, limits: options.limits ?? NO_LIMITS },
+      { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError, adminToken },
     );
     const server: Server = tls
       ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
@@ -89,7 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url,
       webhookUrls: known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
       storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
-      adminToken: options.adminToken ?? randomBytes(24).toString('base64url'),
+      adminToken,
       certPath: tls?.certPath,
       store,
       close: async () => {
@@ -115,13 +120,15 @@ async function registerWebhooks(
   specs: WebhookSpec[],
   clock: Clock,
 ): Promise<(WebhookSpec & { id: number })[]> {
-  return store.write(async ({ webhooks }) => {
+  return store.write(async (repos) => {
+    const { webhooks } = repos;
     if (specs.length === 0 && (await webhooks.count()) === 0) {
       specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
     }
     const out: (WebhookSpec & { id: number })[] = [];
     for (const spec of specs) {
       const row = await webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, clock.now());
+      await ensureUser(repos, spec.userId, clock.now());
       out.push({ ...spec, id: row.id });
     }
     return out;

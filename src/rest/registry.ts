@@ -4,10 +4,12 @@
  */
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import type { Caller } from './auth.js';
 import { errors } from './errors.js';
 import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
 
-export type Scope = 'booking' | 'crm';
+/** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
+export type Scope = 'basic' | 'booking' | 'crm';
 
 /** Paging as CRestServer sets it up from `start`: 50 a page, offset rounded down. */
 export interface PageRequest {
@@ -22,6 +24,11 @@ export interface MethodContext {
   readonly clock: Clock;
   readonly store: Store;
   readonly page: PageRequest;
+  /** Who is calling, for the platform methods that answer about the caller. */
+  readonly caller: Caller;
+  readonly registry: Registry;
+  /** Runs another method as the same caller through the platform step (what `batch` does). */
+  readonly call: (method: string, params: Record<string, unknown>) => Promise<MethodOutcome>;
 }
 
 /**
@@ -41,6 +48,8 @@ export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
   readonly scope: Scope;
   readonly params: S;
   readonly handler: (args: BoundParams<S>, ctx: MethodContext) => Promise<unknown>;
+  /** False for `batch`: its own time is not counted, only that of the commands it runs. */
+  readonly countsOperatingTime?: boolean;
 }
 
 export function defineMethod<S extends ParamSpecs>(declaration: MethodDeclaration<S>): MethodDeclaration<S> {
@@ -52,6 +61,8 @@ export interface MethodOutcome {
   result: unknown;
   total?: number;
   next?: number;
+  /** The operating-time counter after the call, when the operating limit is on. */
+  operating?: { seconds: number; resetAt: number };
 }
 
 export const PAGE_SIZE = 50;

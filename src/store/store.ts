@@ -10,7 +10,10 @@ import { type Dialect, Kysely, Migrator, PostgresDialect, SqliteDialect, type Tr
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { LimitsRepository } from './repositories/limits.js';
+import { OAuthRepository } from './repositories/oauth.js';
 import { OutboxRepository } from './repositories/outbox.js';
+import { PortalRepository } from './repositories/portal.js';
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
@@ -22,6 +25,9 @@ export interface Repositories {
   readonly waitList: WaitListRepository;
   readonly outbox: OutboxRepository;
   readonly webhooks: WebhookRepository;
+  readonly portal: PortalRepository;
+  readonly oauth: OAuthRepository;
+  readonly limits: LimitsRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
@@ -29,6 +35,9 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     waitList: new WaitListRepository(db, dialect),
     outbox: new OutboxRepository(db),
     webhooks: new WebhookRepository(db),
+    portal: new PortalRepository(db),
+    oauth: new OAuthRepository(db),
+    limits: new LimitsRepository(db),
   };
 }
 
