@@ -52,6 +52,13 @@ describe('rate limit (leaky bucket, X 5, Y 2 per second)', () => {
     expect(other.status).toBe(200);
   });
 
+  it('admits exactly the threshold of a concurrent burst (one atomic statement per check)', async () => {
+    clock.advance(60_000);
+    const replies = await Promise.all(Array.from({ length: 20 }, () => srv.call('server.time')));
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(replies.filter((r) => r.status === 503)).toHaveLength(15);
+  });
+
   it('counts a batch of many commands as one request', async () => {
     clock.advance(60_000);
     const cmd = Array.from({ length: 20 }, () => 'server.time');
