@@ -135,6 +135,15 @@ describe('batch', () => {
     expect(Object.keys(reply.body.result.result_error)).toEqual(['a']);
   });
 
+  it('reads CMD and HALT in any case, as the real server upper-cases its keys', async () => {
+    const reply = await server().call('batch', {
+      HALT: 1,
+      CMD: { a: 'booking.v1.waitlist.get?id=999999', b: 'server.time' },
+    });
+    expect(Object.keys(reply.body.result.result_error)).toEqual(['a']);
+    expect(reply.body.result.result).toEqual([]);
+  });
+
   it('answers an empty batch with five empty lists', async () => {
     const reply = await server().call('batch', {});
     expect(reply.body.result).toEqual({

@@ -24,6 +24,7 @@ interface BatchMaps {
 
 const batch = defineMethod({
   name: 'batch',
+  caseInsensitiveParams: true,
   scope: 'basic',
   params: { cmd: param.loose(), halt: param.loose() },
   // Only the commands' own time counts against the operating limit (limits.md).

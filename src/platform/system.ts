@@ -16,6 +16,7 @@ const LICENSE = `${LANGUAGE_ID}_selfhosted`;
 
 const methods = defineMethod({
   name: 'methods',
+  caseInsensitiveParams: true,
   scope: BASIC_SCOPE,
   params: { scope: param.loose(), full: param.loose() },
   handler: async ({ scope, full }, ctx) => {
@@ -48,6 +49,7 @@ const methodGet = defineMethod({
 
 const scope = defineMethod({
   name: 'scope',
+  caseInsensitiveParams: true,
   scope: BASIC_SCOPE,
   params: { full: param.loose() },
   handler: async ({ full }, ctx) => {

@@ -46,7 +46,7 @@ export function parseOperatingLimit(text: string | undefined): number | undefine
 export async function admitRequest(store: Store, settings: LimitSettings, caller: Caller, now: number): Promise<void> {
   const rate = settings.rate;
   if (!rate) return;
-  const admitted = await store.write(({ limits }) =>
+  const admitted = await store.autocommit(({ limits }) =>
     limits.admit(caller.clientKey, now, rate.threshold, rate.drainPerSecond),
   );
   if (!admitted) throw errors.queryLimitExceeded();
@@ -73,7 +73,7 @@ export async function recordOperating(
   seconds: number,
   before: OperatingTotal,
 ): Promise<{ seconds: number; resetAt: number }> {
-  await store.write(({ limits }) => limits.recordOperating(caller.clientKey, method, now, seconds));
+  await store.autocommit(({ limits }) => limits.recordOperating(caller.clientKey, method, now, seconds));
   // The oldest live basket leaves the window ten minutes after its first call.
   const oldest = before.oldestStart ?? now;
   return { seconds: before.seconds + seconds, resetAt: Math.floor((oldest + OPERATING_WINDOW_MS) / 1000) };

@@ -48,6 +48,11 @@ export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
   readonly scope: Scope;
   readonly params: S;
   readonly handler: (args: BoundParams<S>, ctx: MethodContext) => Promise<unknown>;
+  /**
+   * CRestProvider's own methods (batch, methods, scope) upper-case the request's keys before
+   * reading them, so `CMD` and `Halt` work as well as `cmd` and `halt`.
+   */
+  readonly caseInsensitiveParams?: boolean;
   /** False for `batch`: its own time is not counted, only that of the commands it runs. */
   readonly countsOperatingTime?: boolean;
 }
@@ -78,6 +83,13 @@ export function pageRequest(start: unknown): PageRequest {
   };
 }
 
+/** Top-level keys lower-cased; where two spellings collide the later one wins, as in PHP. */
+function lowerCaseKeys(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) out[key.toLowerCase()] = value;
+  return out;
+}
+
 export class Registry {
   private readonly byName = new Map<string, MethodDeclaration>();
 
@@ -99,7 +111,7 @@ export class Registry {
 
   /** Binds the params and runs the handler; errors are thrown as RestError. */
   async invoke(method: MethodDeclaration, params: Record<string, unknown>, ctx: MethodContext): Promise<MethodOutcome> {
-    const args = bindParams(method.params, params);
+    const args = bindParams(method.params, method.caseInsensitiveParams ? lowerCaseKeys(params) : params);
     const result = await method.handler(args, ctx);
     if (result instanceof BookingPage) {
       const outcome: MethodOutcome = { result: { [result.key]: result.items } };
