@@ -288,4 +288,15 @@ describe('the full dance', () => {
     expect(reply.body.result.result_error).toEqual([]);
     expect(reply.body.result.result.get.waitList.note).toBe('b');
   });
+
+  it('refuses a refresh token older than 180 days and accepts one just younger', async () => {
+    const young = await exchange(app, await codeFor(app));
+    const old = await exchange(app, await codeFor(app));
+    clock.ms += 180 * 24 * 3600 * 1000 - 1000;
+    expect((await refresh(app, young.body.refresh_token)).status).toBe(200);
+    clock.ms += 1000;
+    const expired = await refresh(app, old.body.refresh_token);
+    expect(expired.status).toBe(400);
+    expect(expired.body.error).toBe('invalid_grant');
+  });
 });
