@@ -1,6 +1,13 @@
 /** The rate limit and the operating-time limit (limits.md), driven by a clock the test moves. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/server.js';
+import {
+  freshPostgresDatabase,
+  SECRET,
+  startTestServer,
+  TEST_DATABASE,
+  type TestServer,
+  tempDir,
+} from './support/server.js';
 
 class TestClock {
   constructor(public ms: number) {}
@@ -135,6 +142,29 @@ describe('operating counter in time', () => {
     const third = await srv.call('booking.v1.waitlist.list', {});
     // The first basket has left the window: the second one is now the oldest.
     expect(third.body.time.operating_reset_at).toBe(Math.floor((startedAt + 90_000) / 1000) + 600);
+  });
+});
+
+describe('limits shared by two servers on one database', () => {
+  const clock = new TestClock(Date.UTC(2026, 4, 14, 11, 0, 0));
+  const servers: TestServer[] = [];
+  beforeAll(async () => {
+    const data = tempDir();
+    const database = TEST_DATABASE === 'postgres' ? await freshPostgresDatabase() : undefined;
+    const options = { data, database, clock, limits: { rate: { threshold: 6, drainPerSecond: 1 } } };
+    servers.push(await startTestServer(options), await startTestServer(options));
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.server.close();
+  });
+
+  it('fills one bucket whichever server answers', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const srv = servers[i % 2] as TestServer;
+      statuses.push((await srv.request(`${srv.url}/rest/1/${SECRET}/server.time`, {})).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 503, 503]);
   });
 });
 
