@@ -4,7 +4,10 @@
  * Every flag also reads `B24_<FLAG_IN_UPPER_SNAKE>`; a flag wins over its variable.
  */
 import { parseArgs } from 'node:util';
+import { registerApp } from './oauth/grants.js';
+import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
 import { startServer } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
@@ -15,10 +18,12 @@ const USAGE = `Usage:
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off]
+                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
-  (the webhook commands take the same --data or --database as serve)`;
+  b24-booking app add --name NAME --scopes booking,crm [--handler URL]
+  (the webhook and app commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -33,6 +38,10 @@ const OPTIONS = {
   tls: { type: 'string' },
   sync: { type: 'string' },
   overbooking: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'operating-limit': { type: 'string' },
+  name: { type: 'string' },
+  handler: { type: 'string' },
   user: { type: 'string' },
   secret: { type: 'string' },
   scopes: { type: 'string' },
@@ -80,8 +89,13 @@ function main(argv: string[]): Promise<void> {
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
       sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
       overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
+      limits: {
+        rate: parseRateLimit(flag('rate-limit')),
+        operatingSeconds: parseOperatingLimit(flag('operating-limit')),
+      },
     });
   }
+  if (command === 'app' && sub === 'add') return appAdd({ data, database: flag('database') }, flag);
   if (command === 'webhook') return webhookCommand(sub, arg, { data, database: flag('database') }, flag);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
@@ -140,9 +154,10 @@ async function webhookCommand(
     if (sub === 'add') {
       const secret = flag('secret') ?? newWebhookSecret();
       const spec = parseWebhookSpec(`${flag('user') ?? '1'}:${secret}:${flag('scopes') ?? DEFAULT_SCOPES.join(',')}`);
-      const row = await store.write(({ webhooks }) =>
-        webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, Date.now()),
-      );
+      const row = await store.write(async (repos) => {
+        await ensureUser(repos, spec.userId, Date.now());
+        return repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, Date.now());
+      });
       console.log(
         JSON.stringify({
           id: row.id,
@@ -166,6 +181,27 @@ async function webhookCommand(
     } else {
       throw new Error(`unknown webhook command "${sub ?? ''}"\n${USAGE}`);
     }
+  } finally {
+    await store.close();
+  }
+}
+
+/** `app add`: registers a local OAuth application and prints its keys once, as JSON. */
+async function appAdd(
+  storeOptions: StoreOptions,
+  flag: (name: 'name' | 'scopes' | 'handler') => string | undefined,
+): Promise<void> {
+  const name = flag('name');
+  if (!name) throw new Error(`app add needs --name\n${USAGE}`);
+  const scopes = (flag('scopes') ?? DEFAULT_SCOPES.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const handler = flag('handler');
+  if (handler !== undefined && !URL.canParse(handler)) throw new Error(`--handler must be a URL; got "${handler}"`);
+  const store = await Store.open(storeOptions);
+  try {
+    console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));
   } finally {
     await store.close();
   }

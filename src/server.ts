@@ -13,7 +13,9 @@ import { type Clock, systemClock } from './clock.js';
 import { graceful } from './http/graceful.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
+import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
 import { Store } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
@@ -41,6 +43,8 @@ export interface ServerOptions {
   adminToken?: string;
   /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
   overbooking?: boolean;
+  /** Rate and operating-time limits; both off unless given (self-hosted Bitrix24's default). */
+  limits?: LimitSettings;
   clock?: Clock;
   onUnexpectedError?: (error: unknown) => void;
 }
@@ -72,10 +76,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);
+    const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
     const requests = graceful(
       createRequestHandler(
-        { registry: createRegistry(), store, clock, settings: { overbooking: options.overbooking ?? true } },
-        { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, onUnexpectedError: options.onUnexpectedError },
+        {
+          registry: createRegistry(),
+          store,
+          clock,
+          settings: { overbooking: options.overbooking ?? true },
+          limits: options.limits ?? NO_LIMITS,
+        },
+        {
+          bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+          onUnexpectedError: options.onUnexpectedError,
+          adminToken,
+        },
       ),
     );
     const server: Server = tls
@@ -97,7 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       url,
       webhookUrls: known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
       storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
-      adminToken: options.adminToken ?? randomBytes(24).toString('base64url'),
+      adminToken,
       certPath: tls?.certPath,
       store,
       close: async () => {
@@ -120,13 +135,15 @@ async function registerWebhooks(
   specs: WebhookSpec[],
   clock: Clock,
 ): Promise<(WebhookSpec & { id: number })[]> {
-  return store.write(async ({ webhooks }) => {
+  return store.write(async (repos) => {
+    const { webhooks } = repos;
     if (specs.length === 0 && (await webhooks.count()) === 0) {
       specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
     }
     const out: (WebhookSpec & { id: number })[] = [];
     for (const spec of specs) {
       const row = await webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, clock.now());
+      await ensureUser(repos, spec.userId, clock.now());
       out.push({ ...spec, id: row.id });
     }
     return out;

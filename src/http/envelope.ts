@@ -17,23 +17,27 @@ export function isoWithOffset(ms: number): string {
 /** The operating-time window is ten minutes; its reset time is reported in whole seconds. */
 const OPERATING_WINDOW_S = 600;
 
-export interface TimeObject {
+/** The time of one command inside `batch` (`result_time`): no operating counter. */
+export interface CallTime {
   start: number;
   finish: number;
   duration: number;
   processing: number;
   date_start: string;
   date_finish: string;
+}
+
+export interface TimeObject extends CallTime {
   operating_reset_at: number;
   operating: number;
 }
 
 /**
- * @param startMs clock time the request arrived (ms)
- * @param elapsedMs real time from arrival to answer
+ * @param startMs clock time the call started (ms)
+ * @param elapsedMs real time from start to answer
  * @param processingMs real time spent in the method itself
  */
-export function timeObject(startMs: number, elapsedMs: number, processingMs: number): TimeObject {
+export function callTime(startMs: number, elapsedMs: number, processingMs: number): CallTime {
   const finishMs = startMs + elapsedMs;
   return {
     start: startMs / 1000,
@@ -42,7 +46,22 @@ export function timeObject(startMs: number, elapsedMs: number, processingMs: num
     processing: processingMs / 1000,
     date_start: isoWithOffset(startMs),
     date_finish: isoWithOffset(finishMs),
-    operating_reset_at: Math.floor(startMs / 1000) + OPERATING_WINDOW_S,
-    operating: processingMs / 1000,
+  };
+}
+
+/**
+ * The envelope's `time`. `operating` is the method's operating-time counter when the operating
+ * limit is on; with it off, this call's own processing time (no counter is kept).
+ */
+export function timeObject(
+  startMs: number,
+  elapsedMs: number,
+  processingMs: number,
+  operating?: { seconds: number; resetAt: number },
+): TimeObject {
+  return {
+    ...callTime(startMs, elapsedMs, processingMs),
+    operating_reset_at: operating?.resetAt ?? Math.floor(startMs / 1000) + OPERATING_WINDOW_S,
+    operating: operating?.seconds ?? processingMs / 1000,
   };
 }

@@ -10,23 +10,18 @@ import { dispatch, type Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { timeObject } from './envelope.js';
-import { parseMultipart } from './multipart.js';
-import { bodyKind, type Params, parseJsonParams, parsePhpQuery } from './request-params.js';
+import { CORS_HEADERS, readBodyParams, sendJson } from './io.js';
+import { handleOAuth } from './oauth.js';
+import { type Params, parsePhpQuery } from './request-params.js';
 
 export interface HttpOptions {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   /** Called with what went wrong when a request failed in a way no input should cause. */
   onUnexpectedError?: (error: unknown) => void;
+  /** Approves OAuth applications without a browser (`Authorization: Bearer <admin token>`). */
+  adminToken: string;
 }
-
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers': 'Content-Type, Accept, Authorization, User-Agent',
-};
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -51,6 +46,10 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
   }
   if (segments[0] === 'rest') {
     await handleRest(platform, options, req, res, segments.slice(1), query);
+    return;
+  }
+  if (segments[0] === 'oauth' && segments.length === 2 && (req.method === 'GET' || req.method === 'POST')) {
+    await handleOAuth(platform, options.adminToken, req, res, segments[1] as string, query);
     return;
   }
   if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {
@@ -121,47 +120,6 @@ function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, pr
   const body: Record<string, unknown> = { result: outcome.result };
   if (outcome.next !== undefined) body.next = outcome.next;
   if (outcome.total !== undefined) body.total = outcome.total;
-  body.time = timeObject(startedAt, elapsed, processing);
+  body.time = timeObject(startedAt, elapsed, processing, outcome.operating);
   return body;
-}
-
-async function readBodyParams(req: IncomingMessage, limit: number): Promise<Params> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    throw errors.bodyTooLarge(limit);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) tooLarge = true;
-    else chunks.push(chunk);
-  }
-  if (tooLarge) throw errors.bodyTooLarge(limit);
-  if (size === 0) return {};
-  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  const contentType = req.headers['content-type'];
-  const kind = bodyKind(contentType);
-  // Multipart parts carry their own encodings (and files may be binary): busboy decodes them.
-  if (kind === 'multipart') return parseMultipart(body, contentType as string);
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw errors.wrongEncoding();
-  }
-  // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
-  return kind === 'json' ? parseJsonParams(text) : parsePhpQuery(text);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...CORS_HEADERS,
-  });
-  res.end(text);
 }

@@ -1,11 +1,14 @@
 /**
- * The platform step of every call, whatever carried it (HTTP now, `batch` later):
- * authenticate, find the method, check its scope, bind and run it.
+ * The platform step of every call, whatever carried it (HTTP, or a command inside `batch`):
+ * authenticate, count the request against the rate limit, find the method, check its scope
+ * and operating time, bind and run it.
  */
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { assertScope, authenticate, type Credentials } from './auth.js';
+import { assertScope, authenticate, type Caller, type Credentials } from './auth.js';
 import { errors } from './errors.js';
+import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
 import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
 
 export interface Platform {
@@ -13,6 +16,7 @@ export interface Platform {
   readonly store: Store;
   readonly clock: Clock;
   readonly settings?: PortalSettings;
+  readonly limits: LimitSettings;
 }
 
 export interface RestCall {
@@ -22,16 +26,48 @@ export interface RestCall {
   readonly credentials: Credentials;
 }
 
+/** One request as it arrived: the rate limit counts it once, whatever it runs. */
 export async function dispatch(platform: Platform, call: RestCall): Promise<MethodOutcome> {
-  const caller = await authenticate(platform.store, call.credentials);
-  const method = platform.registry.find(call.method);
+  const caller = await authenticate(platform.store, platform.clock, call.credentials);
+  await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
+  return runAs(platform, caller, call.method, call.params);
+}
+
+/** Runs one method as an authenticated caller: the part `batch` repeats for each command. */
+export async function runAs(
+  platform: Platform,
+  caller: Caller,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<MethodOutcome> {
+  const method = platform.registry.find(name);
   if (!method) throw errors.methodNotFound();
   assertScope(caller, method.scope);
-  return platform.registry.invoke(method, call.params, {
+  const ctx = {
     userId: caller.userId,
     clock: platform.clock,
     store: platform.store,
-    page: pageRequest(call.params.start),
+    page: pageRequest(params.start),
     settings: platform.settings ?? defaultSettings,
-  });
+    caller,
+    registry: platform.registry,
+    call: (inner: string, innerParams: Record<string, unknown>) => runAs(platform, caller, inner, innerParams),
+  };
+  const limit = platform.limits.operatingSeconds;
+  if (limit === undefined || method.countsOperatingTime === false) {
+    return platform.registry.invoke(method, params, ctx);
+  }
+  const key = method.name.toLowerCase();
+  const before = await checkOperating(platform.store, limit, caller, key, platform.clock.now());
+  const t0 = performance.now();
+  let outcome: MethodOutcome | undefined;
+  try {
+    outcome = await platform.registry.invoke(method, params, ctx);
+  } finally {
+    // A call that failed still took the time it took.
+    const seconds = (performance.now() - t0) / 1000;
+    const operating = await recordOperating(platform.store, caller, key, platform.clock.now(), seconds, before);
+    if (outcome) outcome.operating = operating;
+  }
+  return outcome;
 }

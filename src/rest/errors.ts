@@ -36,8 +36,26 @@ export const errors = {
       'The request requires higher privileges than provided by the webhook token',
       403,
     ),
+  queryLimitExceeded: () => new RestError('QUERY_LIMIT_EXCEEDED', 'Too many requests', 503),
+  operationTimeLimit: () =>
+    new RestError('OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.', 429),
+  // Answered per command inside `batch` (its result_error), never for the batch as a whole.
+  batchLengthExceeded: () => new RestError('ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded', 400),
+  batchMethodNotAllowed: () =>
+    new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage', 405),
   wrongHttpMethod: () => new RestError('invalid_http_method', 'Wrong method for current action', 400),
   internal: () => new RestError('INTERNAL_SERVER_ERROR', 'Internal server error', 500),
+
+  // The OAuth endpoints (/oauth/authorize/, /oauth/token/), as the authorization server names them.
+  oauthInvalidRequest: (detail: string) => new RestError('invalid_request', detail, 400),
+  oauthInvalidClient: () => new RestError('invalid_client', 'Invalid client credentials', 400),
+  oauthInvalidGrant: () => new RestError('invalid_grant', 'Invalid grant', 400),
+  oauthAdminRequired: () =>
+    new RestError(
+      'ACCESS_DENIED',
+      'Approving an application needs Authorization: Bearer <admin token> (this server has no login page)',
+      401,
+    ),
 
   // Transport: a request the server could not read. Bitrix has no code of its own for these
   // (PHP never sees such a request), so they reuse ERROR_ARGUMENT and WRONG_ENCODING.

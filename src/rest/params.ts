@@ -19,7 +19,7 @@ import {
 
 export interface ParamSpec<T> {
   /** The PHP type the binder checks, as introspection shows it. */
-  readonly type: 'int' | 'array' | 'string';
+  readonly type: 'int' | 'array' | 'string' | 'mixed';
   readonly required: boolean;
   /** First pass: type check and cast. `present` is false when the key is absent. */
   bind(name: string, raw: unknown, present: boolean): unknown;
@@ -109,6 +109,18 @@ function crmSpec<T>(
 
 export const param = {
   int: (): ParamSpec<number> => spec('int', bindInt, identity<number>),
+
+  /**
+   * Optional and untyped, as the platform's own methods (batch, methods, scope) read their
+   * params: whatever arrived, or undefined when absent. The method applies PHP's rules itself.
+   */
+  loose: (): ParamSpec<unknown> =>
+    spec(
+      'mixed',
+      (_name, raw) => raw,
+      (bound) => bound,
+      () => undefined,
+    ),
 
   /**
    * `fields` of add/update: keys matched against the view, read-only ones dropped, values cast

@@ -90,3 +90,12 @@ export function naturalCompare(a: string, b: string): number {
   }
   return pa.length - pb.length;
 }
+
+/** PHP's truthiness of a request value: false for absent, `0`, `"0"`, `""`, `false` and empty arrays. */
+export function phpTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '' || value === '0') {
+    return false;
+  }
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}

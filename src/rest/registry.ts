@@ -4,10 +4,12 @@
  */
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import type { Caller } from './auth.js';
 import { errors } from './errors.js';
 import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
 
-export type Scope = 'booking' | 'crm';
+/** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
+export type Scope = 'basic' | 'booking' | 'crm';
 
 /** Paging as CRestServer sets it up from `start`: 50 a page, offset rounded down. */
 export interface PageRequest {
@@ -31,6 +33,11 @@ export interface MethodContext {
   readonly store: Store;
   readonly page: PageRequest;
   readonly settings: PortalSettings;
+  /** Who is calling, for the platform methods that answer about the caller. */
+  readonly caller: Caller;
+  readonly registry: Registry;
+  /** Runs another method as the same caller through the platform step (what `batch` does). */
+  readonly call: (method: string, params: Record<string, unknown>) => Promise<MethodOutcome>;
 }
 
 /**
@@ -61,6 +68,13 @@ export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
   readonly scope: Scope;
   readonly params: S;
   readonly handler: (args: BoundParams<S>, ctx: MethodContext) => Promise<unknown>;
+  /**
+   * CRestProvider's own methods (batch, methods, scope) upper-case the request's keys before
+   * reading them, so `CMD` and `Halt` work as well as `cmd` and `halt`.
+   */
+  readonly caseInsensitiveParams?: boolean;
+  /** False for `batch`: its own time is not counted, only that of the commands it runs. */
+  readonly countsOperatingTime?: boolean;
 }
 
 export function defineMethod<S extends ParamSpecs>(declaration: MethodDeclaration<S>): MethodDeclaration<S> {
@@ -72,6 +86,8 @@ export interface MethodOutcome {
   result: unknown;
   total?: number;
   next?: number;
+  /** The operating-time counter after the call, when the operating limit is on. */
+  operating?: { seconds: number; resetAt: number };
 }
 
 export const PAGE_SIZE = 50;
@@ -85,6 +101,13 @@ export function pageRequest(start: unknown): PageRequest {
     limit: PAGE_SIZE,
     countTotal: value !== -1,
   };
+}
+
+/** Top-level keys lower-cased; where two spellings collide the later one wins, as in PHP. */
+function lowerCaseKeys(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) out[key.toLowerCase()] = value;
+  return out;
 }
 
 export class Registry {
@@ -108,7 +131,7 @@ export class Registry {
 
   /** Binds the params and runs the handler; errors are thrown as RestError. */
   async invoke(method: MethodDeclaration, params: Record<string, unknown>, ctx: MethodContext): Promise<MethodOutcome> {
-    const args = bindParams(method.params, params);
+    const args = bindParams(method.params, method.caseInsensitiveParams ? lowerCaseKeys(params) : params);
     const result = await method.handler(args, ctx);
     if (result instanceof BookingPage) {
       const outcome: MethodOutcome = { result: { [result.key]: result.items } };

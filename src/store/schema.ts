@@ -162,6 +162,71 @@ export interface BookingClientTable {
   is_primary: Generated<number>;
 }
 
+export interface PortalUserTable {
+  /** The Bitrix user id. */
+  id: number;
+  name: string;
+  last_name: string;
+  is_admin: number;
+  created_at: Millis;
+}
+
+export interface PortalSettingTable {
+  id: Generated<number>;
+  name: string;
+  value: string;
+}
+
+export interface OAuthAppTable {
+  id: Generated<number>;
+  client_id: string;
+  /** SHA-256 of the client secret, hex. */
+  client_secret_hash: string;
+  name: string;
+  /** Comma-separated scope names. */
+  scopes: string;
+  handler_url: string | null;
+  created_at: Millis;
+}
+
+export interface OAuthCodeTable {
+  id: Generated<number>;
+  code_hash: string;
+  app_id: number;
+  user_id: number;
+  expires_at: Millis;
+  used_at: Millis | null;
+}
+
+export interface OAuthTokenTable {
+  id: Generated<number>;
+  access_hash: string;
+  refresh_hash: string;
+  app_id: number;
+  user_id: number;
+  scopes: string;
+  access_expires_at: Millis;
+  refresh_expires_at: Millis;
+  refreshed_at: Millis | null;
+}
+
+export interface RateBucketTable {
+  id: Generated<number>;
+  client_key: string;
+  level: number;
+  updated_at: Millis;
+}
+
+export interface OperatingBasketTable {
+  id: Generated<number>;
+  client_key: string;
+  method: string;
+  /** floor(ms / 60000) of the basket's first call. */
+  minute: number;
+  started_at: Millis;
+  seconds: number;
+}
+
 export interface Database {
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
@@ -180,4 +245,11 @@ export interface Database {
   crm_multifield: CrmMultifieldTable;
   booking_client_type: BookingClientTypeTable;
   booking_client: BookingClientTable;
+  portal_user: PortalUserTable;
+  portal_setting: PortalSettingTable;
+  oauth_app: OAuthAppTable;
+  oauth_code: OAuthCodeTable;
+  oauth_token: OAuthTokenTable;
+  rate_bucket: RateBucketTable;
+  operating_basket: OperatingBasketTable;
 }

@@ -21,7 +21,10 @@ import { migrations } from './migrations/index.js';
 import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
 import { CrmRepository } from './repositories/crm.js';
+import { LimitsRepository } from './repositories/limits.js';
+import { OAuthRepository } from './repositories/oauth.js';
 import { OutboxRepository } from './repositories/outbox.js';
+import { PortalRepository } from './repositories/portal.js';
 import { ResourceRepository, ResourceTypeRepository } from './repositories/resources.js';
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
@@ -39,6 +42,9 @@ export interface Repositories {
   readonly bookings: BookingRepository;
   readonly crm: CrmRepository;
   readonly clients: ClientRepository;
+  readonly portal: PortalRepository;
+  readonly oauth: OAuthRepository;
+  readonly limits: LimitsRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
@@ -51,6 +57,9 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     bookings: new BookingRepository(db, dialect),
     crm: new CrmRepository(db, dialect),
     clients: new ClientRepository(db),
+    portal: new PortalRepository(db),
+    oauth: new OAuthRepository(db),
+    limits: new LimitsRepository(db),
   };
 }
 
@@ -103,6 +112,16 @@ export class Store {
   /** One transaction: everything in `fn` commits together, or nothing does. */
   write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => fn(repositories(trx, this.dialect)));
+  }
+
+  /**
+   * Writes that are each one atomic statement (the limit counters' upserts), outside a
+   * transaction: no BEGIN/COMMIT, and no connection held across awaits. On SQLite a transaction
+   * holds the only connection until it commits, which made every rate-limited request wait on
+   * the others (measured: 1,200 instead of 2,000 requests a second).
+   */
+  autocommit<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return fn(repositories(this.db, this.dialect));
   }
 
   /** Answers while the database does; used by health checks. */

@@ -1,0 +1,100 @@
+/**
+ * `/oauth/authorize/` and `/oauth/token/`, as Bitrix24's authorization page and the
+ * authorization server (`oauth.bitrix.info/oauth/token/`) answer them. There is no login page:
+ * a request to authorize that carries `Authorization: Bearer <admin token>` approves at once.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { approve, grantTokens } from '../oauth/grants.js';
+import type { Platform } from '../rest/dispatch.js';
+import { errors, RestError } from '../rest/errors.js';
+import { phpString } from '../rest/php.js';
+import { CORS_HEADERS, readBodyParams, requestOrigin, sendJson } from './io.js';
+import { type Params, parsePhpQuery } from './request-params.js';
+
+const BODY_LIMIT = 64 * 1024;
+
+export async function handleOAuth(
+  platform: Platform,
+  adminToken: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: string,
+  query: string,
+): Promise<void> {
+  try {
+    const params: Params = { ...parsePhpQuery(query), ...(await readBodyParams(req, BODY_LIMIT)) };
+    if (endpoint === 'authorize') await authorize(platform, adminToken, req, res, params);
+    else if (endpoint === 'token') await token(platform, req, res, params);
+    else sendJson(res, 404, { error: 'NOT_FOUND', error_description: 'Not found' });
+  } catch (error) {
+    if (!(error instanceof RestError)) throw error;
+    sendJson(res, error.status, error.toBody());
+  }
+}
+
+function text(params: Params, name: string): string | undefined {
+  const value = params[name];
+  return value === undefined || value === null || typeof value === 'object' ? undefined : phpString(value);
+}
+
+function required(params: Params, name: string): string {
+  const value = text(params, name);
+  if (value === undefined || value === '') throw errors.oauthInvalidRequest(`Missing parameter: ${name}`);
+  return value;
+}
+
+function isAdmin(req: IncomingMessage, adminToken: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest((match[1] as string).trim()), digest(adminToken));
+}
+
+async function authorize(
+  platform: Platform,
+  adminToken: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Params,
+) {
+  if (!isAdmin(req, adminToken)) throw errors.oauthAdminRequired();
+  const clientId = required(params, 'client_id');
+  const userId = Number(text(params, 'user_id') ?? '1');
+  if (!Number.isSafeInteger(userId) || userId <= 0)
+    throw errors.oauthInvalidRequest('user_id must be a positive integer');
+  const { app, query } = await approve(
+    platform.store,
+    platform.clock,
+    { clientId, state: text(params, 'state'), userId },
+    requestOrigin(req),
+  );
+  if (!app.handlerUrl) {
+    // An application without a handler URL shows the code to the user instead (settings/oauth/).
+    sendJson(res, 200, query);
+    return;
+  }
+  const location = new URL(app.handlerUrl);
+  for (const [name, value] of Object.entries(query)) location.searchParams.set(name, value);
+  res.writeHead(302, { location: location.toString(), 'content-length': 0, ...CORS_HEADERS }).end();
+}
+
+async function token(platform: Platform, req: IncomingMessage, res: ServerResponse, params: Params) {
+  const grantType = required(params, 'grant_type');
+  if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
+    throw errors.oauthInvalidRequest(`Unsupported grant_type: ${grantType}`);
+  }
+  const answer = await grantTokens(
+    platform.store,
+    platform.clock,
+    {
+      grantType,
+      clientId: required(params, 'client_id'),
+      clientSecret: required(params, 'client_secret'),
+      code: grantType === 'authorization_code' ? required(params, 'code') : undefined,
+      refreshToken: grantType === 'refresh_token' ? required(params, 'refresh_token') : undefined,
+    },
+    requestOrigin(req),
+  );
+  sendJson(res, 200, answer);
+}

@@ -1,0 +1,141 @@
+/**
+ * OAuth applications as `settings/oauth/` describes them: a local application (client id,
+ * secret, scopes, handler URL), one-time authorization codes, and token pairs for the
+ * `authorization_code` and `refresh_token` grants. Codes, tokens and secrets are stored hashed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { defaultUser } from '../platform/users.js';
+import { hashSecret, newClientSecret, newToken } from '../rest/auth.js';
+import { errors } from '../rest/errors.js';
+import type { IssuedGrant, OAuthApp } from '../store/repositories/oauth.js';
+import type { Repositories, Store } from '../store/store.js';
+
+export const ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000;
+/** `settings/oauth/`: "Lifetime — 180 days". */
+export const REFRESH_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000;
+/** `settings/oauth/`: "The lifetime of the authorization code `code` is 30 seconds". */
+export const CODE_TTL_MS = 30 * 1000;
+/** `app.info` STATUS of a local application. */
+const LOCAL_APP_STATUS = 'L';
+
+/** Where the portal is reached, as the request that asked saw it. */
+export interface PortalAddress {
+  /** `https://host:port` */
+  origin: string;
+  /** `host:port` */
+  host: string;
+}
+
+export interface NewApp {
+  name: string;
+  scopes: readonly string[];
+  handlerUrl?: string;
+}
+
+/** Registers a local application; the only time its secret is seen in clear. */
+export async function registerApp(store: Store, app: NewApp, now: number) {
+  const clientId = `local.${randomBytes(7).toString('hex').slice(0, 14)}.${String(randomBytes(4).readUInt32BE()).padStart(8, '0').slice(0, 8)}`;
+  const clientSecret = newClientSecret();
+  const row = await store.write(({ oauth }) =>
+    oauth.addApp({ ...app, clientId, secretHash: hashSecret(clientSecret) }, now),
+  );
+  return {
+    id: row.id,
+    client_id: clientId,
+    client_secret: clientSecret,
+    name: row.name,
+    scopes: row.scopes,
+    handler: row.handlerUrl,
+  };
+}
+
+export function memberId(repos: Repositories): Promise<string> {
+  return repos.portal.setting('member_id', () => randomBytes(16).toString('hex'));
+}
+
+/** What the application's handler receives after approval (step 1 of the protocol). */
+export interface Approval {
+  app: OAuthApp;
+  query: Record<string, string>;
+}
+
+/** Approves the application for a user at once and makes its one-time code. */
+export async function approve(
+  store: Store,
+  clock: Clock,
+  request: { clientId: string; state?: string; userId: number },
+  address: PortalAddress,
+): Promise<Approval> {
+  return store.write(async (repos) => {
+    const app = await repos.oauth.findApp({ clientId: request.clientId });
+    if (!app) throw errors.oauthInvalidClient();
+    const now = clock.now();
+    await repos.portal.ensureUser(defaultUser(request.userId), now);
+    const code = newToken();
+    await repos.oauth.addCode({
+      hash: hashSecret(code),
+      appId: app.id,
+      userId: request.userId,
+      expiresAt: now + CODE_TTL_MS,
+    });
+    const query: Record<string, string> = { code };
+    if (request.state !== undefined) query.state = request.state;
+    Object.assign(query, {
+      domain: address.host,
+      member_id: await memberId(repos),
+      scope: app.scopes.join(','),
+      server_domain: address.host,
+    });
+    return { app, query };
+  });
+}
+
+export interface TokenRequest {
+  grantType: string;
+  clientId: string;
+  clientSecret: string;
+  code?: string;
+  refreshToken?: string;
+}
+
+/** The token endpoint: checks the client, spends the code or refresh token, issues a new pair. */
+export async function grantTokens(store: Store, clock: Clock, request: TokenRequest, address: PortalAddress) {
+  return store.write(async (repos) => {
+    const app = await repos.oauth.findApp({ clientId: request.clientId });
+    if (!app || app.secretHash !== hashSecret(request.clientSecret)) throw errors.oauthInvalidClient();
+    const now = clock.now();
+    let grant: IssuedGrant | undefined;
+    if (request.grantType === 'authorization_code') {
+      const userId = await repos.oauth.spendCode(hashSecret(request.code ?? ''), app.id, now);
+      grant = userId === undefined ? undefined : { appId: app.id, userId, scopes: app.scopes };
+    } else {
+      grant = await repos.oauth.spendRefreshToken(hashSecret(request.refreshToken ?? ''), app.id, now);
+    }
+    if (!grant) throw errors.oauthInvalidGrant();
+    const accessToken = newToken();
+    const refreshToken = newToken();
+    const expiresAt = now + ACCESS_TOKEN_TTL_MS;
+    await repos.oauth.addTokenPair({
+      accessHash: hashSecret(accessToken),
+      refreshHash: hashSecret(refreshToken),
+      grant,
+      accessExpiresAt: expiresAt,
+      refreshExpiresAt: now + REFRESH_TOKEN_TTL_MS,
+    });
+    const rest = `${address.origin}/rest/`;
+    return {
+      access_token: accessToken,
+      client_endpoint: rest,
+      domain: address.host,
+      expires: Math.floor(expiresAt / 1000),
+      expires_in: ACCESS_TOKEN_TTL_MS / 1000,
+      member_id: await memberId(repos),
+      refresh_token: refreshToken,
+      scope: grant.scopes.join(','),
+      server_endpoint: rest,
+      status: LOCAL_APP_STATUS,
+      user_id: grant.userId,
+    };
+  });
+}

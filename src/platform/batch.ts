@@ -1,0 +1,132 @@
+/**
+ * `batch`, as CRestProvider::methodsBatch runs it: up to 50 commands, each a query string
+ * `method?params`, run in order through the same platform step as an HTTP call (never through
+ * HTTP again), with `$result[key][field]` references to earlier answers and `halt`.
+ */
+import { performance } from 'node:perf_hooks';
+import { callTime } from '../http/envelope.js';
+import { parsePhpQuery } from '../http/request-params.js';
+import { errors, RestError } from '../rest/errors.js';
+import { param } from '../rest/params.js';
+import { isNumeric, isPhpArray, phpTruthy } from '../rest/php.js';
+import { defineMethod, type MethodContext } from '../rest/registry.js';
+
+export const BATCH_MAX_LENGTH = 50;
+
+/** The five maps of the answer, each keyed like `cmd`; references read them by these names. */
+interface BatchMaps {
+  result: Map<string, unknown>;
+  next: Map<string, unknown>;
+  total: Map<string, unknown>;
+  time: Map<string, unknown>;
+  error: Map<string, unknown>;
+}
+
+const batch = defineMethod({
+  name: 'batch',
+  caseInsensitiveParams: true,
+  scope: 'basic',
+  params: { cmd: param.loose(), halt: param.loose() },
+  // Only the commands' own time counts against the operating limit (limits.md).
+  countsOperatingTime: false,
+  handler: async ({ cmd, halt }, ctx) => {
+    const maps: BatchMaps = { result: new Map(), next: new Map(), total: new Map(), time: new Map(), error: new Map() };
+    if (isPhpArray(cmd)) await runCommands(ctx, Object.entries(cmd), phpTruthy(halt), maps);
+    return {
+      result: phpJson(maps.result),
+      result_error: phpJson(maps.error),
+      result_total: phpJson(maps.total),
+      result_next: phpJson(maps.next),
+      result_time: phpJson(maps.time),
+    };
+  },
+});
+
+async function runCommands(ctx: MethodContext, commands: [string, unknown][], halt: boolean, maps: BatchMaps) {
+  let count = 0;
+  for (const [key, command] of commands) {
+    let failure: RestError | undefined;
+    if (count++ < BATCH_MAX_LENGTH) {
+      // The real server skips entries that are not strings (they still count toward 50).
+      if (typeof command !== 'string') continue;
+      failure = await runCommand(ctx, key, command, maps);
+    } else {
+      failure = errors.batchLengthExceeded();
+    }
+    if (failure) {
+      maps.error.set(key, failure.toBody());
+      if (halt) break;
+    }
+  }
+}
+
+async function runCommand(ctx: MethodContext, key: string, command: string, maps: BatchMaps) {
+  const at = command.indexOf('?');
+  const method = at === -1 ? command : command.slice(0, at);
+  if (method.toLowerCase() === 'batch') return errors.batchMethodNotAllowed();
+  const startedAt = ctx.clock.now();
+  const t0 = performance.now();
+  try {
+    const params = resolveReferences(parsePhpQuery(at === -1 ? '' : command.slice(at + 1)), maps);
+    const t1 = performance.now();
+    const outcome = await ctx.call(method, params as Record<string, unknown>);
+    const t2 = performance.now();
+    maps.result.set(key, outcome.result);
+    if (outcome.next !== undefined) maps.next.set(key, outcome.next);
+    if (outcome.total !== undefined) maps.total.set(key, outcome.total);
+    maps.time.set(key, callTime(startedAt, t2 - t0, t2 - t1));
+    return undefined;
+  } catch (error) {
+    if (error instanceof RestError) return error;
+    throw error;
+  }
+}
+
+const REFERENCE = /\$(result|next|total|time|error)(\S*)/gi;
+const PATH_SEGMENT = /\[([^\]]+)\]/g;
+
+/** Replaces `$result[key][field]...` in every value, as CRestUtil::processBatchElement does. */
+function resolveReferences(value: unknown, maps: BatchMaps): unknown {
+  if (isPhpArray(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = resolveReferences(v, maps);
+    return Array.isArray(value) ? Object.values(out) : out;
+  }
+  if (typeof value !== 'string' || !value.includes('$')) return value;
+  let text: unknown = value;
+  for (const match of value.matchAll(REFERENCE)) {
+    const segments = [...(match[2] ?? '').matchAll(PATH_SEGMENT)].map((m) => m[1] as string);
+    if (segments.length === 0) continue;
+    const resolved = walk(maps[(match[1] as string).toLowerCase() as keyof BatchMaps], segments);
+    // A value that is exactly one reference takes the referenced value itself, arrays included.
+    if (match[0] === value) return resolved;
+    const replacement = isNumeric(resolved) ? String(resolved) : resolved;
+    if (typeof replacement === 'string' && typeof text === 'string') text = text.split(match[0]).join(replacement);
+  }
+  return text;
+}
+
+/** Follows the path as far as it exists (PHP's isset loop stops at the first missing key). */
+function walk(root: Map<string, unknown>, segments: string[]): unknown {
+  let current: unknown = root;
+  for (const segment of segments) {
+    const next =
+      current instanceof Map
+        ? current.get(segment)
+        : isPhpArray(current)
+          ? (current as Record<string, unknown>)[segment]
+          : undefined;
+    if (next === undefined || next === null) break;
+    current = next;
+  }
+  return current instanceof Map ? phpJson(current) : current;
+}
+
+/** A PHP array as json_encode writes it: a list when keyed 0..n-1 in order (so `[]` when empty). */
+function phpJson(map: Map<string, unknown>): unknown {
+  const keys = [...map.keys()];
+  if (keys.every((k, i) => k === String(i))) return [...map.values()];
+  return Object.fromEntries(map);
+}
+
+export const batchMethods = [batch];

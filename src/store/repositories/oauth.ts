@@ -1,0 +1,139 @@
+import type { Executor } from '../store.js';
+
+export interface OAuthApp {
+  id: number;
+  clientId: string;
+  name: string;
+  scopes: string[];
+  handlerUrl: string | null;
+}
+
+export interface IssuedGrant {
+  appId: number;
+  userId: number;
+  scopes: string[];
+}
+
+export interface AccessTokenRow extends IssuedGrant {
+  accessExpiresAt: number;
+}
+
+const scopeList = (text: string) => text.split(',').filter(Boolean);
+
+/**
+ * Applications, authorization codes and token pairs. Codes and tokens are looked up by the
+ * SHA-256 of their value; spending a code or a refresh token is one conditional UPDATE, so two
+ * processes racing for the same one cannot both win.
+ */
+export class OAuthRepository {
+  constructor(private readonly db: Executor) {}
+
+  async addApp(
+    app: { clientId: string; secretHash: string; name: string; scopes: readonly string[]; handlerUrl?: string },
+    now: number,
+  ): Promise<OAuthApp> {
+    const { id } = await this.db
+      .insertInto('oauth_app')
+      .values({
+        client_id: app.clientId,
+        client_secret_hash: app.secretHash,
+        name: app.name,
+        scopes: app.scopes.join(','),
+        handler_url: app.handlerUrl ?? null,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id, clientId: app.clientId, name: app.name, scopes: [...app.scopes], handlerUrl: app.handlerUrl ?? null };
+  }
+
+  async findApp(by: { id: number } | { clientId: string }): Promise<(OAuthApp & { secretHash: string }) | undefined> {
+    let q = this.db
+      .selectFrom('oauth_app')
+      .select(['id', 'client_id', 'client_secret_hash', 'name', 'scopes', 'handler_url']);
+    q = 'id' in by ? q.where('id', '=', by.id) : q.where('client_id', '=', by.clientId);
+    const row = await q.executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        clientId: row.client_id,
+        secretHash: row.client_secret_hash,
+        name: row.name,
+        scopes: scopeList(row.scopes),
+        handlerUrl: row.handler_url,
+      }
+    );
+  }
+
+  async addCode(code: { hash: string; appId: number; userId: number; expiresAt: number }): Promise<void> {
+    await this.db
+      .insertInto('oauth_code')
+      .values({ code_hash: code.hash, app_id: code.appId, user_id: code.userId, expires_at: code.expiresAt })
+      .execute();
+  }
+
+  /** Marks the code used if it is live and unused; its user when it was. */
+  async spendCode(hash: string, appId: number, now: number): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('oauth_code')
+      .set({ used_at: now })
+      .where('code_hash', '=', hash)
+      .where('app_id', '=', appId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('user_id')
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
+  async addTokenPair(pair: {
+    accessHash: string;
+    refreshHash: string;
+    grant: IssuedGrant;
+    accessExpiresAt: number;
+    refreshExpiresAt: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('oauth_token')
+      .values({
+        access_hash: pair.accessHash,
+        refresh_hash: pair.refreshHash,
+        app_id: pair.grant.appId,
+        user_id: pair.grant.userId,
+        scopes: pair.grant.scopes.join(','),
+        access_expires_at: pair.accessExpiresAt,
+        refresh_expires_at: pair.refreshExpiresAt,
+      })
+      .execute();
+  }
+
+  /** Spends a live, unspent refresh token of the app; the grant it carried when it was. */
+  async spendRefreshToken(hash: string, appId: number, now: number): Promise<IssuedGrant | undefined> {
+    const row = await this.db
+      .updateTable('oauth_token')
+      .set({ refreshed_at: now })
+      .where('refresh_hash', '=', hash)
+      .where('app_id', '=', appId)
+      .where('refreshed_at', 'is', null)
+      .where('refresh_expires_at', '>', now)
+      .returning(['app_id', 'user_id', 'scopes'])
+      .executeTakeFirst();
+    return row && { appId: row.app_id, userId: row.user_id, scopes: scopeList(row.scopes) };
+  }
+
+  async findAccessToken(hash: string): Promise<AccessTokenRow | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_token')
+      .select(['app_id', 'user_id', 'scopes', 'access_expires_at'])
+      .where('access_hash', '=', hash)
+      .executeTakeFirst();
+    return (
+      row && {
+        appId: row.app_id,
+        userId: row.user_id,
+        scopes: scopeList(row.scopes),
+        accessExpiresAt: Number(row.access_expires_at),
+      }
+    );
+  }
+}
