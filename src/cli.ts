@@ -4,7 +4,9 @@
  * Every flag also reads `B24_<FLAG_IN_UPPER_SNAKE>`; a flag wins over its variable.
  */
 import { parseArgs } from 'node:util';
+import { resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
 import { registerApp } from './oauth/grants.js';
+import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
@@ -19,11 +21,13 @@ const USAGE = `Usage:
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
+                    [--clock ISO-8601] [--seed FILE] [--log-level info]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
   b24-booking app add --name NAME --scopes booking,crm [--handler URL]
-  (the webhook and app commands take the same --data or --database as serve)`;
+  b24-booking reset | snapshot save NAME | snapshot load NAME | snapshot list | seed FILE
+  (the offline commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -40,6 +44,9 @@ const OPTIONS = {
   overbooking: { type: 'string' },
   'rate-limit': { type: 'string' },
   'operating-limit': { type: 'string' },
+  clock: { type: 'string' },
+  seed: { type: 'string' },
+  'log-level': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -93,10 +100,17 @@ function main(argv: string[]): Promise<void> {
         rate: parseRateLimit(flag('rate-limit')),
         operatingSeconds: parseOperatingLimit(flag('operating-limit')),
       },
+      clock: flag('clock'),
+      seed: flag('seed'),
+      logLevel: oneOf(flag('log-level'), LOG_LEVELS, '--log-level') ?? 'info',
     });
   }
-  if (command === 'app' && sub === 'add') return appAdd({ data, database: flag('database') }, flag);
-  if (command === 'webhook') return webhookCommand(sub, arg, { data, database: flag('database') }, flag);
+  const storeOptions = { data, database: flag('database') };
+  if (command === 'reset') return resetCommand(storeOptions);
+  if (command === 'snapshot') return snapshotCommand(sub, arg, storeOptions);
+  if (command === 'seed') return seedCommand(sub, storeOptions);
+  if (command === 'app' && sub === 'add') return appAdd(storeOptions, flag);
+  if (command === 'webhook') return webhookCommand(sub, arg, storeOptions, flag);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
 }
 
@@ -124,6 +138,7 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
       `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
     );
   }
+  if (server.seeded) console.log(`Seeded: ${JSON.stringify(server.seeded.counts)}`);
   if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
   console.log(`Admin token: ${server.adminToken}`);
   let stopping = false;

@@ -3,19 +3,24 @@
  * given at start-up. `startServer` is what the CLI's `serve` and the package export both run.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, systemClock } from './clock.js';
+import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
+import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
 import { graceful } from './http/graceful.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
+import { createLogger, type LogLevel, logRequest } from './observability/log.js';
+import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import type { Platform } from './rest/dispatch.js';
 import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
+import { stateIsEmpty } from './store/state.js';
 import { Store } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
@@ -45,7 +50,16 @@ export interface ServerOptions {
   overbooking?: boolean;
   /** Rate and operating-time limits; both off unless given (self-hosted Bitrix24's default). */
   limits?: LimitSettings;
-  clock?: Clock;
+  /**
+   * The time the server starts at (ISO 8601, e.g. `2025-04-01T09:00:00+02:00`), or a clock of
+   * the caller's own. Without one the server runs on real time; either way `POST /_admin/clock`
+   * can set or advance it (unless the caller's own clock is given).
+   */
+  clock?: Clock | string;
+  /** A seed document (JSON or YAML file) applied at start when the state is empty. */
+  seed?: string;
+  /** Request log level; `silent` (default for the library) logs nothing. */
+  logLevel?: LogLevel;
   onUnexpectedError?: (error: unknown) => void;
 }
 
@@ -60,6 +74,10 @@ export interface RunningServer {
   /** Where the self-signed certificate is, when one is used. */
   certPath?: string;
   store: Store;
+  /** The clock every time the server uses comes from. */
+  clock: Clock;
+  /** What the start-up seed added, when one was applied. */
+  seeded?: SeedResult;
   /** Stops taking connections, lets requests in flight finish, closes the database. */
   close(): Promise<void>;
 }
@@ -70,28 +88,37 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const clock = options.clock ?? systemClock;
+  const clock =
+    typeof options.clock === 'object'
+      ? options.clock
+      : new AdjustableClock(options.clock === undefined ? undefined : parseClockStart(options.clock));
   const data = options.data ?? './data';
   const store = await Store.open({ data, database: options.database, poolSize: options.poolSize, sync: options.sync });
   try {
     const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
     const tls = await resolveTls(options, data);
     const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+    const platform: Platform = {
+      registry: createRegistry(),
+      store,
+      clock,
+      settings: { overbooking: options.overbooking ?? true },
+      limits: options.limits ?? NO_LIMITS,
+    };
+    const seeded = options.seed === undefined ? undefined : await seedIfEmpty(platform, options.seed);
+    const metrics = new Metrics(store);
+    const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(
-      createRequestHandler(
-        {
-          registry: createRegistry(),
-          store,
-          clock,
-          settings: { overbooking: options.overbooking ?? true },
-          limits: options.limits ?? NO_LIMITS,
+      createRequestHandler(platform, {
+        bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+        onUnexpectedError: options.onUnexpectedError,
+        adminToken,
+        onRequest: (record) => {
+          metrics.observe(record);
+          logRequest(logger, record);
         },
-        {
-          bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-          onUnexpectedError: options.onUnexpectedError,
-          adminToken,
-        },
-      ),
+        metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+      }),
     );
     const server: Server = tls
       ? createHttpsServer({ cert: tls.cert, key: tls.key }, requests.handler)
@@ -115,6 +142,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       adminToken,
       certPath: tls?.certPath,
       store,
+      clock,
+      seeded,
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await store.close();
@@ -124,6 +153,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw error;
   }
+}
+
+/** `serve --seed`: applied on a first start (empty state), skipped on later ones. */
+async function seedIfEmpty(platform: Platform, file: string): Promise<SeedResult | undefined> {
+  if (!(await stateIsEmpty(platform.store))) return undefined;
+  return applySeed(platform, parseSeed(readFileSync(file, 'utf8')));
 }
 
 /**

@@ -13,7 +13,8 @@ export const CORS_HEADERS = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function readBodyParams(req: IncomingMessage, limit: number): Promise<Params> {
+/** The whole body, refused when over `limit` bytes (the rest is drained, not kept). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -21,25 +22,31 @@ export async function readBodyParams(req: IncomingMessage, limit: number): Promi
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  let tooLarge = false;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) tooLarge = true;
-    else chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
-  if (tooLarge) throw errors.bodyTooLarge(limit);
-  if (size === 0) return {};
-  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  if (size > limit) throw errors.bodyTooLarge(limit);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** Decodes UTF-8 strictly: a Bitrix-shaped error for invalid bytes. */
+export function utf8Text(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw errors.wrongEncoding();
+  }
+}
+
+export async function readBodyParams(req: IncomingMessage, limit: number): Promise<Params> {
+  const body = await readBody(req, limit);
+  if (body.length === 0) return {};
   const contentType = req.headers['content-type'];
   const kind = bodyKind(contentType);
   // Multipart parts carry their own encodings (and files may be binary): busboy decodes them.
   if (kind === 'multipart') return parseMultipart(body, contentType as string);
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw errors.wrongEncoding();
-  }
+  const text = utf8Text(body);
   // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
   return kind === 'json' ? parseJsonParams(text) : parsePhpQuery(text);
 }

@@ -5,10 +5,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { RequestRecord } from '../observability/metrics.js';
 import type { Credentials } from '../rest/auth.js';
 import { dispatch, type Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
+import { handleAdmin } from './admin.js';
 import { timeObject } from './envelope.js';
 import { CORS_HEADERS, readBodyParams, sendJson } from './io.js';
 import { handleOAuth } from './oauth.js';
@@ -19,8 +21,12 @@ export interface HttpOptions {
   bodyLimit: number;
   /** Called with what went wrong when a request failed in a way no input should cause. */
   onUnexpectedError?: (error: unknown) => void;
-  /** Approves OAuth applications without a browser (`Authorization: Bearer <admin token>`). */
+  /** Guards /_admin/ and approves OAuth applications without a browser (`Bearer <admin token>`). */
   adminToken: string;
+  /** Told of every REST request once it is answered (metrics, the request log). */
+  onRequest?: (record: RequestRecord) => void;
+  /** The Prometheus text for GET /metrics. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
@@ -52,8 +58,17 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
     await handleOAuth(platform, options.adminToken, req, res, segments[1] as string, query);
     return;
   }
+  if (segments[0] === '_admin') {
+    await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1));
+    return;
+  }
   if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {
     await handleHealth(platform, res);
+    return;
+  }
+  if (segments.length === 1 && segments[0] === 'metrics' && req.method === 'GET' && options.metrics) {
+    const { contentType, body } = await options.metrics();
+    res.writeHead(200, { 'content-type': contentType }).end(body);
     return;
   }
   req.resume();
@@ -96,23 +111,39 @@ async function handleRest(
 ) {
   const startedAt = platform.clock.now();
   const t0 = performance.now();
+  const trace: { userId?: number } = {};
+  let method = '';
+  let status = 200;
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
       throw errors.wrongHttpMethod();
     }
-    const { method, webhook } = parseRestPath(segments);
+    const path = parseRestPath(segments);
+    method = path.method;
+    const webhook = path.webhook;
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit);
     const params: Params = { ...queryParams, ...bodyParams };
     const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
     const t1 = performance.now();
-    const outcome = await dispatch(platform, { method, params, credentials: { webhook, token } });
+    const outcome = await dispatch(platform, { method, params, credentials: { webhook, token }, trace });
     const t2 = performance.now();
     sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
-    if (!(error instanceof RestError)) throw error;
+    if (!(error instanceof RestError)) {
+      status = 500;
+      throw error;
+    }
+    status = error.status;
     sendJson(res, error.status, error.toBody());
+  } finally {
+    options.onRequest?.({
+      method: platform.registry.find(method)?.name ?? 'unknown',
+      status,
+      durationMs: performance.now() - t0,
+      userId: trace.userId,
+    });
   }
 }
 

@@ -24,11 +24,14 @@ export interface RestCall {
   readonly method: string;
   readonly params: Record<string, unknown>;
   readonly credentials: Credentials;
+  /** Filled in as the call goes, for the request log: who turned out to be calling. */
+  readonly trace?: { userId?: number };
 }
 
 /** One request as it arrived: the rate limit counts it once, whatever it runs. */
 export async function dispatch(platform: Platform, call: RestCall): Promise<MethodOutcome> {
   const caller = await authenticate(platform.store, platform.clock, call.credentials);
+  if (call.trace) call.trace.userId = caller.userId;
   await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
   return runAs(platform, caller, call.method, call.params);
 }

@@ -227,11 +227,21 @@ export interface OperatingBasketTable {
   seconds: number;
 }
 
+/** A saved copy of every state table (see src/store/state.ts). */
+export interface SnapshotTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON: rows and id counters of each state table. */
+  payload: string;
+  created_at: Millis;
+}
+
 export interface Database {
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
   wait_list_external_data: WaitListExternalDataTable;
   event_outbox: EventOutboxTable;
+  snapshot: SnapshotTable;
   resource_type: ResourceTypeTable;
   resource: ResourceTable;
   resource_slot: ResourceSlotTable;

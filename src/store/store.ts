@@ -81,6 +81,8 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    /** A store inside an open transaction: its writes join that transaction. */
+    private readonly nested = false,
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -111,6 +113,7 @@ export class Store {
 
   /** One transaction: everything in `fn` commits together, or nothing does. */
   write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    if (this.nested) return fn(repositories(this.db, this.dialect));
     return this.db.transaction().execute((trx) => fn(repositories(trx, this.dialect)));
   }
 
@@ -122,6 +125,15 @@ export class Store {
    */
   autocommit<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return fn(repositories(this.db, this.dialect));
+  }
+
+  /**
+   * Several writes as one transaction: `fn` gets a store whose reads and writes all run in it
+   * (a seed document applies whole or not at all).
+   */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.nested) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect, true)));
   }
 
   /** Answers while the database does; used by health checks. */

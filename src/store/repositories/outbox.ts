@@ -10,6 +10,15 @@ export class OutboxRepository {
       .execute();
   }
 
+  /** Events waiting for delivery (until delivery exists, every recorded event waits). */
+  async depth(): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('event_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
   /** The recorded events in order, oldest first (delivery arrives in the events issue). */
   async list(limit = 100, afterId = 0): Promise<{ id: number; event: string; data: unknown; createdAt: number }[]> {
     const rows = await this.db

@@ -1,0 +1,193 @@
+/**
+ * Seed documents: a readable file of the state a test or a demo starts from (resource types,
+ * resources with slots, bookings, wait-list entries with clients and links, CRM records,
+ * webhooks). Every item goes through the same REST method a client would call, so it meets the
+ * same rules; the whole document is one transaction, and a refused document changes nothing.
+ *
+ * Each item holds the `fields` of its `add` method, plus `key` (a name other items refer to as
+ * "$key") and its section's extras (`slots`, `clients`, `externalData`).
+ */
+import { parse as parseYaml } from 'yaml';
+import { type Caller, hashSecret } from '../rest/auth.js';
+import { type Platform, runAs } from '../rest/dispatch.js';
+import { RestError } from '../rest/errors.js';
+import { NO_LIMITS } from '../rest/limits.js';
+import type { Store } from '../store/store.js';
+import { parseWebhookSpec } from '../webhook-spec.js';
+
+/** An extra of an item: the method that sets it, and the parameter names it takes. */
+interface Extra {
+  method: string;
+  idParam: string;
+  valueParam: string;
+}
+
+interface Section {
+  add: string;
+  extras: Record<string, Extra>;
+}
+
+const SECTIONS: Record<string, Section> = {
+  'crm.contacts': { add: 'crm.contact.add', extras: {} },
+  'crm.companies': { add: 'crm.company.add', extras: {} },
+  'crm.deals': { add: 'crm.deal.add', extras: {} },
+  resourceTypes: { add: 'booking.v1.resourceType.add', extras: {} },
+  resources: {
+    add: 'booking.v1.resource.add',
+    extras: { slots: { method: 'booking.v1.resource.slots.set', idParam: 'resourceId', valueParam: 'slots' } },
+  },
+  bookings: {
+    add: 'booking.v1.booking.add',
+    extras: {
+      clients: { method: 'booking.v1.booking.client.set', idParam: 'bookingId', valueParam: 'clients' },
+      externalData: { method: 'booking.v1.booking.externalData.set', idParam: 'bookingId', valueParam: 'externalData' },
+    },
+  },
+  waitList: {
+    add: 'booking.v1.waitlist.add',
+    extras: {
+      clients: { method: 'booking.v1.waitlist.client.set', idParam: 'waitListId', valueParam: 'clients' },
+      externalData: {
+        method: 'booking.v1.waitlist.externalData.set',
+        idParam: 'waitListId',
+        valueParam: 'externalData',
+      },
+    },
+  },
+};
+
+/** In the order items may refer to each other: CRM first, bookings after what they book. */
+const ORDER = ['crm.contacts', 'crm.companies', 'crm.deals', 'resourceTypes', 'resources', 'bookings', 'waitList'];
+
+export class SeedError extends Error {
+  override name = 'SeedError';
+}
+
+/** Reads a seed document, JSON or YAML (JSON is YAML too). */
+export function parseSeed(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new SeedError(`the seed document is neither JSON nor YAML: ${(error as Error).message}`);
+  }
+}
+
+type Item = Record<string, unknown>;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Lists each section's items, refusing unknown sections and malformed items. */
+function sectionsOf(document: unknown): { name: string; items: Item[] }[] {
+  if (!isObject(document)) throw new SeedError('a seed document is an object of sections');
+  const found = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(document)) {
+    if (name === 'crm') {
+      if (!isObject(value)) throw new SeedError('"crm" holds "contacts", "companies" and "deals"');
+      for (const [sub, items] of Object.entries(value)) found.set(`crm.${sub}`, items);
+    } else {
+      found.set(name, value);
+    }
+  }
+  for (const name of found.keys()) {
+    if (name !== 'webhooks' && !(name in SECTIONS)) {
+      throw new SeedError(`unknown section "${name}" (known: ${[...ORDER, 'webhooks'].join(', ')})`);
+    }
+  }
+  return [...ORDER, 'webhooks']
+    .filter((name) => found.has(name))
+    .map((name) => {
+      const items = found.get(name);
+      if (!Array.isArray(items) || !items.every(isObject)) throw new SeedError(`"${name}" is a list of objects`);
+      return { name, items: items as Item[] };
+    });
+}
+
+/** Replaces every "$key" string, however deep, by the id of the item with that key. */
+function resolveKeys(value: unknown, ids: Map<string, number>, where: string): unknown {
+  if (typeof value === 'string' && value.startsWith('$')) {
+    const id = ids.get(value.slice(1));
+    if (id === undefined) throw new SeedError(`${where}: no item has the key "${value.slice(1)}"`);
+    return id;
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveKeys(v, ids, where));
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveKeys(v, ids, where)]));
+  return value;
+}
+
+export interface SeedResult {
+  /** The id each keyed item got. */
+  ids: Record<string, number>;
+  /** How many items each section added. */
+  counts: Record<string, number>;
+}
+
+/** Applies a seed document in one transaction, as user `userId`. */
+export async function applySeed(platform: Platform, document: unknown, userId = 1): Promise<SeedResult> {
+  const sections = sectionsOf(document);
+  const ids = new Map<string, number>();
+  const counts: Record<string, number> = {};
+  await platform.store.transaction(async (store) => {
+    // The seed acts as a user with every scope, unlimited, inside the seed's transaction.
+    const inside: Platform = { ...platform, store, limits: NO_LIMITS };
+    const caller: Caller = { userId, scopes: scopesOf(platform), clientKey: 'seed' };
+    const call = async (method: string, params: Record<string, unknown>, where: string) => {
+      if (!platform.registry.find(method)) throw new SeedError(`${where}: this server has no method ${method}`);
+      try {
+        return (await runAs(inside, caller, method, params)).result;
+      } catch (error) {
+        if (error instanceof RestError)
+          throw new SeedError(`${where}: ${method} refused it: ${error.code} ${error.description}`);
+        throw error;
+      }
+    };
+    for (const { name, items } of sections) {
+      counts[name] = items.length;
+      for (const [index, raw] of items.entries()) {
+        const where = `${name}[${index}]`;
+        if (name === 'webhooks') {
+          await seedWebhook(store, raw, where, platform.clock.now());
+          continue;
+        }
+        const section = SECTIONS[name] as Section;
+        const { key, ...rest } = raw;
+        const extras: [Extra, unknown][] = [];
+        const fields: Item = {};
+        for (const [field, value] of Object.entries(rest)) {
+          const extra = section.extras[field];
+          if (extra) extras.push([extra, value]);
+          else fields[field] = value;
+        }
+        const id = await call(section.add, { fields: resolveKeys(fields, ids, where) }, where);
+        if (typeof id !== 'number') throw new SeedError(`${where}: ${section.add} gave no id`);
+        if (key !== undefined) {
+          if (typeof key !== 'string' || ids.has(key))
+            throw new SeedError(`${where}: "key" must be a new, unique string`);
+          ids.set(key, id);
+        }
+        for (const [extra, value] of extras) {
+          await call(extra.method, { [extra.idParam]: id, [extra.valueParam]: resolveKeys(value, ids, where) }, where);
+        }
+      }
+    }
+  });
+  return { ids: Object.fromEntries(ids), counts };
+}
+
+function scopesOf(platform: Platform): string[] {
+  return [...new Set(platform.registry.all().map((m) => m.scope))];
+}
+
+async function seedWebhook(store: Store, item: Item, where: string, now: number): Promise<void> {
+  const spec = typeof item.spec === 'string' ? item.spec : undefined;
+  if (!spec) throw new SeedError(`${where}: a webhook is {"spec": "USERID:SECRET[:scope,scope]"}`);
+  let parsed: ReturnType<typeof parseWebhookSpec>;
+  try {
+    parsed = parseWebhookSpec(spec);
+  } catch (error) {
+    throw new SeedError(`${where}: ${(error as Error).message}`);
+  }
+  await store.write(({ webhooks }) => webhooks.upsert(parsed.userId, hashSecret(parsed.secret), parsed.scopes, now));
+}
