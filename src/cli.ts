@@ -130,17 +130,7 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
     ...options,
     onUnexpectedError: (error) => console.error('unexpected error:', error),
   });
-  console.log(`b24-booking-server listening on ${server.url}`);
-  console.log(`REST base: ${server.url}/rest/`);
-  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of server.storedWebhooks) {
-    console.log(
-      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
-    );
-  }
-  if (server.seeded) console.log(`Seeded: ${JSON.stringify(server.seeded.counts)}`);
-  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
-  console.log(`Admin token: ${server.adminToken}`);
+  // Before the banner: a supervisor that reads it may signal at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -156,6 +146,17 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  console.log(`b24-booking-server listening on ${server.url}`);
+  console.log(`REST base: ${server.url}/rest/`);
+  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
+  for (const hook of server.storedWebhooks) {
+    console.log(
+      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
+    );
+  }
+  if (server.seeded) console.log(`Seeded: ${JSON.stringify(server.seeded.counts)}`);
+  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  console.log(`Admin token: ${server.adminToken}`);
 }
 
 async function webhookCommand(

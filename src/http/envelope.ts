@@ -1,7 +1,20 @@
 /** The success envelope's `time` object, as Bitrix24 fills it. */
 
+/** The last second formatted: every request of the same second shares it. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** ISO 8601 with the server's UTC offset, as PHP's `date('c')`: 2025-01-21T13:47:08+02:00. */
 export function isoWithOffset(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = formatIso(second * 1000);
+    lastSecond = second;
+  }
+  return lastText;
+}
+
+function formatIso(ms: number): string {
   const date = new Date(ms);
   const offset = -date.getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';

@@ -43,9 +43,24 @@ export class Metrics {
     });
   }
 
+  // Label lookups hash their labels on every call; the children are kept instead.
+  private readonly counters = new Map<string, Counter.Internal>();
+  private readonly timers = new Map<string, Histogram.Internal<'method'>>();
+
   observe(record: RequestRecord): void {
-    this.requests.inc({ method: record.method, status: String(record.status) });
-    this.latency.observe({ method: record.method }, record.durationMs / 1000);
+    const key = `${record.method} ${record.status}`;
+    let counter = this.counters.get(key);
+    if (counter === undefined) {
+      counter = this.requests.labels(record.method, String(record.status));
+      this.counters.set(key, counter);
+    }
+    counter.inc();
+    let timer = this.timers.get(record.method);
+    if (timer === undefined) {
+      timer = this.latency.labels(record.method);
+      this.timers.set(record.method, timer);
+    }
+    timer.observe(record.durationMs / 1000);
   }
 
   render(): Promise<string> {

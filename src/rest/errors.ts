@@ -7,13 +7,21 @@
  * the older doc pages print numbers.
  */
 export class RestError extends Error {
-  constructor(
-    readonly code: string,
-    readonly description: string,
-    readonly status: number,
-  ) {
+  readonly code: string;
+  readonly description: string;
+  readonly status: number;
+
+  constructor(code: string, description: string, status: number) {
+    // An answer, not a bug: no stack to capture (capturing it cost more than the rest of a
+    // refused request).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(description);
+    Error.stackTraceLimit = limit;
     this.name = 'RestError';
+    this.code = code;
+    this.description = description;
+    this.status = status;
   }
 
   toBody(): { error: string; error_description: string } {

@@ -72,6 +72,7 @@ export async function fillClientsFromLinkedDeals(
   );
   if (dealIds.length === 0) return;
   const deals = new Map((await repos.crm.findMany('crm_deal', dealIds)).map((d) => [d.id, d]));
+  if (deals.size === 0) return;
   const contacts = await repos.crm.dealContacts(dealIds);
   const types = await repos.clients.types();
   const typeOf = (code: string) => types.find((t) => t.module === 'crm' && t.code === code);

@@ -2,6 +2,7 @@
  * Booking clients: the client types (b_booking_client_type) and the clients of wait-list entries
  * and bookings, in one table keyed by owner kind and owner id, so both owners share this code.
  */
+import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
 
 export type ClientOwnerKind = 'waitlist' | 'booking';
@@ -23,6 +24,17 @@ export interface StoredClient {
   isPrimary: boolean;
 }
 
+/** Every write with a deal link reads the owner's clients: built once. */
+const clientsOf = prepared((db, kind: string, ownerId: number) =>
+  db
+    .selectFrom('booking_client as c')
+    .innerJoin('booking_client_type as t', 't.id', 'c.client_type_id')
+    .select(['c.client_id', 'c.is_primary', 't.id as type_id', 't.module_id', 't.code'])
+    .where('c.owner_kind', '=', kind)
+    .where('c.owner_id', '=', ownerId)
+    .orderBy('c.id'),
+);
+
 export class ClientRepository {
   constructor(private readonly db: Executor) {}
 
@@ -32,14 +44,7 @@ export class ClientRepository {
   }
 
   async list(owner: ClientOwner): Promise<StoredClient[]> {
-    const rows = await this.db
-      .selectFrom('booking_client as c')
-      .innerJoin('booking_client_type as t', 't.id', 'c.client_type_id')
-      .select(['c.client_id', 'c.is_primary', 't.id as type_id', 't.module_id', 't.code'])
-      .where('c.owner_kind', '=', owner.kind)
-      .where('c.owner_id', '=', owner.id)
-      .orderBy('c.id')
-      .execute();
+    const rows = await clientsOf.all(this.db, owner.kind, owner.id);
     return rows.map((r) => ({
       clientId: r.client_id,
       isPrimary: r.is_primary === 1,

@@ -3,6 +3,8 @@
  * one shape, one table per owner, the same reads and whole-set replacement for both.
  */
 import type { Kysely } from 'kysely';
+import { type Prepared, prepared } from '../prepared.js';
+import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
 
 const INSERT_CHUNK = 500;
@@ -21,13 +23,33 @@ export type LinkTable =
 /** Both link tables share their columns but for the owner's; the helpers address either. */
 type AnyLinkTable = Kysely<Record<string, Record<string, unknown>>>;
 
+const loosely = (db: Kysely<Database>) => db as unknown as AnyLinkTable;
+
+/** Each link table's read and delete, built once. */
+const statements = new Map<
+  string,
+  { read: Prepared<[number], Record<string, unknown>>; remove: Prepared<[number], unknown> }
+>();
+function statementsFor(where: LinkTable) {
+  let found = statements.get(where.table);
+  if (found === undefined) {
+    found = {
+      read: prepared((db, ownerId: number) =>
+        loosely(db)
+          .selectFrom(where.table)
+          .select(['module_id', 'entity_type_id', 'value'])
+          .where(where.owner, '=', ownerId)
+          .orderBy('id'),
+      ),
+      remove: prepared((db, ownerId: number) => loosely(db).deleteFrom(where.table).where(where.owner, '=', ownerId)),
+    };
+    statements.set(where.table, found);
+  }
+  return found;
+}
+
 export async function readLinks(db: Executor, where: LinkTable, ownerId: number): Promise<ExternalLink[]> {
-  const rows = await (db as unknown as AnyLinkTable)
-    .selectFrom(where.table)
-    .select(['module_id', 'entity_type_id', 'value'])
-    .where(where.owner, '=', ownerId)
-    .orderBy('id')
-    .execute();
+  const rows = await statementsFor(where).read.all(db, ownerId);
   return rows.map((r) => ({
     moduleId: String(r.module_id),
     entityTypeId: String(r.entity_type_id),
@@ -42,8 +64,8 @@ export async function replaceLinks(
   ownerId: number,
   links: readonly ExternalLink[],
 ): Promise<void> {
-  const loose = db as unknown as AnyLinkTable;
-  await loose.deleteFrom(where.table).where(where.owner, '=', ownerId).execute();
+  const loose = loosely(db);
+  await statementsFor(where).remove.run(db, ownerId);
   // In chunks: one statement may bind only so many values.
   for (let i = 0; i < links.length; i += INSERT_CHUNK) {
     await loose

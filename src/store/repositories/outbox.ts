@@ -1,13 +1,15 @@
+import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
+
+const insertEvent = prepared((db, event: string, payload: string, createdAt: number) =>
+  db.insertInto('event_outbox').values({ event, payload, created_at: createdAt }),
+);
 
 export class OutboxRepository {
   constructor(private readonly db: Executor) {}
 
   async record(event: string, data: Record<string, unknown>, now: number): Promise<void> {
-    await this.db
-      .insertInto('event_outbox')
-      .values({ event, payload: JSON.stringify(data), created_at: now })
-      .execute();
+    await insertEvent.run(this.db, event, JSON.stringify(data), now);
   }
 
   /** Events waiting for delivery (until delivery exists, every recorded event waits). */

@@ -1,14 +1,10 @@
+import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
 import { type ExternalLink, type LinkTable, readLinks, replaceLinks } from './external-links.js';
 
 export type { ExternalLink } from './external-links.js';
 
 const LINKS: LinkTable = { table: 'wait_list_external_data', owner: 'wait_list_item_id' };
-
-/**
- * Ids are 32-bit columns; PostgreSQL refuses a larger parameter outright (an error, not "no
- * row"), so such an id is answered as not found before it reaches the database.
- */
 
 export interface WaitListEntry {
   id: number;
@@ -27,26 +23,60 @@ export interface WaitListQuery {
   limit: number;
 }
 
+// The statements of every wait-list request, built once (see prepared.ts).
+const insertEntry = prepared((db, note: string | null, createdBy: number, createdAt: number) =>
+  db.insertInto('wait_list_item').values({ note, created_by: createdBy, created_at: createdAt }).returning('id'),
+);
+const liveEntry = prepared((db, id: number) =>
+  db
+    .selectFrom('wait_list_item')
+    .select(['id', 'note', 'created_by', 'created_at', 'updated_at'])
+    .where('id', '=', id)
+    .where('is_deleted', '=', 0),
+);
+const touchEntry = prepared((db, id: number, now: number) =>
+  db.updateTable('wait_list_item').set({ updated_at: now }).where('id', '=', id).where('is_deleted', '=', 0),
+);
+const deleteEntry = prepared((db, id: number, now: number) =>
+  db
+    .updateTable('wait_list_item')
+    .set({ is_deleted: 1, updated_at: now })
+    .where('id', '=', id)
+    .where('is_deleted', '=', 0),
+);
+/** Two shapes, so each walks its own index: by id, or by creation time. */
+const livePage = prepared((db, limit: number, offset: number) =>
+  db
+    .selectFrom('wait_list_item')
+    .select(['id', 'note'])
+    .where('is_deleted', '=', 0)
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset),
+);
+const livePageCreatedWithin = prepared((db, from: number, before: number, limit: number, offset: number) =>
+  db
+    .selectFrom('wait_list_item')
+    .select(['id', 'note'])
+    .where('is_deleted', '=', 0)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', before)
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset),
+);
+
 export class WaitListRepository {
   constructor(private readonly db: Executor) {}
 
   async insert(entry: { note: string | null; createdBy: number; createdAt: number }): Promise<number> {
-    const { id } = await this.db
-      .insertInto('wait_list_item')
-      .values({ note: entry.note, created_by: entry.createdBy, created_at: entry.createdAt })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
+    const row = await insertEntry.first(this.db, entry.note, entry.createdBy, entry.createdAt);
+    return (row as { id: number }).id;
   }
 
   /** A live (not deleted) entry. */
   async find(id: number): Promise<WaitListEntry | undefined> {
-    const row = await this.db
-      .selectFrom('wait_list_item')
-      .select(['id', 'note', 'created_by', 'created_at', 'updated_at'])
-      .where('id', '=', id)
-      .where('is_deleted', '=', 0)
-      .executeTakeFirst();
+    const row = await liveEntry.first(this.db, id);
     return (
       row && {
         id: row.id,
@@ -59,13 +89,7 @@ export class WaitListRepository {
   }
 
   async exists(id: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('wait_list_item')
-      .select('id')
-      .where('id', '=', id)
-      .where('is_deleted', '=', 0)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await liveEntry.first(this.db, id)) !== undefined;
   }
 
   /**
@@ -74,20 +98,16 @@ export class WaitListRepository {
    * processes on PostgreSQL) take turns; SQLite writers already do.
    */
   async touch(id: number, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('wait_list_item')
-      .set({ updated_at: now })
-      .where('id', '=', id)
-      .where('is_deleted', '=', 0)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return (await touchEntry.run(this.db, id, now)) > 0;
   }
 
   async list(query: WaitListQuery): Promise<{ id: number; note: string | null }[]> {
-    let q = this.db.selectFrom('wait_list_item').select(['id', 'note']).where('is_deleted', '=', 0);
-    if (query.createdFrom !== undefined) q = q.where('created_at', '>=', query.createdFrom);
-    if (query.createdBefore !== undefined) q = q.where('created_at', '<', query.createdBefore);
-    return q.orderBy('id').limit(query.limit).offset(query.offset).execute();
+    if (query.createdFrom === undefined && query.createdBefore === undefined) {
+      return livePage.all(this.db, query.limit, query.offset);
+    }
+    const from = query.createdFrom ?? Number.MIN_SAFE_INTEGER;
+    const before = query.createdBefore ?? Number.MAX_SAFE_INTEGER;
+    return livePageCreatedWithin.all(this.db, from, before, query.limit, query.offset);
   }
 
   async setNote(id: number, note: string | null): Promise<void> {
@@ -96,13 +116,7 @@ export class WaitListRepository {
 
   /** Deletes a live entry (softly); false when there was none. */
   async softDelete(id: number, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('wait_list_item')
-      .set({ is_deleted: 1, updated_at: now })
-      .where('id', '=', id)
-      .where('is_deleted', '=', 0)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return (await deleteEntry.run(this.db, id, now)) > 0;
   }
 
   async externalData(id: number): Promise<ExternalLink[]> {

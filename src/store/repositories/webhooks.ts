@@ -1,3 +1,4 @@
+import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
 
 export interface WebhookRow {
@@ -14,15 +15,16 @@ const toRow = (r: { id: number; user_id: number; scopes: string; created_at: num
   createdAt: Number(r.created_at),
 });
 
+/** Every request authenticates: built once. */
+const bySecretHash = prepared((db, secretHash: string) =>
+  db.selectFrom('webhook').select(['id', 'user_id', 'scopes', 'created_at']).where('secret_hash', '=', secretHash),
+);
+
 export class WebhookRepository {
   constructor(private readonly db: Executor) {}
 
   async findBySecretHash(secretHash: string): Promise<WebhookRow | undefined> {
-    const row = await this.db
-      .selectFrom('webhook')
-      .select(['id', 'user_id', 'scopes', 'created_at'])
-      .where('secret_hash', '=', secretHash)
-      .executeTakeFirst();
+    const row = await bySecretHash.first(this.db, secretHash);
     return row && toRow(row);
   }
 
