@@ -19,7 +19,7 @@ const USAGE = `Usage:
                     [--database postgres://user:pass@host/db] [--pool-size 10]
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
-                    [--overbooking on|off]
+                    [--overbooking on|off] [--booking-deals on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
                     [--clock ISO-8601] [--seed FILE] [--log-level info]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
@@ -42,6 +42,7 @@ const OPTIONS = {
   tls: { type: 'string' },
   sync: { type: 'string' },
   overbooking: { type: 'string' },
+  'booking-deals': { type: 'string' },
   'rate-limit': { type: 'string' },
   'operating-limit': { type: 'string' },
   clock: { type: 'string' },
@@ -96,6 +97,7 @@ function main(argv: string[]): Promise<void> {
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
       sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
       overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
+      bookingDeals: oneOf(flag('booking-deals'), ['on', 'off'] as const, '--booking-deals') !== 'off',
       limits: {
         rate: parseRateLimit(flag('rate-limit')),
         operatingSeconds: parseOperatingLimit(flag('operating-limit')),

@@ -1,4 +1,5 @@
 /** Every REST method the server answers, from their one declaration each. */
+import { bookingClientMethods } from './booking/bookings/clients.js';
 import { bookingExternalDataMethods } from './booking/bookings/external-data.js';
 import { bookingMethods } from './booking/bookings/methods.js';
 import { clientTypeMethods } from './booking/clients/client-types.js';
@@ -26,6 +27,7 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...bookingExternalDataMethods,
   ...moveMethods,
   ...waitListClientMethods,
+  ...bookingClientMethods,
   ...clientTypeMethods,
   ...dealMethods,
   ...contactMethods,

@@ -48,6 +48,8 @@ export interface ServerOptions {
   adminToken?: string;
   /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
   overbooking?: boolean;
+  /** Deals for bookings (default on, as Bitrix24 since 25.1150): a booking made without a deal gets one. */
+  bookingDeals?: boolean;
   /** Rate and operating-time limits; both off unless given (self-hosted Bitrix24's default). */
   limits?: LimitSettings;
   /**
@@ -102,7 +104,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       registry: createRegistry(),
       store,
       clock,
-      settings: { overbooking: options.overbooking ?? true },
+      settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
       limits: options.limits ?? NO_LIMITS,
     };
     const seeded = options.seed === undefined ? undefined : await seedIfEmpty(platform, options.seed);

@@ -4,8 +4,10 @@
  * are stored. The columns' ORM limits (StringField, required, LengthValidator(1, 255)) fail
  * inside the owner's update command, which re-throws with its own code and the ORM's message.
  */
+
+import { INT_MAX } from '../crm/engine/fields.js';
 import type { RestError } from '../rest/errors.js';
-import { phpString } from '../rest/php.js';
+import { phpIntCast, phpString } from '../rest/php.js';
 import type { ExternalLink } from '../store/repositories/external-links.js';
 
 const MAX_LENGTH = 255;
@@ -27,4 +29,12 @@ export function toLink(item: Record<string, unknown>, fail: (message: string) =>
     }
   }
   return link;
+}
+
+/** A link to a CRM deal, as ExternalDataItemExtractor tells one (exact case). */
+export const isDealLink = (link: ExternalLink) => link.moduleId === 'crm' && link.entityTypeId === 'DEAL';
+
+/** The deals the links name, each once: `(int)value`, ids a deal can have. */
+export function linkedDealIds(links: readonly ExternalLink[]): number[] {
+  return [...new Set(links.filter(isDealLink).map((l) => phpIntCast(l.value)))].filter((id) => id > 0 && id <= INT_MAX);
 }

@@ -1,11 +1,14 @@
 /**
  * Moves between the wait list and the bookings, each in one transaction: the new entry gets
  * the source's note and external data, the source is soft-deleted, and both events (Add on one
- * side, Delete on the other) are recorded. Clients move too once bookings have them.
+ * side, Delete on the other) are recorded. The clients move (their rows change owner, so none
+ * is lost or left twice); a booking made from an entry that links no deal gets one, as
+ * booking.add does.
  */
 import { errors } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { defineMethod } from '../rest/registry.js';
+import { createDealForBooking } from './bookings/deals.js';
 import { assertPlaceable, readPlacement } from './bookings/placement.js';
 import { bookingPlacementView } from './bookings/views.js';
 import { bookingEvents } from './events.js';
@@ -32,6 +35,8 @@ const createFromWaitList = defineMethod({
         now,
       );
       await repos.bookings.replaceExternalData(id, await repos.waitList.externalData(waitListId));
+      await repos.clients.move({ kind: 'waitlist', id: waitListId }, { kind: 'booking', id });
+      if (ctx.settings.dealForBooking) await createDealForBooking(repos, id, { userId: ctx.userId, now });
       await repos.waitList.softDelete(waitListId, now);
       await repos.outbox.record(bookingEvents.bookingAdd, { ID: id }, now);
       await repos.outbox.record(bookingEvents.waitListItemDelete, { ID: waitListId }, now);
@@ -51,6 +56,7 @@ const createFromBooking = defineMethod({
       const now = ctx.clock.now();
       const id = await repos.waitList.insert({ note: booking.note, createdBy: ctx.userId, createdAt: now });
       await repos.waitList.replaceExternalData(id, await repos.bookings.externalData(bookingId));
+      await repos.clients.move({ kind: 'booking', id: bookingId }, { kind: 'waitlist', id });
       await repos.bookings.softDelete(bookingId, now);
       await repos.outbox.record(bookingEvents.waitListItemAdd, { ID: id }, now);
       await repos.outbox.record(bookingEvents.bookingDelete, { ID: bookingId }, now);

@@ -23,9 +23,11 @@ export interface PageRequest {
 export interface PortalSettings {
   /** Overbooking: a booking may share a resource with at most one other at any moment. */
   readonly overbooking: boolean;
+  /** Deals for bookings (Bitrix24 since 25.1150): a booking created without a deal gets a new one. */
+  readonly dealForBooking: boolean;
 }
 
-export const defaultSettings: PortalSettings = { overbooking: true };
+export const defaultSettings: PortalSettings = { overbooking: true, dealForBooking: true };
 
 export interface MethodContext {
   readonly userId: number;

@@ -10,9 +10,11 @@ import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/ph
 import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { externalize } from '../../rest/view.js';
 import type { BookingQuery, BookingRecord } from '../../store/repositories/bookings.js';
-import type { Repositories, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { bookingEvents } from '../events.js';
 import { createdWithinRange } from '../portal-date.js';
+import { runUpdate, type UpdateChange, type UpdateTarget } from '../update-command.js';
+import { createDealForBooking } from './deals.js';
 import { assertPlaceable, readPlacement } from './placement.js';
 import { bookingFilterView, bookingOrderView, bookingView } from './views.js';
 
@@ -51,6 +53,7 @@ const add = defineMethod({
         ctx.userId,
         now,
       );
+      if (ctx.settings.dealForBooking) await createDealForBooking(repos, id, { userId: ctx.userId, now });
       await repos.outbox.record(bookingEvents.bookingAdd, { ID: id }, now);
       return id;
     });
@@ -76,14 +79,16 @@ function bookingQuery(filter: Record<string, unknown>): Omit<BookingQuery, 'orde
   if (isPhpArray(filter.resourceId)) query.resourceIds = phpArrayValues(filter.resourceId).map(phpIntCast);
   const within = filter.within as { dateFrom: number; dateTo: number } | undefined;
   if (within) query.within = { from: within.dateFrom * 1000, to: within.dateTo * 1000 };
-  // Bookings get clients with the clients module; until then no booking has the CRM contact
-  // or company a client filter asks for. Other entities are ignored, as BookingFilter does.
+  // Bookings with any of the named CRM contacts and companies; other entities are ignored, as
+  // BookingFilter does, and a filter naming none of these does not filter.
   const client = filter.client as { entities: unknown } | undefined;
   if (client && isPhpArray(client.entities)) {
-    query.matchNothing = phpArrayValues(client.entities).some((entity) => {
+    const keys = phpArrayValues(client.entities).flatMap((entity) => {
       const e = entity as Record<string, unknown> | null;
-      return isPhpArray(e) && e.module === 'crm' && (e.code === 'CONTACT' || e.code === 'COMPANY');
+      if (!isPhpArray(e) || e.module !== 'crm' || (e.code !== 'CONTACT' && e.code !== 'COMPANY')) return [];
+      return [{ module: e.module, code: e.code, clientId: phpIntCast(e.id) }];
     });
+    if (keys.length > 0) query.clients = keys;
   }
   return query;
 }
@@ -106,26 +111,27 @@ const list = defineMethod({
   },
 });
 
+/** A booking as update commands see it: locked while live, and touched. */
+const liveBooking: UpdateTarget<BookingRecord> = {
+  async lock({ bookings }, id, now) {
+    const booking = await bookings.find(id, true);
+    if (booking) await bookings.touch(id, now);
+    return booking;
+  },
+  event: bookingEvents.bookingUpdate,
+};
+
 /**
- * Every update-style call on a booking (update, externalData.*) runs through this, as the
- * module's UpdateBookingCommand: the booking must be live (`notFound`), it gets a new
- * `updatedAt`, and the Update event is recorded even when nothing changed.
+ * Every update-style call on a booking (update, client.*, externalData.*), as the module's
+ * UpdateBookingCommand, with the method's not-found error.
  */
-export async function updateBooking(
+export function updateBooking(
   ctx: { store: Store; clock: Clock },
   id: number,
   notFound: () => Error,
-  change: (repos: Repositories, booking: BookingRecord, now: number) => Promise<void>,
+  change: UpdateChange<BookingRecord>,
 ): Promise<boolean> {
-  return ctx.store.write(async (repos) => {
-    const booking = await repos.bookings.find(id, true);
-    if (!booking) throw notFound();
-    const now = ctx.clock.now();
-    await change(repos, booking, now);
-    await repos.bookings.touch(id, now);
-    await repos.outbox.record(bookingEvents.bookingUpdate, { ID: id }, now);
-    return true;
-  });
+  return runUpdate(ctx, liveBooking, id, notFound, change);
 }
 
 const update = defineMethod({

@@ -9,13 +9,13 @@
  *   the deals its external data links (`crm` / `DEAL`, exact case); missing deals are skipped.
  */
 
-import { INT_MAX } from '../../crm/engine/fields.js';
 import { errors } from '../../rest/errors.js';
 import { phpIntCast, phpString } from '../../rest/php.js';
 import { defineView, externalize } from '../../rest/view.js';
 import type { ClientOwner, ClientType, StoredClient } from '../../store/repositories/clients.js';
 import type { ExternalLink } from '../../store/repositories/waitlist.js';
 import type { Repositories } from '../../store/store.js';
+import { linkedDealIds } from '../external-links.js';
 
 export const clientTypeView = defineView({
   module: { type: 'string', requiredOnSet: true },
@@ -36,7 +36,7 @@ export function externalizeClient(client: StoredClient): Record<string, unknown>
 }
 
 /** The primary client: the first contact, else the first client. */
-function withPrimary(clients: readonly Omit<StoredClient, 'isPrimary'>[]): StoredClient[] {
+export function withPrimary(clients: readonly Omit<StoredClient, 'isPrimary'>[]): StoredClient[] {
   const primary = Math.max(
     0,
     clients.findIndex((c) => c.type.code === 'CONTACT'),
@@ -58,8 +58,6 @@ export async function resolveClients(
   });
 }
 
-const isDealLink = (link: ExternalLink) => link.moduleId === 'crm' && link.entityTypeId === 'DEAL';
-
 /** When the owner has no clients: the contacts and company of the deals it links to. */
 export async function fillClientsFromLinkedDeals(
   repos: Repositories,
@@ -67,9 +65,7 @@ export async function fillClientsFromLinkedDeals(
   links: readonly ExternalLink[],
 ): Promise<void> {
   if ((await repos.clients.list(owner)).length > 0) return;
-  const dealIds = [...new Set(links.filter(isDealLink).map((l) => phpIntCast(l.value)))].filter(
-    (id) => id > 0 && id <= INT_MAX,
-  );
+  const dealIds = linkedDealIds(links);
   if (dealIds.length === 0) return;
   const deals = new Map((await repos.crm.findMany('crm_deal', dealIds)).map((d) => [d.id, d]));
   if (deals.size === 0) return;

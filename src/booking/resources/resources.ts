@@ -12,6 +12,7 @@ import { externalize } from '../../rest/view.js';
 import type { ResourceRecord } from '../../store/repositories/resources.js';
 import type { Repositories, Store } from '../../store/store.js';
 import { bookingEvents } from '../events.js';
+import { runUpdate, type UpdateChange, type UpdateTarget } from '../update-command.js';
 import { assertTemplates, defaultSettings, mergeSettings } from './settings.js';
 import { resourceFilterView, resourceOrderView, resourceSettingNames, resourceView } from './views.js';
 
@@ -112,24 +113,20 @@ const list = defineMethod({
   },
 });
 
-/**
- * Every update-style call on a resource (update, slots.set/unset) runs through this: the
- * resource must be live (`notFound`), and the Update event is recorded with the change.
- */
-export async function updateResource(
+/** A resource as update commands see it: locked while live. */
+const liveResource: UpdateTarget<ResourceRecord> = {
+  lock: ({ resources }, id) => resources.find(id, true),
+  event: bookingEvents.resourceUpdate,
+};
+
+/** Every update-style call on a resource (update, slots.set/unset), with its not-found error. */
+export function updateResource(
   ctx: { store: Store; clock: Clock },
   id: number,
   notFound: () => Error,
-  change: (repos: Repositories, resource: ResourceRecord, now: number) => Promise<void>,
+  change: UpdateChange<ResourceRecord>,
 ): Promise<boolean> {
-  return ctx.store.write(async (repos) => {
-    const resource = await repos.resources.find(id, true);
-    if (!resource) throw notFound();
-    const now = ctx.clock.now();
-    await change(repos, resource, now);
-    await repos.outbox.record(bookingEvents.resourceUpdate, { ID: id }, now);
-    return true;
-  });
+  return runUpdate(ctx, liveResource, id, notFound, change);
 }
 
 const update = defineMethod({

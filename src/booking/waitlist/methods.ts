@@ -12,6 +12,7 @@ import { externalize } from '../../rest/view.js';
 import type { Repositories, Store } from '../../store/store.js';
 import { bookingEvents } from '../events.js';
 import { createdWithinRange } from '../portal-date.js';
+import { runUpdate, type UpdateTarget } from '../update-command.js';
 import { waitListFilterView, waitListView } from './views.js';
 
 /** The note as add/update take it: absent or null leaves it alone, anything else is cast. */
@@ -61,23 +62,19 @@ const list = defineMethod({
   },
 });
 
-/**
- * Every update-style call (update, client.*, externalData.*) runs through this, as Bitrix's
- * UpdateWaitListItemCommand: the entry must be live (1040), it gets a new `updatedAt`, and the
- * Update event is recorded even when nothing changed.
- */
-export async function updateWaitListEntry(
+/** The wait-list entry as update commands see it: touching the live entry locks it (1040 when there is none). */
+const waitListEntry: UpdateTarget<number> = {
+  lock: async ({ waitList }, id, now) => ((await waitList.touch(id, now)) ? id : undefined),
+  event: bookingEvents.waitListItemUpdate,
+};
+
+/** Every update-style call (update, client.*, externalData.*), as UpdateWaitListItemCommand. */
+export function updateWaitListEntry(
   ctx: { store: Store; clock: Clock },
   id: number,
   change: (repos: Repositories, now: number) => Promise<void>,
 ): Promise<boolean> {
-  return ctx.store.write(async (repos) => {
-    const now = ctx.clock.now();
-    if (!(await repos.waitList.touch(id, now))) throw errors.waitListNotFound();
-    await change(repos, now);
-    await repos.outbox.record(bookingEvents.waitListItemUpdate, { ID: id }, now);
-    return true;
-  });
+  return runUpdate(ctx, waitListEntry, id, errors.waitListNotFound, (repos, _id, now) => change(repos, now));
 }
 
 const update = defineMethod({

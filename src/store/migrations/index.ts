@@ -5,6 +5,7 @@ import * as crm from './002-crm.js';
 import * as booking from './003-booking.js';
 import * as platform from './004-platform.js';
 import * as devtools from './005-devtools.js';
+import * as bookingClientFilter from './007-booking-client-filter.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003-booking': booking,
   '004-platform': platform,
   '005-devtools': devtools,
+  '007-booking-client-filter': bookingClientFilter,
 };

@@ -22,6 +22,13 @@ export interface BookingRecord {
   note: string | null;
 }
 
+/** A client a booking list asks for: its type (module, code) and id. */
+export interface BookingClientKey {
+  module: string;
+  code: string;
+  clientId: number;
+}
+
 /** Another booking holding a resource during part of a period. */
 export interface Occupation {
   bookingId: number;
@@ -35,8 +42,8 @@ export interface BookingQuery {
   within?: { from: number; to: number };
   createdFrom?: number;
   createdBefore?: number;
-  /** A filter nothing matches (a client filter, until bookings have clients). */
-  matchNothing?: boolean;
+  /** Bookings with any of these clients (client type and id). */
+  clients?: readonly BookingClientKey[];
   order: readonly Sort[];
   offset: number;
   limit: number;
@@ -124,7 +131,6 @@ export class BookingRepository {
   }
 
   async list(query: BookingQuery): Promise<BookingRecord[]> {
-    if (query.matchNothing) return [];
     let q = this.db.selectFrom('booking').select(COLUMNS).where('is_deleted', '=', 0);
     const within = query.within;
     if (within) {
@@ -148,6 +154,24 @@ export class BookingRepository {
         if (within) sub = sub.where('date_from', '<', within.to).where('date_to', '>', within.from);
         return sub;
       });
+    }
+    const clients = query.clients;
+    if (clients !== undefined) {
+      if (clients.length === 0) return [];
+      q = q.where('id', 'in', (eb) =>
+        eb
+          .selectFrom('booking_client as c')
+          .innerJoin('booking_client_type as t', 't.id', 'c.client_type_id')
+          .select('c.owner_id')
+          .where('c.owner_kind', '=', 'booking')
+          .where((w) =>
+            w.or(
+              clients.map((k) =>
+                w.and([w('t.module_id', '=', k.module), w('t.code', '=', k.code), w('c.client_id', '=', k.clientId)]),
+              ),
+            ),
+          ),
+      );
     }
     if (query.createdFrom !== undefined) q = q.where('created_at', '>=', query.createdFrom);
     if (query.createdBefore !== undefined) q = q.where('created_at', '<', query.createdBefore);

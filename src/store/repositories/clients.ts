@@ -73,4 +73,14 @@ export class ClientRepository {
       )
       .execute();
   }
+
+  /** Moves every client of one owner to another (a move between the wait list and bookings). */
+  async move(from: ClientOwner, to: ClientOwner): Promise<void> {
+    await this.db
+      .updateTable('booking_client')
+      .set({ owner_kind: to.kind, owner_id: to.id })
+      .where('owner_kind', '=', from.kind)
+      .where('owner_id', '=', from.id)
+      .execute();
+  }
 }
