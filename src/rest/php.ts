@@ -65,13 +65,23 @@ export function phpEmpty(value: unknown): boolean {
   return false;
 }
 
+const SNAKE_CACHE_SIZE = 10_000;
+const snakeCache = new Map<string, string>();
+
 /**
  * Bitrix's camel-to-snake key conversion (`preg_replace('/(.)([A-Z])/', '$1_$2')`, upper-cased).
  * `moduleId`, `ModuleId` and `module_id` all become `MODULE_ID`; an UPPER_SNAKE key such as
  * `MODULE_ID` becomes `M_OD_UL_E__ID` and so matches nothing, as on the real server.
  */
 export function toUpperSnake(key: string): string {
-  return key.replace(/(.)([A-Z])/g, '$1_$2').toUpperCase();
+  let snake = snakeCache.get(key);
+  if (snake === undefined) {
+    snake = key.replace(/(.)([A-Z])/g, '$1_$2').toUpperCase();
+    // Keys come from requests: keep the cache bounded against a flood of distinct ones.
+    if (snakeCache.size >= SNAKE_CACHE_SIZE) snakeCache.clear();
+    snakeCache.set(key, snake);
+  }
+  return snake;
 }
 
 /** `ksort($data, SORT_NATURAL)`: case-sensitive natural order, digits compared as numbers. */
