@@ -241,7 +241,10 @@ describe.skipIf(TEST_DATABASE === 'postgres')('request logs', () => {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.method, l.status, l.user])).toEqual([
+    expect(
+      lines.filter((l) => l.msg === 'request').map((l) => [l.method, l.status, l.user]),
+      logText,
+    ).toEqual([
       ['booking.v1.waitlist.add', 200, 1],
       ['booking.v1.waitlist.list', 401, undefined],
       ['booking.v1.waitlist.get', 400, 1],
