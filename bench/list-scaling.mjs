@@ -1,0 +1,149 @@
+// List cost against the amount of data: `booking.v1.waitlist.list` (first page, page 20 at
+// start=950, and one day by createdWithin) at 1,000 and at 1,000,000 entries, on the SQLite
+// default, over HTTP with the bare node:http baseline in the same run. Medians of sequential
+// calls on one keep-alive connection.   node bench/list-scaling.mjs [CALLS=300]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+
+const root = new URL('..', import.meta.url).pathname;
+const calls = Number(process.argv[2] ?? 300);
+const SECRET = 'benchsecret00000';
+const DAY = 86_400_000;
+const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
+
+function start(args, readyPattern) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const match = readyPattern.exec(out);
+      if (match) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve({ child, port: Number(match[1]) });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+}
+
+function post(port, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function medianMs(port, path, body) {
+  for (let i = 0; i < 30; i++) await post(port, path, body);
+  const times = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = process.hrtime.bigint();
+    await post(port, path, body);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+/** Fills the store directly: `count` entries spread over the last 1,000 days, 50 a day at most. */
+function seed(dir, count, now) {
+  const db = new SQLite(join(dir, 'b24-booking.sqlite'));
+  const spread = Math.min(1000, Math.ceil(count / 50));
+  db.prepare(
+    `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+     insert into wait_list_item (created_by, created_at, note, is_deleted)
+     select 1, ? - (i % ?) * ? - i, 'entry ' || i, 0 from n`,
+  ).run(count, now, spread, DAY);
+  db.close();
+}
+
+const bare = await start(['bench/bare-server.mjs', '0'], /listening on (\d+)/);
+const rows = [];
+try {
+  for (const count of [1_000, 1_000_000]) {
+    const data = mkdtempSync(join(tmpdir(), 'b24-lists-'));
+    // The server makes the schema; stop it, fill the file, start it again.
+    const first = await start(
+      [
+        'dist/cli.js',
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--webhook',
+        `1:${SECRET}:booking,crm`,
+        '--log-level',
+        'warn',
+      ],
+      /listening on https?:\/\/[^:]+:(\d+)/,
+    );
+    first.child.kill();
+    await new Promise((r) => first.child.once('exit', r));
+    const now = Date.now();
+    const t0 = Date.now();
+    seed(data, count, now);
+    const seedSeconds = (Date.now() - t0) / 1000;
+    const ours = await start(
+      [
+        'dist/cli.js',
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--webhook',
+        `1:${SECRET}:booking,crm`,
+        '--log-level',
+        'warn',
+      ],
+      /listening on https?:\/\/[^:]+:(\d+)/,
+    );
+    try {
+      const day = new Date(now - 3 * DAY);
+      const dd = (d) =>
+        `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+      const cases = [
+        ['first page', {}],
+        ['page 20 (start=950)', { start: 950 }],
+        [
+          'one day (createdWithin)',
+          { filter: { createdWithin: { from: dd(day), to: dd(new Date(day.getTime() + DAY)) } } },
+        ],
+      ];
+      for (const [name, params] of cases) {
+        const path = `/rest/1/${SECRET}/booking.v1.waitlist.list`;
+        rows.push({ count, name, ms: await medianMs(ours.port, path, JSON.stringify(params)), seedSeconds });
+      }
+    } finally {
+      ours.child.kill();
+      rmSync(data, { recursive: true, force: true });
+    }
+  }
+  const bareMs = await medianMs(bare.port, '/', '{}');
+  console.log(
+    `\nmedian of ${calls} sequential calls on one keep-alive connection; bare node:http ${bareMs.toFixed(3)} ms\n`,
+  );
+  console.log('| case | 1,000 entries ms | 1,000,000 entries ms | ratio 1M / 1k |');
+  console.log('|---|---|---|---|');
+  for (const name of [...new Set(rows.map((r) => r.name))]) {
+    const [small, large] = [1_000, 1_000_000].map((c) => rows.find((r) => r.count === c && r.name === name).ms);
+    console.log(`| ${name} | ${small.toFixed(3)} | ${large.toFixed(3)} | ${(large / small).toFixed(2)} |`);
+  }
+} finally {
+  bare.child.kill();
+  agent.destroy();
+}
