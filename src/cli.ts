@@ -19,11 +19,14 @@ const USAGE = `Usage:
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
+                    [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
+                    [--event-concurrency 16]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
   b24-booking app add --name NAME --scopes booking,crm [--handler URL]
-  (the webhook and app commands take the same --data or --database as serve)`;
+  b24-booking events failed     (deliveries given up on, one JSON object a line)
+  (the webhook, app and events commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -40,6 +43,10 @@ const OPTIONS = {
   overbooking: { type: 'string' },
   'rate-limit': { type: 'string' },
   'operating-limit': { type: 'string' },
+  'event-timeout-ms': { type: 'string' },
+  'event-tries': { type: 'string' },
+  'event-backoff-ms': { type: 'string' },
+  'event-concurrency': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -93,8 +100,15 @@ function main(argv: string[]): Promise<void> {
         rate: parseRateLimit(flag('rate-limit')),
         operatingSeconds: parseOperatingLimit(flag('operating-limit')),
       },
+      events: {
+        timeoutMs: positive(flag('event-timeout-ms'), '--event-timeout-ms'),
+        maxAttempts: positive(flag('event-tries'), '--event-tries'),
+        backoffMs: positive(flag('event-backoff-ms'), '--event-backoff-ms'),
+        concurrency: positive(flag('event-concurrency'), '--event-concurrency'),
+      },
     });
   }
+  if (command === 'events' && sub === 'failed') return eventsFailed({ data, database: flag('database') });
   if (command === 'app' && sub === 'add') return appAdd({ data, database: flag('database') }, flag);
   if (command === 'webhook') return webhookCommand(sub, arg, { data, database: flag('database') }, flag);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
@@ -111,21 +125,19 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${value}"`);
+  return n;
+}
+
 async function serve(options: Parameters<typeof startServer>[0]): Promise<void> {
   const server = await startServer({
     ...options,
     onUnexpectedError: (error) => console.error('unexpected error:', error),
   });
-  console.log(`b24-booking-server listening on ${server.url}`);
-  console.log(`REST base: ${server.url}/rest/`);
-  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of server.storedWebhooks) {
-    console.log(
-      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
-    );
-  }
-  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
-  console.log(`Admin token: ${server.adminToken}`);
+  // Handlers first: a test (or a supervisor) may signal as soon as it has read the banner.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -141,6 +153,16 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  console.log(`b24-booking-server listening on ${server.url}`);
+  console.log(`REST base: ${server.url}/rest/`);
+  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
+  for (const hook of server.storedWebhooks) {
+    console.log(
+      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
+    );
+  }
+  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  console.log(`Admin token: ${server.adminToken}`);
 }
 
 async function webhookCommand(
@@ -202,6 +224,18 @@ async function appAdd(
   const store = await Store.open(storeOptions);
   try {
     console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `events failed`: the deliveries given up on, oldest first, one JSON object a line. */
+async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
+  const store = await Store.open(storeOptions);
+  try {
+    for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
+      console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
+    }
   } finally {
     await store.close();
   }

@@ -12,6 +12,8 @@ import { waitListMethods } from './booking/waitlist/methods.js';
 import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
+import { eventMethods } from './events/methods.js';
+import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
 import { systemMethods } from './platform/system.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
@@ -32,6 +34,8 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...companyMethods,
   ...batchMethods,
   ...systemMethods,
+  ...eventMethods,
+  ...offlineEventMethods,
 ] as unknown as MethodDeclaration<never>[];
 
 export function createRegistry(): Registry {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from './clock.js';
+import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
 import { graceful } from './http/graceful.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
@@ -46,6 +47,11 @@ export interface ServerOptions {
   /** Rate and operating-time limits; both off unless given (self-hosted Bitrix24's default). */
   limits?: LimitSettings;
   clock?: Clock;
+  /**
+   * Delivery of events to handlers: timeout 5 s, 5 tries, backoff 1 s doubling, 16 POSTs at
+   * once, a 50 ms poll unless given.
+   */
+  events?: Partial<DeliverySettings>;
   onUnexpectedError?: (error: unknown) => void;
 }
 
@@ -106,6 +112,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     const { port } = server.address() as AddressInfo;
     const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const delivery = new DeliveryWorker(
+      store,
+      clock,
+      url,
+      { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) },
+      options.onUnexpectedError,
+    );
+    delivery.start();
     const knownIds = new Set(known.map((k) => k.id));
     const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
     return {
@@ -117,6 +131,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       store,
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
+        await delivery.stop();
         await store.close();
       },
     };
@@ -148,6 +163,11 @@ async function registerWebhooks(
     }
     return out;
   });
+}
+
+/** Settings given as undefined (an unset CLI flag) keep their default. */
+function definedOnly<T extends object>(settings: T): Partial<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function resolveTls(options: ServerOptions, data: string): Promise<TlsFiles | undefined> {

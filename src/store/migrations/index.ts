@@ -4,10 +4,12 @@ import * as initial from './001-initial.js';
 import * as crm from './002-crm.js';
 import * as booking from './003-booking.js';
 import * as platform from './004-platform.js';
+import * as events from './006-events.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-crm': crm,
   '003-booking': booking,
   '004-platform': platform,
+  '006-events': events,
 };
