@@ -9,6 +9,7 @@
  * after `backoffMs`, doubling, until `maxAttempts` tries: then it is given up on and listed by
  * `b24-booking events failed`.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Clock } from '../clock.js';
@@ -56,10 +57,17 @@ interface Outcome {
   error: string;
 }
 
+/** A finished try waiting to be written, with the next pass's other outcomes, in one transaction. */
+interface Finished {
+  delivery: ClaimedDelivery;
+  outcome: Outcome;
+}
+
 export class DeliveryWorker {
   private readonly auth: HandlerAuth;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perHandler = new Map<number, number>();
+  private finished: Finished[] = [];
   private readonly stopping = new AbortController();
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   private timer: NodeJS.Timeout | undefined;
@@ -73,6 +81,8 @@ export class DeliveryWorker {
     private readonly onError: (error: unknown) => void = () => {},
   ) {
     this.auth = new HandlerAuth(store, baseUrl);
+    // Every POST in flight listens to it.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   start(): void {
@@ -86,6 +96,8 @@ export class DeliveryWorker {
     this.timer = undefined;
     await this.running;
     await Promise.allSettled([...this.inFlight]);
+    // Tries that finished before the stop are written, so a clean restart does not repeat them.
+    await this.record(Date.now()).catch(this.onError);
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
@@ -110,7 +122,8 @@ export class DeliveryWorker {
     let busy = false;
     try {
       const wall = Date.now();
-      busy = (await fanOut(this.store, wall)) > 0;
+      busy = (await this.record(wall)) > 0;
+      busy = (await fanOut(this.store, wall)) > 0 || busy;
       busy = (await this.claim(wall)) > 0 || busy;
     } catch (error) {
       if (!this.stopping.signal.aborted) this.onError(error);
@@ -156,18 +169,34 @@ export class DeliveryWorker {
     });
     const outcome = await this.post(delivery.handler, body);
     // A try cut by shutdown is not counted as failed: its lease runs out and it is tried again.
-    if (this.stopping.signal.aborted) return;
-    const wall = Date.now();
-    await this.store.write(({ eventDeliveries }) =>
-      outcome.ok
-        ? eventDeliveries.delivered(delivery.id, wall)
-        : eventDeliveries.failedTry(
-            delivery.id,
-            outcome.error,
-            wall,
-            delivery.attempt >= this.settings.maxAttempts ? undefined : wall + backoff(this.settings, delivery.attempt),
-          ),
-    );
+    if (!this.stopping.signal.aborted) this.finished.push({ delivery, outcome });
+  }
+
+  /**
+   * Writes the outcomes of the tries finished since the last pass, in one transaction. One not
+   * written before a crash is tried again when its lease ends (at least once, never lost).
+   */
+  private async record(wall: number): Promise<number> {
+    const finished = this.finished;
+    if (finished.length === 0) return 0;
+    this.finished = [];
+    await this.store.write(async ({ eventDeliveries }) => {
+      await eventDeliveries.delivered(
+        finished.filter((f) => f.outcome.ok).map((f) => f.delivery.id),
+        wall,
+      );
+      for (const { delivery, outcome } of finished) {
+        if (outcome.ok) continue;
+        const last = delivery.attempt >= this.settings.maxAttempts;
+        await eventDeliveries.failedTry(
+          delivery.id,
+          outcome.error,
+          wall,
+          last ? undefined : wall + backoff(this.settings, delivery.attempt),
+        );
+      }
+    });
+    return finished.length;
   }
 
   /** One POST; any 2xx answer within the timeout is a delivery. */

@@ -126,11 +126,12 @@ export class EventDeliveryRepository {
     }));
   }
 
-  async delivered(id: number, now: number): Promise<void> {
+  async delivered(ids: readonly number[], now: number): Promise<void> {
+    if (ids.length === 0) return;
     await this.db
       .updateTable('event_delivery')
       .set({ state: 'delivered', last_error: null, updated_at: now })
-      .where('id', '=', id)
+      .where('id', 'in', ids)
       .execute();
   }
 
