@@ -29,7 +29,7 @@ function* markdownFiles(dir) {
 /** The cURL blocks of a page, each with the label of the tab it is under. */
 function curlBlocks(markdown) {
   const blocks = [];
-  for (const block of markdown.matchAll(/```bash\r?\n([\s\S]*?)```/g)) {
+  for (const block of markdown.matchAll(/```(?:bash|curl)\r?\n([\s\S]*?)```/g)) {
     const command = block[1].replace(/^[ \t]+/gm, '').trim();
     if (!command.startsWith('curl')) continue;
     const tab = [...markdown.slice(0, block.index).matchAll(/^\s*- (cURL[^\n]*?)\s*$/gm)].pop()?.[1] ?? null;

@@ -22,11 +22,14 @@ const USAGE = `Usage:
                     [--overbooking on|off] [--booking-deals on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
                     [--clock ISO-8601] [--seed FILE] [--log-level info]
+                    [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
+                    [--event-concurrency 16]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
   b24-booking app add --name NAME --scopes booking,crm [--handler URL]
   b24-booking reset | snapshot save NAME | snapshot load NAME | snapshot list | seed FILE
+  b24-booking events failed     (deliveries given up on, one JSON object a line)
   (the offline commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
@@ -48,6 +51,10 @@ const OPTIONS = {
   clock: { type: 'string' },
   seed: { type: 'string' },
   'log-level': { type: 'string' },
+  'event-timeout-ms': { type: 'string' },
+  'event-tries': { type: 'string' },
+  'event-backoff-ms': { type: 'string' },
+  'event-concurrency': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -105,12 +112,19 @@ function main(argv: string[]): Promise<void> {
       clock: flag('clock'),
       seed: flag('seed'),
       logLevel: oneOf(flag('log-level'), LOG_LEVELS, '--log-level') ?? 'info',
+      events: {
+        timeoutMs: positive(flag('event-timeout-ms'), '--event-timeout-ms'),
+        maxAttempts: positive(flag('event-tries'), '--event-tries'),
+        backoffMs: positive(flag('event-backoff-ms'), '--event-backoff-ms'),
+        concurrency: positive(flag('event-concurrency'), '--event-concurrency'),
+      },
     });
   }
   const storeOptions = { data, database: flag('database') };
   if (command === 'reset') return resetCommand(storeOptions);
   if (command === 'snapshot') return snapshotCommand(sub, arg, storeOptions);
   if (command === 'seed') return seedCommand(sub, storeOptions);
+  if (command === 'events' && sub === 'failed') return eventsFailed(storeOptions);
   if (command === 'app' && sub === 'add') return appAdd(storeOptions, flag);
   if (command === 'webhook') return webhookCommand(sub, arg, storeOptions, flag);
   throw new Error(`unknown command "${command}"\n${USAGE}`);
@@ -125,6 +139,13 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of: ${allowed.join(', ')}`);
   return value as T;
+}
+
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${value}"`);
+  return n;
 }
 
 async function serve(options: Parameters<typeof startServer>[0]): Promise<void> {
@@ -220,6 +241,18 @@ async function appAdd(
   const store = await Store.open(storeOptions);
   try {
     console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `events failed`: the deliveries given up on, oldest first, one JSON object a line. */
+async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
+  const store = await Store.open(storeOptions);
+  try {
+    for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
+      console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
+    }
   } finally {
     await store.close();
   }

@@ -13,6 +13,8 @@ import { waitListMethods } from './booking/waitlist/methods.js';
 import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
+import { eventMethods } from './events/methods.js';
+import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
 import { systemMethods } from './platform/system.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
@@ -34,6 +36,8 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...companyMethods,
   ...batchMethods,
   ...systemMethods,
+  ...eventMethods,
+  ...offlineEventMethods,
 ] as unknown as MethodDeclaration<never>[];
 
 export function createRegistry(): Registry {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
 import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
+import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
 import { graceful } from './http/graceful.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
@@ -62,6 +63,11 @@ export interface ServerOptions {
   seed?: string;
   /** Request log level; `silent` (default for the library) logs nothing. */
   logLevel?: LogLevel;
+  /**
+   * Delivery of events to handlers: timeout 5 s, 5 tries, backoff 1 s doubling, 16 POSTs at
+   * once, a 50 ms poll unless given.
+   */
+  events?: Partial<DeliverySettings>;
   onUnexpectedError?: (error: unknown) => void;
 }
 
@@ -135,6 +141,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     const { port } = server.address() as AddressInfo;
     const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const delivery = new DeliveryWorker(
+      store,
+      clock,
+      url,
+      { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) },
+      options.onUnexpectedError,
+    );
+    delivery.start();
     const knownIds = new Set(known.map((k) => k.id));
     const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
     return {
@@ -148,6 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       seeded,
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
+        await delivery.stop();
         await store.close();
       },
     };
@@ -185,6 +200,11 @@ async function registerWebhooks(
     }
     return out;
   });
+}
+
+/** Settings given as undefined (an unset CLI flag) keep their default. */
+function definedOnly<T extends object>(settings: T): Partial<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function resolveTls(options: ServerOptions, data: string): Promise<TlsFiles | undefined> {

@@ -201,5 +201,4 @@ const scenarios: Record<string, Scenario> = {
 runDocExamples({
   pages: PAGES,
   scenarios,
-  tables: ['booking', 'booking_resource', 'booking_external_data', 'booking_client', 'crm_deal'],
 });

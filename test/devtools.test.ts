@@ -10,6 +10,7 @@ import { KEPT_TABLES } from '../src/store/state.js';
 import { runCli, startCli, tempDataDir } from './support/cli.js';
 import { accessTokenFor } from './support/oauth.js';
 import { startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
+import { storedState } from './support/state.js';
 
 const CLINIC = readFileSync(new URL('../examples/clinic.yaml', import.meta.url), 'utf8');
 
@@ -34,13 +35,6 @@ function admin(srv: TestServer, path: string, body?: unknown, token = srv.server
 async function noteIds(srv: TestServer): Promise<number[]> {
   const reply = await srv.call('booking.v1.waitlist.list', {});
   return reply.body.result.waitList.map((e: { id: number }) => e.id);
-}
-
-/** Every row of every table, to show that a refused call changed nothing. */
-async function storedState(srv: TestServer): Promise<string> {
-  const db = srv.server.store.db as unknown as Kysely<Record<string, { id: number }>>;
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((t) => !t.startsWith('kysely_'));
-  return JSON.stringify(await Promise.all(tables.sort().map((t) => db.selectFrom(t).selectAll().execute())));
 }
 
 describe('startServer()', () => {

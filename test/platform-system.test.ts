@@ -33,7 +33,22 @@ describe('methods', () => {
     expect(booking.every((m) => m.startsWith('booking.'))).toBe(true);
     expect(booking).toHaveLength(allMethods.filter((m) => m.scope === 'booking').length);
     const common = (await server().call('methods', { scope: '' }, 'query')).body.result as string[];
-    expect(common.sort()).toEqual(['app.info', 'batch', 'method.get', 'methods', 'profile', 'scope', 'server.time']);
+    expect(common.sort()).toEqual([
+      'app.info',
+      'batch',
+      'event.bind',
+      'event.get',
+      'event.offline.clear',
+      'event.offline.error',
+      'event.offline.get',
+      'event.offline.list',
+      'event.unbind',
+      'method.get',
+      'methods',
+      'profile',
+      'scope',
+      'server.time',
+    ]);
     const full = (await server().call('methods', { full: true })).body.result as string[];
     expect(full).toHaveLength(allMethods.length);
   });

@@ -3,20 +3,12 @@
  * crash, never a change to stored data. Seeded and bounded, so a failure replays.
  */
 import fc from 'fast-check';
-import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { allMethods } from '../src/methods.js';
 import { useServer } from './support/server.js';
+import { storedState } from './support/state.js';
 
 const server = useServer();
-
-/** Every row of every table, as one string: equal before and after a rejected call. */
-async function storedState(): Promise<string> {
-  const db = server().server.store.db as unknown as Kysely<Record<string, { id: number }>>;
-  const tables = (await db.introspection.getTables()).map((t) => t.name).sort();
-  const rows = await Promise.all(tables.map((name) => db.selectFrom(name).selectAll().orderBy('id').execute()));
-  return JSON.stringify(rows);
-}
 
 const methodNames = [...allMethods.map((m) => m.name), 'booking.v1.nothing', 'batch', ''];
 
@@ -100,7 +92,7 @@ describe('fuzzed requests', () => {
     expect(seedEntry.status).toBe(200);
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const before = await storedState();
+        const before = await storedState(server());
         const { url, init } = toFetch(server().hook, r);
         const res = await fetch(url, init);
         const text = await res.text();
@@ -110,7 +102,7 @@ describe('fuzzed requests', () => {
           expect(typeof body.error, text).toBe('string');
           expect(typeof body.error_description, text).toBe('string');
           expect(res.status, text).toBeGreaterThanOrEqual(400);
-          expect(await storedState(), `${r.method} ${text}`).toBe(before);
+          expect(await storedState(server()), `${r.method} ${text}`).toBe(before);
         } else {
           expect(body).toHaveProperty('result');
           expect(body).toHaveProperty('time');

@@ -154,4 +154,4 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-runDocExamples({ pages: PAGES, scenarios, tables: ['wait_list_item', 'wait_list_external_data'] });
+runDocExamples({ pages: PAGES, scenarios });

@@ -53,7 +53,12 @@ async function snapshot() {
   return {
     entries: await db.selectFrom('wait_list_item').selectAll().orderBy('id').execute(),
     links: await db.selectFrom('wait_list_external_data').selectAll().orderBy('id').execute(),
-    events: await db.selectFrom('event_outbox').selectAll().orderBy('id').execute(),
+    // Not `dispatched_at`: the delivery worker sets it in the background after a write.
+    events: await db
+      .selectFrom('event_outbox')
+      .select(['id', 'event', 'payload', 'created_at'])
+      .orderBy('id')
+      .execute(),
   };
 }
 

@@ -37,9 +37,10 @@ export interface NewApp {
 export async function registerApp(store: Store, app: NewApp, now: number) {
   const clientId = `local.${randomBytes(7).toString('hex').slice(0, 14)}.${String(randomBytes(4).readUInt32BE()).padStart(8, '0').slice(0, 8)}`;
   const clientSecret = newClientSecret();
-  const row = await store.write(({ oauth }) =>
-    oauth.addApp({ ...app, clientId, secretHash: hashSecret(clientSecret) }, now),
-  );
+  const { row, applicationToken } = await store.write(async ({ oauth }) => {
+    const row = await oauth.addApp({ ...app, clientId, secretHash: hashSecret(clientSecret) }, now);
+    return { row, applicationToken: await oauth.applicationToken(row.id, newToken) };
+  });
   return {
     id: row.id,
     client_id: clientId,
@@ -47,6 +48,7 @@ export async function registerApp(store: Store, app: NewApp, now: number) {
     name: row.name,
     scopes: row.scopes,
     handler: row.handlerUrl,
+    application_token: applicationToken,
   };
 }
 
@@ -91,6 +93,27 @@ export async function approve(
   });
 }
 
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+/** A new token pair for a grant (the token endpoint's, or an event handler's). */
+export async function issueTokens(repos: Repositories, grant: IssuedGrant, now: number): Promise<IssuedTokens> {
+  const accessToken = newToken();
+  const refreshToken = newToken();
+  const expiresAt = now + ACCESS_TOKEN_TTL_MS;
+  await repos.oauth.addTokenPair({
+    accessHash: hashSecret(accessToken),
+    refreshHash: hashSecret(refreshToken),
+    grant,
+    accessExpiresAt: expiresAt,
+    refreshExpiresAt: now + REFRESH_TOKEN_TTL_MS,
+  });
+  return { accessToken, refreshToken, expiresAt };
+}
+
 export interface TokenRequest {
   grantType: string;
   clientId: string;
@@ -113,16 +136,7 @@ export async function grantTokens(store: Store, clock: Clock, request: TokenRequ
       grant = await repos.oauth.spendRefreshToken(hashSecret(request.refreshToken ?? ''), app.id, now);
     }
     if (!grant) throw errors.oauthInvalidGrant();
-    const accessToken = newToken();
-    const refreshToken = newToken();
-    const expiresAt = now + ACCESS_TOKEN_TTL_MS;
-    await repos.oauth.addTokenPair({
-      accessHash: hashSecret(accessToken),
-      refreshHash: hashSecret(refreshToken),
-      grant,
-      accessExpiresAt: expiresAt,
-      refreshExpiresAt: now + REFRESH_TOKEN_TTL_MS,
-    });
+    const { accessToken, refreshToken, expiresAt } = await issueTokens(repos, grant, now);
     const rest = `${address.origin}/rest/`;
     return {
       access_token: accessToken,

@@ -145,6 +145,25 @@ export const errors = {
 
   clientTypeNotFound: () => methodError(1025, 'Client type not found'),
 
+  // Events (rest module, Bitrix\Rest\Api\Event): AccessException and AuthTypeException are 403s
+  // whose text is the class message, a space, and the detail.
+  wrongAuthType: () =>
+    new RestError(
+      'WRONG_AUTH_TYPE',
+      'Current authorization type is denied for this method Application context required',
+      403,
+    ),
+  accessDenied: (detail?: string) =>
+    new RestError('ACCESS_DENIED', detail ? `Access denied! ${detail}` : 'Access denied!', 403),
+  eventNotFound: () => methodError('ERROR_EVENT_NOT_FOUND', 'Event not found'),
+  /** Main's ArgumentNullException, as CRestServer answers it. */
+  argumentNullOrEmpty: (name: string) => methodError('ERROR_ARGUMENT', `Argument '${name}' is null or empty`),
+  handlerAlreadyBound: () => methodError('ERROR_CORE', 'Handler already binded'),
+  wrongHandlerUrl: () => methodError('ERROR_WRONG_HANDLER_URL', 'Wrong handler URL'),
+  unsupportedHandlerProtocol: () => methodError('ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported handler protocol'),
+  offlineIdsNotIntegers: () => methodError('ERROR_ARGUMENT', 'Value must be array of integers'),
+  offlineMessageIdsInvalid: () => methodError('ERROR_ARGUMENT', 'Value must be array of MESSAGE_ID values'),
+
   // CRM (CCrmRestProxyBase): RestExceptions with an empty code, HTTP 400.
   crmParameterNotArray: (name: string) => methodError('', `Parameter '${name}' must be array.`),
   crmInvalidId: () => methodError('', 'ID is not defined or invalid.'),

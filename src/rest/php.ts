@@ -109,3 +109,29 @@ export function phpTruthy(value: unknown): boolean {
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return true;
 }
+
+/** PHP's `urlencode`: everything but letters, digits and `-_.` percent-encoded, spaces as `+`. */
+export function phpUrlencode(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/**
+ * PHP's `http_build_query` of a nested array: `data[FIELDS][ID]=5`, brackets encoded, `true`
+ * as 1, `false` as 0, nulls left out; what Bitrix24 posts to event handlers.
+ */
+export function phpHttpBuildQuery(value: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const walk = (key: string, item: unknown) => {
+    if (item === null || item === undefined) return;
+    if (typeof item === 'object') {
+      for (const [inner, v] of Object.entries(item)) walk(`${key}[${inner}]`, v);
+      return;
+    }
+    const scalar = item === true ? '1' : item === false ? '0' : String(item);
+    parts.push(`${phpUrlencode(key)}=${phpUrlencode(scalar)}`);
+  };
+  for (const [key, item] of Object.entries(value)) walk(key, item);
+  return parts.join('&');
+}

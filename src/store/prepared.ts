@@ -18,9 +18,12 @@ interface Compiled {
   parameters: ({ arg: number } | { value: unknown })[];
 }
 
-/** A value no caller passes: marks where argument `i` lands among the compiled parameters. */
-const marker = (i: number) => `\u0000b24-arg-${i}\u0000`;
-const MARKER = /^\u0000b24-arg-(\d+)\u0000$/;
+/**
+ * Marks where argument `i` lands among the compiled parameters. Only the one compilation sees
+ * markers; calls fill in values by position, so a caller's value can never be taken for one.
+ */
+const marker = (i: number) => `b24-prepared-argument-${i}`;
+const MARKER = /^b24-prepared-argument-(\d+)$/;
 
 export class Prepared<A extends unknown[], R> {
   /** One compiled form per dialect (the adapter tells them apart). */

@@ -39,6 +39,8 @@ export interface EventOutboxTable {
   /** JSON of the event's `data`. */
   payload: string;
   created_at: Millis;
+  /** When the delivery worker made the entry's deliveries; null until then. */
+  dispatched_at: Millis | null;
 }
 
 export interface ResourceTypeTable {
@@ -187,6 +189,8 @@ export interface OAuthAppTable {
   scopes: string;
   handler_url: string | null;
   created_at: Millis;
+  /** Sent to the application's event handlers as auth[application_token]. */
+  application_token: string | null;
 }
 
 export interface OAuthCodeTable {
@@ -236,6 +240,53 @@ export interface SnapshotTable {
   created_at: Millis;
 }
 
+/** A handler bound with event.bind (Bitrix's b_rest_event). */
+export interface EventHandlerTable {
+  id: Generated<number>;
+  app_id: number;
+  /** Upper-case, as Bitrix stores it: `ONBOOKINGADD`. */
+  event: string;
+  /** '' for an offline binding. */
+  handler: string;
+  /** The user the handler's tokens are issued for; 0: the user who bound it. */
+  auth_type: number;
+  bound_by: number;
+  offline: number;
+  auth_connector: string;
+  created_at: Millis;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One outbox entry to one online handler. */
+export interface EventDeliveryTable {
+  id: Generated<number>;
+  outbox_id: number;
+  handler_id: number;
+  state: DeliveryState;
+  attempts: number;
+  /** The next try, or the end of the lease of a try in flight. */
+  due_at: Millis;
+  last_error: string | null;
+  updated_at: Millis;
+}
+
+/** The offline queue (Bitrix's b_rest_event_offline). */
+export interface EventOfflineTable {
+  id: Generated<number>;
+  app_id: number;
+  connector: string;
+  event: string;
+  /** JSON of the event's data. */
+  data: string;
+  /** md5 of the event name and data: one row per changed object while it waits. */
+  message_id: string;
+  /** '' while not reserved by event.offline.get with clear=0. */
+  process_id: string;
+  error: number;
+  timestamp_x: Millis;
+}
+
 export interface Database {
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
@@ -262,4 +313,7 @@ export interface Database {
   oauth_token: OAuthTokenTable;
   rate_bucket: RateBucketTable;
   operating_basket: OperatingBasketTable;
+  event_handler: EventHandlerTable;
+  event_delivery: EventDeliveryTable;
+  event_offline: EventOfflineTable;
 }

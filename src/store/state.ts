@@ -8,7 +8,7 @@ import type { Store } from './store.js';
 
 /**
  * Tables a reset keeps: who may call (webhooks, users, applications and their tokens, so a test
- * suite can go on calling), the limits' counters (they are about callers, not data), reference
+ * suite can go on calling), the handlers applications bound, the limits' counters (they are about callers, not data), reference
  * data the migrations put in, and the bookkeeping of migrations and snapshots.
  */
 export const KEPT_TABLES: ReadonlySet<string> = new Set([
@@ -24,6 +24,7 @@ export const KEPT_TABLES: ReadonlySet<string> = new Set([
   'rate_bucket',
   'operating_basket',
   'booking_client_type',
+  'event_handler',
 ]);
 
 // Rows are read and written through an untyped view: the tables vary, every one has an `id`.

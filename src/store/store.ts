@@ -21,6 +21,9 @@ import { migrations } from './migrations/index.js';
 import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
 import { CrmRepository } from './repositories/crm.js';
+import { EventDeliveryRepository } from './repositories/event-deliveries.js';
+import { EventHandlerRepository } from './repositories/event-handlers.js';
+import { EventOfflineRepository } from './repositories/event-offline.js';
 import { LimitsRepository } from './repositories/limits.js';
 import { OAuthRepository } from './repositories/oauth.js';
 import { OutboxRepository } from './repositories/outbox.js';
@@ -45,12 +48,15 @@ export interface Repositories {
   readonly portal: PortalRepository;
   readonly oauth: OAuthRepository;
   readonly limits: LimitsRepository;
+  readonly eventHandlers: EventHandlerRepository;
+  readonly eventDeliveries: EventDeliveryRepository;
+  readonly eventOffline: EventOfflineRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
   return {
     waitList: new WaitListRepository(db),
-    outbox: new OutboxRepository(db),
+    outbox: new OutboxRepository(db, dialect),
     webhooks: new WebhookRepository(db),
     resourceTypes: new ResourceTypeRepository(db, dialect),
     resources: new ResourceRepository(db, dialect),
@@ -60,6 +66,9 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     portal: new PortalRepository(db),
     oauth: new OAuthRepository(db),
     limits: new LimitsRepository(db),
+    eventHandlers: new EventHandlerRepository(db),
+    eventDeliveries: new EventDeliveryRepository(db, dialect),
+    eventOffline: new EventOfflineRepository(db, dialect),
   };
 }
 

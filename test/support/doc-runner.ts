@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { registerApp } from '../../src/oauth/grants.js';
 import { ACCESS_TOKEN, bodyParams, type CurlExample, curlExamples, restMethod, runExample } from './doc-examples.js';
 import { startTestServer, type TestServer } from './server.js';
+import { storedState } from './state.js';
 
 export type Params = Record<string, unknown>;
 
@@ -62,22 +63,12 @@ const withToken = (example: CurlExample, token: string): CurlExample => ({
   body: example.body?.replace(ACCESS_TOKEN, token),
 });
 
-/** Every row of the tables a refused call must leave alone. */
-async function snapshot(server: TestServer, tables: readonly string[]) {
-  const db = server.server.store.db as unknown as {
-    selectFrom(t: string): { selectAll(): { orderBy(c: string): { execute(): Promise<unknown[]> } } };
-  };
-  return Promise.all([...tables, 'event_outbox'].map((t) => db.selectFrom(t).selectAll().orderBy('id').execute()));
-}
-
 export interface DocPages {
   pages: readonly string[];
   scenarios: Record<string, Scenario>;
-  /** Tables that show a refused call changed nothing. */
-  tables: readonly string[];
 }
 
-export function runDocExamples({ pages, scenarios, tables }: DocPages): void {
+export function runDocExamples({ pages, scenarios }: DocPages): void {
   const examples = pages.flatMap(curlExamples);
   let server: TestServer | undefined;
   const freshServer = async () => {
@@ -143,7 +134,7 @@ export function runDocExamples({ pages, scenarios, tables }: DocPages): void {
     it.each(oauthExamples)('%s, as written, is refused with 401 invalid_token and changes nothing', async (_, e) => {
       const srv = await freshServer();
       await scenarioOf(e).seed(srv, bodyParams(e));
-      const before = await snapshot(srv, tables);
+      const before = await storedState(srv);
 
       const reply = await runExample(srv, e);
 
@@ -152,7 +143,7 @@ export function runDocExamples({ pages, scenarios, tables }: DocPages): void {
         error: 'invalid_token',
         error_description: 'The access token provided is invalid.',
       });
-      expect(await snapshot(srv, tables)).toEqual(before);
+      expect(await storedState(srv)).toEqual(before);
     });
 
     it.each(oauthExamples)('%s, with a real access token, answers as the real server does', (_, example) =>

@@ -44,7 +44,7 @@ export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
 }
 
 /** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmContactDelete. */
-function eventName(entity: CrmEntity, action: 'Add' | 'Update' | 'Delete'): string {
+export function eventName(entity: CrmEntity, action: 'Add' | 'Update' | 'Delete'): string {
   return `onCrm${entity.name.charAt(0).toUpperCase()}${entity.name.slice(1)}${action}`;
 }
 

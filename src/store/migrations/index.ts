@@ -5,6 +5,7 @@ import * as crm from './002-crm.js';
 import * as booking from './003-booking.js';
 import * as platform from './004-platform.js';
 import * as devtools from './005-devtools.js';
+import * as events from './006-events.js';
 import * as bookingClientFilter from './007-booking-client-filter.js';
 
 export const migrations: Record<string, Migration> = {
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '003-booking': booking,
   '004-platform': platform,
   '005-devtools': devtools,
+  '006-events': events,
   '007-booking-client-filter': bookingClientFilter,
 };

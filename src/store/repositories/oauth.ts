@@ -65,6 +65,25 @@ export class OAuthRepository {
     );
   }
 
+  /**
+   * The application's `application_token` (sent to its event handlers), made with `fresh` the
+   * first time it is asked for; two processes asking at once get the same one.
+   */
+  async applicationToken(appId: number, fresh: () => string): Promise<string | undefined> {
+    await this.db
+      .updateTable('oauth_app')
+      .set({ application_token: fresh() })
+      .where('id', '=', appId)
+      .where('application_token', 'is', null)
+      .execute();
+    const row = await this.db
+      .selectFrom('oauth_app')
+      .select('application_token')
+      .where('id', '=', appId)
+      .executeTakeFirst();
+    return row?.application_token ?? undefined;
+  }
+
   async addCode(code: { hash: string; appId: number; userId: number; expiresAt: number }): Promise<void> {
     await this.db
       .insertInto('oauth_code')

@@ -1,28 +1,46 @@
+import type { DialectName } from '../dialect.js';
 import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
 
+/** Every write records an event: built once. */
 const insertEvent = prepared((db, event: string, payload: string, createdAt: number) =>
   db.insertInto('event_outbox').values({ event, payload, created_at: createdAt }),
 );
 
+export interface OutboxEntry {
+  id: number;
+  event: string;
+  data: unknown;
+  createdAt: number;
+}
+
 export class OutboxRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {}
 
   async record(event: string, data: Record<string, unknown>, now: number): Promise<void> {
     await insertEvent.run(this.db, event, JSON.stringify(data), now);
   }
 
-  /** Events waiting for delivery (until delivery exists, every recorded event waits). */
+  /** Events waiting: recorded and not yet fanned out, plus deliveries still to make. */
   async depth(): Promise<number> {
-    const { n } = await this.db
+    const undispatched = await this.db
       .selectFrom('event_outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dispatched_at', 'is', null)
       .executeTakeFirstOrThrow();
-    return Number(n);
+    const pending = await this.db
+      .selectFrom('event_delivery')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(undispatched.n) + Number(pending.n);
   }
 
-  /** The recorded events in order, oldest first (delivery arrives in the events issue). */
-  async list(limit = 100, afterId = 0): Promise<{ id: number; event: string; data: unknown; createdAt: number }[]> {
+  /** The recorded events in order, oldest first. */
+  async list(limit = 100, afterId = 0): Promise<OutboxEntry[]> {
     const rows = await this.db
       .selectFrom('event_outbox')
       .selectAll()
@@ -30,11 +48,32 @@ export class OutboxRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      event: r.event,
-      data: JSON.parse(r.payload),
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toEntry);
   }
+
+  /**
+   * Inside a write: the oldest entries not yet fanned out to their handlers. On PostgreSQL they
+   * stay locked until commit and rows another process holds are skipped, so several servers
+   * share the work; a transaction that committed late with a smaller id is still found (a
+   * cursor over ids would pass it by).
+   */
+  async claimUndispatched(limit: number): Promise<OutboxEntry[]> {
+    let q = this.db
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('dispatched_at', 'is', null)
+      .orderBy('id')
+      .limit(limit);
+    if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    return (await q.execute()).map(toEntry);
+  }
+
+  async markDispatched(ids: readonly number[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('event_outbox').set({ dispatched_at: now }).where('id', 'in', ids).execute();
+  }
+}
+
+function toEntry(r: { id: number; event: string; payload: string; created_at: number }): OutboxEntry {
+  return { id: r.id, event: r.event, data: JSON.parse(r.payload), createdAt: Number(r.created_at) };
 }

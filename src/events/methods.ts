@@ -1,0 +1,133 @@
+/**
+ * event.bind, event.unbind, event.get (api-reference/events/), as the rest module's
+ * `Api\Event` answers them: CRestProvider-style methods that read their keys in any case,
+ * event names upper-cased, offline bindings and other users' bindings for administrators only.
+ */
+import { errors } from '../rest/errors.js';
+import { param } from '../rest/params.js';
+import { isPhpArray, phpIntCast, phpString } from '../rest/php.js';
+import { defineMethod, type MethodContext } from '../rest/registry.js';
+import { callerIsAdmin, callingApp } from './access.js';
+import { eventScope } from './catalog.js';
+
+const OFFLINE = 'offline';
+
+/** A string parameter as PHP reads it: absent, null and arrays are ''. */
+function text(value: unknown): string {
+  return isPhpArray(value) ? '' : phpString(value).trim();
+}
+
+function isOffline(eventType: unknown): boolean {
+  return text(eventType).toLowerCase() === OFFLINE;
+}
+
+/** HandlerHelper::checkCallback: an absolute http(s) URL. */
+function checkHandlerUrl(handler: string): void {
+  if (!URL.canParse(handler)) throw errors.wrongHandlerUrl();
+  const { protocol } = new URL(handler);
+  if (protocol !== 'http:' && protocol !== 'https:') throw errors.unsupportedHandlerProtocol();
+}
+
+/** The user whose bindings a non-administrator touches: always their own. */
+function ownAuthType(ctx: MethodContext, given: number, denied: string): number {
+  if (given > 0 && given !== ctx.userId) throw errors.accessDenied(denied);
+  return ctx.userId;
+}
+
+/** An event of this server that the caller's scopes cover. */
+function knownEvent(ctx: MethodContext, name: string): string {
+  const scope = eventScope(name);
+  if (scope === undefined || !ctx.caller.scopes.includes(scope)) throw errors.eventNotFound();
+  return name.toUpperCase();
+}
+
+/** What names a binding, in bind and unbind alike. */
+const bindingParams = {
+  event: param.loose(),
+  handler: param.loose(),
+  auth_type: param.loose(),
+  event_type: param.loose(),
+};
+
+const bind = defineMethod({
+  name: 'event.bind',
+  scope: 'basic',
+  caseInsensitiveParams: true,
+  params: { ...bindingParams, auth_connector: param.loose(), options: param.loose() },
+  handler: async (args, ctx) => {
+    const appId = callingApp(ctx);
+    const event = knownEvent(ctx, text(args.event));
+    const admin = await callerIsAdmin(ctx);
+    const offline = isOffline(args.event_type);
+    let handler = '';
+    let authType = 0;
+    let authConnector = '';
+    if (offline) {
+      if (!admin) throw errors.accessDenied('Offline events binding requires administrator access rights');
+      authConnector = text(args.auth_connector);
+    } else {
+      handler = text(args.handler);
+      if (handler === '') throw errors.argumentNullOrEmpty('HANDLER');
+      checkHandlerUrl(handler);
+      authType = phpIntCast(args.auth_type);
+      if (!admin) {
+        authType = ownAuthType(ctx, authType, 'Event binding with AUTH_TYPE requires administrator access rights');
+      }
+    }
+    const id = await ctx.store.write(({ eventHandlers }) =>
+      eventHandlers.add(
+        { appId, event, handler, authType, boundBy: ctx.userId, offline, authConnector },
+        ctx.clock.now(),
+      ),
+    );
+    if (id === undefined) throw errors.handlerAlreadyBound();
+    return true;
+  },
+});
+
+const unbind = defineMethod({
+  name: 'event.unbind',
+  scope: 'basic',
+  caseInsensitiveParams: true,
+  params: bindingParams,
+  handler: async (args, ctx) => {
+    const appId = callingApp(ctx);
+    const event = text(args.event).toUpperCase();
+    if (event === '') throw errors.argumentNullOrEmpty('EVENT');
+    const admin = await callerIsAdmin(ctx);
+    const offline = isOffline(args.event_type);
+    const handler = offline ? '' : text(args.handler);
+    if (offline && !admin) throw errors.accessDenied('Offline events unbinding requires administrator access rights');
+    if (!offline && handler === '') throw errors.argumentNullOrEmpty('HANDLER');
+    // Absent: bindings of every user; given (also empty, which is 0): that user's only.
+    let authType = args.auth_type === undefined || args.auth_type === null ? undefined : phpIntCast(args.auth_type);
+    if (!admin && !offline) {
+      authType = ownAuthType(ctx, authType ?? 0, 'Event unbinding with AUTH_TYPE requires administrator access rights');
+    }
+    const count = await ctx.store.write(({ eventHandlers }) =>
+      eventHandlers.remove({ appId, event, handler, offline, authType }),
+    );
+    return { count };
+  },
+});
+
+const get = defineMethod({
+  name: 'event.get',
+  scope: 'basic',
+  params: {},
+  handler: async (_args, ctx) => {
+    const appId = callingApp(ctx);
+    const admin = await callerIsAdmin(ctx);
+    const handlers = await ctx.store.read(({ eventHandlers }) =>
+      eventHandlers.listByApp(appId, admin ? undefined : ctx.userId),
+    );
+    return handlers.map((h) => ({
+      event: h.event,
+      handler: h.handler,
+      auth_type: String(h.authType),
+      offline: h.offline ? 1 : 0,
+    }));
+  },
+});
+
+export const eventMethods = [bind, unbind, get];
