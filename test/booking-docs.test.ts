@@ -1,6 +1,7 @@
 /**
- * Every cURL example of the booking, booking client and booking external-data doc pages, run as
- * written by the doc runner (support/doc-runner.ts), with the ids they name created first.
+ * Every cURL example of the booking, booking client and booking external-data doc pages, and of
+ * the two move pages (createfromwaitlist, createfrombooking), run as written by the doc runner
+ * (support/doc-runner.ts), with the ids they name created first.
  * Answers are what the real server sends: plain-integer ids, `"total": 0` on lists, natural key
  * order.
  */
@@ -21,6 +22,8 @@ const PAGES = [
   `${DIR}/external-data/booking-v1-booking-externaldata-set.md`,
   `${DIR}/external-data/booking-v1-booking-externaldata-list.md`,
   `${DIR}/external-data/booking-v1-booking-externaldata-unset.md`,
+  `${DIR}/booking-v1-booking-createfromwaitlist.md`,
+  'api-reference/booking/waitlist/booking-v1-waitlist-createfrombooking.md',
 ];
 
 const HOUR = 3600;
@@ -95,20 +98,39 @@ async function seedLinks(server: TestServer, params: Params, values: string[]) {
 const seedOwner = (key: 'id' | 'bookingId') => (server: TestServer, params: Params) =>
   seedBookings(server, params[key] as number);
 
+/** Wait-list entries 1..count with a note. */
+async function seedEntries(server: TestServer, count: number) {
+  await server.server.store.write(async ({ waitList }) => {
+    for (let i = 1; i <= count; i++) {
+      expect(await waitList.insert({ note: `Entry ${i}`, createdBy: 1, createdAt: Date.now() })).toBe(i);
+    }
+  });
+}
+
+async function expectError(server: TestServer, method: string, params: Params, error: string, description: string) {
+  const reply = await server.call(method, params);
+  expect(reply.status, reply.text).toBe(400);
+  expect(reply.body).toEqual({ error, error_description: description });
+}
+
+/** Booking 1, made from an example's `fields`, as `get` shows it. */
+async function expectFirstBooking(server: TestServer, fields: Params) {
+  const { booking } = (await call(server, 'booking.v1.booking.get', { id: 1 })).result;
+  expect(booking).toEqual({
+    datePeriod: fields.datePeriod,
+    description: fields.description ?? null,
+    id: 1,
+    name: fields.name ?? null,
+    resourceIds: fields.resourceIds,
+  });
+}
+
 const scenarios: Record<string, Scenario> = {
   'booking.v1.booking.add': {
     seed: seedResources,
     answer: () => ({ result: 1 }),
     verify: async (server, params) => {
-      const fields = params.fields as Params;
-      const { booking } = (await call(server, 'booking.v1.booking.get', { id: 1 })).result;
-      expect(booking).toEqual({
-        datePeriod: fields.datePeriod,
-        description: fields.description,
-        id: 1,
-        name: fields.name,
-        resourceIds: fields.resourceIds,
-      });
+      await expectFirstBooking(server, params.fields as Params);
       // Since 25.1150 the new booking links a new deal.
       expect(await linksOf(server, 1)).toEqual([deal('1')]);
     },
@@ -144,10 +166,8 @@ const scenarios: Record<string, Scenario> = {
   'booking.v1.booking.delete': {
     seed: seedOwner('id'),
     answer: () => ({ result: true }),
-    verify: async (server, params) => {
-      const reply = await server.call('booking.v1.booking.get', { id: params.id });
-      expect(reply.body).toEqual({ error: '1021', error_description: 'Booking not found' });
-    },
+    verify: (server, params) =>
+      expectError(server, 'booking.v1.booking.get', { id: params.id }, '1021', 'Booking not found'),
   },
   'booking.v1.booking.client.set': {
     seed: seedOwner('bookingId'),
@@ -195,6 +215,26 @@ const scenarios: Record<string, Scenario> = {
     seed: (server, params) => seedLinks(server, params, ['1']),
     answer: () => ({ result: true }),
     verify: async (server, params) => expect(await linksOf(server, params.bookingId)).toEqual([]),
+  },
+  'booking.v1.booking.createfromwaitlist': {
+    seed: async (server, params) => {
+      await seedResources(server);
+      await seedEntries(server, params.waitListId as number);
+    },
+    answer: () => ({ result: 1 }),
+    verify: async (server, params) => {
+      await expectFirstBooking(server, params.fields as Params);
+      await expectError(server, 'booking.v1.waitlist.get', { id: params.waitListId }, '1040', 'Wait list not found');
+    },
+  },
+  'booking.v1.waitlist.createfrombooking': {
+    seed: seedOwner('bookingId'),
+    answer: () => ({ result: 1 }),
+    verify: async (server, params) => {
+      const entry = await call(server, 'booking.v1.waitlist.get', { id: 1 });
+      expect(entry.result).toEqual({ waitList: { id: 1, note: null } });
+      await expectError(server, 'booking.v1.booking.get', { id: params.bookingId }, '1021', 'Booking not found');
+    },
   },
 };
 
