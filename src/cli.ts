@@ -4,11 +4,12 @@
  * Every flag also reads `B24_<FLAG_IN_UPPER_SNAKE>`; a flag wins over its variable.
  */
 import { parseArgs } from 'node:util';
+import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
 import { registerApp } from './oauth/grants.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
-import { startServer } from './server.js';
+import { type Banner, type ServerOptions, startServer } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
@@ -18,7 +19,7 @@ const USAGE = `Usage:
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off]
-                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
+                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--workers 1]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
@@ -40,6 +41,7 @@ const OPTIONS = {
   overbooking: { type: 'string' },
   'rate-limit': { type: 'string' },
   'operating-limit': { type: 'string' },
+  workers: { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -76,7 +78,7 @@ function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') {
     const webhooks = values.webhook ?? splitWebhookList(process.env.B24_WEBHOOKS ?? '');
-    return serve({
+    return serve(parseWorkers(flag('workers')), {
       host: flag('host'),
       port: flag('port') === undefined ? 8080 : Number(flag('port')),
       data,
@@ -111,27 +113,68 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
-async function serve(options: Parameters<typeof startServer>[0]): Promise<void> {
-  const server = await startServer({
-    ...options,
-    onUnexpectedError: (error) => console.error('unexpected error:', error),
+/** `--workers N`: a whole number from 1 (the default: one process, no cluster). */
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const workers = Number(text);
+  if (!(Number.isInteger(workers) && workers >= 1))
+    throw new Error(`--workers must be a whole number >= 1; got "${text}"`);
+  return workers;
+}
+
+function serve(workers: number, options: ServerOptions): Promise<void> {
+  if (isClusterWorker()) return serveWorker(workerOptions(options));
+  if (workers === 1) return serveOne(options);
+  if (options.data === ':memory:' && options.database === undefined) {
+    throw new Error('--workers needs a shared store: a data directory or --database, not --data :memory:');
+  }
+  return runPrimary(options, workers, {
+    started: (banner) => printBanner(banner, `${workers} workers`),
+    log: (line) => console.log(line),
   });
-  console.log(`b24-booking-server listening on ${server.url}`);
-  console.log(`REST base: ${server.url}/rest/`);
-  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of server.storedWebhooks) {
+}
+
+async function serveOne(options: ServerOptions): Promise<void> {
+  const server = await startServer({ ...options, onUnexpectedError });
+  printBanner(server);
+  stopOnSignals(server.close, (signal) => console.log(`${signal}: finishing requests in flight, then stopping`));
+}
+
+/** A worker of `--workers N`: the primary prints for it. */
+async function serveWorker(options: ServerOptions): Promise<void> {
+  // The primary forwards SIGTERM at any time, also while this worker is still starting.
+  const starting = startServer({ ...options, onUnexpectedError });
+  stopOnSignals(
+    async () => (await starting).close(),
+    () => {},
+  );
+  await starting;
+}
+
+function onUnexpectedError(error: unknown): void {
+  console.error('unexpected error:', error);
+}
+
+function printBanner(banner: Banner, processes?: string): void {
+  console.log(`b24-booking-server listening on ${banner.url}${processes ? ` (${processes})` : ''}`);
+  console.log(`REST base: ${banner.url}/rest/`);
+  for (const url of banner.webhookUrls) console.log(`Webhook: ${url}`);
+  for (const hook of banner.storedWebhooks) {
     console.log(
       `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
     );
   }
-  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
-  console.log(`Admin token: ${server.adminToken}`);
+  if (banner.certPath) console.log(`TLS certificate: ${banner.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  console.log(`Admin token: ${banner.adminToken}`);
+}
+
+function stopOnSignals(close: () => Promise<void>, announce: (signal: string) => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then stopping`);
-    server.close().then(
+    announce(signal);
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

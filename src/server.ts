@@ -69,14 +69,48 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
+/** What a start prints: where to call, with which webhooks, and the admin token. */
+export type Banner = Pick<RunningServer, 'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath'>;
+
+/** What a start settles once, before listening: webhooks, the TLS files, the admin token. */
+export interface Startup {
+  known: (WebhookSpec & { id: number })[];
+  storedWebhooks: RunningServer['storedWebhooks'];
+  tls?: TlsFiles;
+  adminToken: string;
+}
+
+export async function prepareStartup(store: Store, options: ServerOptions): Promise<Startup> {
+  const clock = options.clock ?? systemClock;
+  const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
+  const tls = await resolveTls(options, options.data ?? './data');
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  const knownIds = new Set(known.map((k) => k.id));
+  const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
+  return { known, storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })), tls, adminToken };
+}
+
+export function bannerOf(startup: Startup, host: string, port: number): Banner {
+  const url = `${startup.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    webhookUrls: startup.known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
+    storedWebhooks: startup.storedWebhooks,
+    adminToken: startup.adminToken,
+    certPath: startup.tls?.certPath,
+  };
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const data = options.data ?? './data';
-  const store = await Store.open({ data, database: options.database, poolSize: options.poolSize, sync: options.sync });
+  const store = await Store.open({
+    data: options.data ?? './data',
+    database: options.database,
+    poolSize: options.poolSize,
+    sync: options.sync,
+  });
   try {
-    const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
-    const tls = await resolveTls(options, data);
-    const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+    const startup = await prepareStartup(store, options);
     const requests = graceful(
       createRequestHandler(
         {
@@ -89,10 +123,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         {
           bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
           onUnexpectedError: options.onUnexpectedError,
-          adminToken,
+          adminToken: startup.adminToken,
         },
       ),
     );
+    const tls = startup.tls;
     const server: Server = tls
       ? createHttpsServer({ cert: tls.cert, key: tls.key }, requests.handler)
       : createHttpServer(requests.handler);
@@ -105,15 +140,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
     const { port } = server.address() as AddressInfo;
-    const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const knownIds = new Set(known.map((k) => k.id));
-    const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
     return {
-      url,
-      webhookUrls: known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
-      storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
-      adminToken,
-      certPath: tls?.certPath,
+      ...bannerOf(startup, host, port),
       store,
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
@@ -137,6 +165,7 @@ async function registerWebhooks(
 ): Promise<(WebhookSpec & { id: number })[]> {
   return store.write(async (repos) => {
     const { webhooks } = repos;
+    await repos.portal.lockStartup();
     if (specs.length === 0 && (await webhooks.count()) === 0) {
       specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
     }

@@ -7,12 +7,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  CompiledQuery,
+  type DatabaseConnection,
   type Dialect,
+  type Driver,
   Kysely,
   Migrator,
   PostgresDialect,
   type SqliteDatabase,
   SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -57,7 +62,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     bookings: new BookingRepository(db, dialect),
     crm: new CrmRepository(db, dialect),
     clients: new ClientRepository(db),
-    portal: new PortalRepository(db),
+    portal: new PortalRepository(db, dialect),
     oauth: new OAuthRepository(db),
     limits: new LimitsRepository(db),
   };
@@ -87,7 +92,7 @@ export class Store {
     const postgres = isPostgresUrl(options.database);
     const dialect: Dialect = postgres
       ? new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) })
-      : new SqliteDialect({ database: withStatementCache(openSqlite(options)) });
+      : new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
     const store = new Store(new Kysely<Database>({ dialect }), postgres ? 'postgres' : 'sqlite');
     try {
       await store.migrate();
@@ -143,6 +148,30 @@ function openPool(url: string, poolSize = 10): pg.Pool {
   // A connection that drops while idle must not crash the server; the pool replaces it.
   pool.on('error', () => {});
   return pool;
+}
+
+/**
+ * SQLite write transactions begin IMMEDIATE: they take the file's write lock first, waiting up
+ * to busy_timeout for it. A plain (deferred) BEGIN reads first and upgrades at its first write,
+ * and when another process (`serve --workers N`, or a second server on the same data directory)
+ * committed in between, the upgrade fails at once with SQLITE_BUSY instead of waiting. Reads run
+ * outside transactions, so only writers take turns. Within one process Kysely already hands the
+ * one connection to one transaction at a time.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
