@@ -94,6 +94,19 @@ describe('migrations when several processes start together', () => {
     }
   });
 
+  it('three servers started together on an empty store make one first webhook, not one each', async () => {
+    const storeArgs = await freshStoreArgs();
+    const servers = await Promise.all([1, 2, 3].map(() => startCli(['--port', '0', ...storeArgs])));
+    try {
+      const made = servers.flatMap((server) => server.banner.webhookUrls);
+      expect(made, servers.map((server) => server.stdout).join('\n')).toHaveLength(1);
+      const listed = await runCli(['webhook', 'list', ...storeArgs]);
+      expect(listed.stdout.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await killAll();
+    }
+  });
+
   it.runIf(POSTGRES_RUN)('five stores opened at once in one process on a fresh database all succeed', async () => {
     const database = await freshPostgresDatabase();
     const stores = await Promise.all(Array.from({ length: 5 }, () => Store.open({ data: ':memory:', database })));
