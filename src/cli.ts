@@ -4,13 +4,14 @@
  * Every flag also reads `B24_<FLAG_IN_UPPER_SNAKE>`; a flag wins over its variable.
  */
 import { parseArgs } from 'node:util';
+import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
 import { resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
 import { registerApp } from './oauth/grants.js';
 import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
-import { startServer } from './server.js';
+import { type Banner, type ServerOptions, startServer } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
@@ -20,7 +21,7 @@ const USAGE = `Usage:
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off] [--booking-deals on|off]
-                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off]
+                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--workers 1]
                     [--clock ISO-8601] [--seed FILE] [--log-level info]
                     [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
                     [--event-concurrency 16]
@@ -48,6 +49,7 @@ const OPTIONS = {
   'booking-deals': { type: 'string' },
   'rate-limit': { type: 'string' },
   'operating-limit': { type: 'string' },
+  workers: { type: 'string' },
   clock: { type: 'string' },
   seed: { type: 'string' },
   'log-level': { type: 'string' },
@@ -91,7 +93,7 @@ function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') {
     const webhooks = values.webhook ?? splitWebhookList(process.env.B24_WEBHOOKS ?? '');
-    return serve({
+    return serve(parseWorkers(flag('workers')), {
       host: flag('host'),
       port: flag('port') === undefined ? 8080 : Number(flag('port')),
       data,
@@ -141,6 +143,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+/** A positive whole number flag, or undefined when not given. */
 function positive(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -148,18 +151,70 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-async function serve(options: Parameters<typeof startServer>[0]): Promise<void> {
-  const server = await startServer({
-    ...options,
-    onUnexpectedError: (error) => console.error('unexpected error:', error),
+/** `--workers N`: a whole number from 1 (the default: one process, no cluster). */
+function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const workers = Number(text);
+  if (!(Number.isInteger(workers) && workers >= 1))
+    throw new Error(`--workers must be a whole number >= 1; got "${text}"`);
+  return workers;
+}
+
+function serve(workers: number, options: ServerOptions): Promise<void> {
+  if (isClusterWorker()) return serveWorker(workerOptions(options));
+  if (workers === 1) return serveOne(options);
+  if (options.data === ':memory:' && options.database === undefined) {
+    throw new Error('--workers needs a shared store: a data directory or --database, not --data :memory:');
+  }
+  return runPrimary(options, workers, {
+    started: (banner) => printBanner(banner, `${workers} workers`),
+    log: (line) => console.log(line),
   });
-  // Before the banner: a supervisor that reads it may signal at once.
+}
+
+async function serveOne(options: ServerOptions): Promise<void> {
+  const server = await startServer({ ...options, onUnexpectedError });
+  // Handlers before the banner: a supervisor (or a test) may signal as soon as it has read it.
+  stopOnSignals(server.close, (signal) => console.log(`${signal}: finishing requests in flight, then stopping`));
+  printBanner(server);
+}
+
+/** A worker of `--workers N`: the primary prints for it. */
+async function serveWorker(options: ServerOptions): Promise<void> {
+  // The primary forwards SIGTERM at any time, also while this worker is still starting.
+  const starting = startServer({ ...options, onUnexpectedError });
+  stopOnSignals(
+    async () => (await starting).close(),
+    () => {},
+  );
+  await starting;
+}
+
+function onUnexpectedError(error: unknown): void {
+  console.error('unexpected error:', error);
+}
+
+function printBanner(banner: Banner, processes?: string): void {
+  console.log(`b24-booking-server listening on ${banner.url}${processes ? ` (${processes})` : ''}`);
+  console.log(`REST base: ${banner.url}/rest/`);
+  for (const url of banner.webhookUrls) console.log(`Webhook: ${url}`);
+  for (const hook of banner.storedWebhooks) {
+    console.log(
+      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
+    );
+  }
+  if (banner.seeded) console.log(`Seeded: ${JSON.stringify(banner.seeded.counts)}`);
+  if (banner.certPath) console.log(`TLS certificate: ${banner.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  console.log(`Admin token: ${banner.adminToken}`);
+}
+
+function stopOnSignals(close: () => Promise<void>, announce: (signal: string) => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then stopping`);
-    server.close().then(
+    announce(signal);
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
@@ -169,17 +224,6 @@ async function serve(options: Parameters<typeof startServer>[0]): Promise<void> 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  console.log(`b24-booking-server listening on ${server.url}`);
-  console.log(`REST base: ${server.url}/rest/`);
-  for (const url of server.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of server.storedWebhooks) {
-    console.log(
-      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
-    );
-  }
-  if (server.seeded) console.log(`Seeded: ${JSON.stringify(server.seeded.counts)}`);
-  if (server.certPath) console.log(`TLS certificate: ${server.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
-  console.log(`Admin token: ${server.adminToken}`);
 }
 
 async function webhookCommand(
@@ -225,6 +269,18 @@ async function webhookCommand(
   }
 }
 
+/** `events failed`: the deliveries given up on, oldest first, one JSON object a line. */
+async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
+  const store = await Store.open(storeOptions);
+  try {
+    for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
+      console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 /** `app add`: registers a local OAuth application and prints its keys once, as JSON. */
 async function appAdd(
   storeOptions: StoreOptions,
@@ -241,18 +297,6 @@ async function appAdd(
   const store = await Store.open(storeOptions);
   try {
     console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));
-  } finally {
-    await store.close();
-  }
-}
-
-/** `events failed`: the deliveries given up on, oldest first, one JSON object a line. */
-async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
-  const store = await Store.open(storeOptions);
-  try {
-    for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
-      console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
-    }
   } finally {
     await store.close();
   }

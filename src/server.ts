@@ -22,7 +22,7 @@ import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import type { Platform } from './rest/dispatch.js';
 import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
 import { stateIsEmpty } from './store/state.js';
-import { Store } from './store/store.js';
+import { Store, type StoreOptions } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from './webhook-spec.js';
 
@@ -95,32 +95,86 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
+export function storeOptionsOf(options: ServerOptions): StoreOptions {
+  return { data: options.data ?? './data', database: options.database, poolSize: options.poolSize, sync: options.sync };
+}
+
+/** The server's clock: the caller's own, or an adjustable one starting at `--clock` (or now). */
+function clockOf(options: ServerOptions): Clock {
+  if (typeof options.clock === 'object') return options.clock;
+  return new AdjustableClock(options.clock === undefined ? undefined : parseClockStart(options.clock));
+}
+
+function platformOf(store: Store, clock: Clock, options: ServerOptions): Platform {
+  return {
+    registry: createRegistry(),
+    store,
+    clock,
+    settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
+    limits: options.limits ?? NO_LIMITS,
+  };
+}
+
+/** What a start prints: where to call, with which webhooks, the admin token, what was seeded. */
+export type Banner = Pick<
+  RunningServer,
+  'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath' | 'seeded'
+>;
+
+/**
+ * What a start settles once, before listening: webhooks, the TLS files, the admin token, the
+ * seed. With `--workers` the primary does it, so it happens once for all the workers.
+ */
+export interface Startup {
+  known: (WebhookSpec & { id: number })[];
+  storedWebhooks: RunningServer['storedWebhooks'];
+  tls?: TlsFiles;
+  adminToken: string;
+  seeded?: SeedResult;
+}
+
+export async function prepareStartup(store: Store, options: ServerOptions, clock = clockOf(options)): Promise<Startup> {
+  const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
+  const tls = await resolveTls(options, options.data ?? './data');
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  const seeded =
+    options.seed === undefined ? undefined : await seedIfEmpty(platformOf(store, clock, options), options.seed);
+  const knownIds = new Set(known.map((k) => k.id));
+  const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
+  return {
+    known,
+    storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
+    tls,
+    adminToken,
+    seeded,
+  };
+}
+
+export function bannerOf(startup: Startup, host: string, port: number): Banner {
+  const url = `${startup.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    webhookUrls: startup.known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
+    storedWebhooks: startup.storedWebhooks,
+    adminToken: startup.adminToken,
+    certPath: startup.tls?.certPath,
+    seeded: startup.seeded,
+  };
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const clock =
-    typeof options.clock === 'object'
-      ? options.clock
-      : new AdjustableClock(options.clock === undefined ? undefined : parseClockStart(options.clock));
-  const data = options.data ?? './data';
-  const store = await Store.open({ data, database: options.database, poolSize: options.poolSize, sync: options.sync });
+  const clock = clockOf(options);
+  const store = await Store.open(storeOptionsOf(options));
   try {
-    const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
-    const tls = await resolveTls(options, data);
-    const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
-    const platform: Platform = {
-      registry: createRegistry(),
-      store,
-      clock,
-      settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
-      limits: options.limits ?? NO_LIMITS,
-    };
-    const seeded = options.seed === undefined ? undefined : await seedIfEmpty(platform, options.seed);
+    const startup = await prepareStartup(store, options, clock);
+    const platform = platformOf(store, clock, options);
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(
       createRequestHandler(platform, {
         bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
         onUnexpectedError: options.onUnexpectedError,
-        adminToken,
+        adminToken: startup.adminToken,
         onRequest: (record) => {
           metrics.observe(record);
           logRequest(logger, record);
@@ -128,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
       }),
     );
+    const tls = startup.tls;
     const server: Server = tls
       ? createHttpsServer({ cert: tls.cert, key: tls.key }, requests.handler)
       : createHttpServer(requests.handler);
@@ -140,26 +195,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
     const { port } = server.address() as AddressInfo;
-    const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const banner = bannerOf(startup, host, port);
     const delivery = new DeliveryWorker(
       store,
       clock,
-      url,
+      banner.url,
       { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) },
       options.onUnexpectedError,
     );
     delivery.start();
-    const knownIds = new Set(known.map((k) => k.id));
-    const stored = (await store.read(({ webhooks }) => webhooks.list())).filter((w) => !knownIds.has(w.id));
     return {
-      url,
-      webhookUrls: known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
-      storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
-      adminToken,
-      certPath: tls?.certPath,
+      ...banner,
       store,
       clock,
-      seeded,
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await delivery.stop();
@@ -189,6 +237,8 @@ async function registerWebhooks(
 ): Promise<(WebhookSpec & { id: number })[]> {
   return store.write(async (repos) => {
     const { webhooks } = repos;
+    // Several processes starting together on one empty store make one first webhook, not one each.
+    await repos.portal.lockStartup();
     if (specs.length === 0 && (await webhooks.count()) === 0) {
       specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
     }

@@ -11,10 +11,12 @@ export interface TlsFiles {
   key: string;
   /** Where the certificate is, to print for users who need to trust it. */
   certPath: string;
+  /** Where the key is (worker processes of `serve --workers` read both files). */
+  keyPath: string;
 }
 
 export function readTlsFiles(certPath: string, keyPath: string): TlsFiles {
-  return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath };
+  return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath, keyPath };
 }
 
 /** Loads the kept self-signed certificate from `<dir>/tls/`, making it on first use. */
@@ -47,5 +49,5 @@ export async function selfSignedTls(dataDir: string): Promise<TlsFiles> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(certPath, pems.cert);
   writeFileSync(keyPath, pems.private, { mode: 0o600 });
-  return { cert: pems.cert, key: pems.private, certPath };
+  return { cert: pems.cert, key: pems.private, certPath, keyPath };
 }

@@ -5,17 +5,21 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A request handler; when it returns a promise, shutdown waits for it to settle. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface Graceful {
   /** The request handler to give the server: it tracks responses in progress. */
-  handler: Handler;
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Resolves when every connection is closed; forces the rest closed after `graceMs`. */
   shutdown(server: Server, graceMs: number): Promise<void>;
 }
 
 export function graceful(inner: Handler): Graceful {
   const inFlight = new Set<ServerResponse>();
+  // Handlers still running. A client that hangs up mid-request closes its connection before
+  // the handler ends; the store must stay open until the handler is done with it.
+  const running = new Set<Promise<void>>();
   let closing: Server | undefined;
 
   const endConnection = (res: ServerResponse) => {
@@ -31,20 +35,29 @@ export function graceful(inner: Handler): Graceful {
         closing?.closeIdleConnections();
       });
       if (closing) endConnection(res);
-      inner(req, res);
+      const done = inner(req, res);
+      if (done) {
+        running.add(done);
+        const forget = () => running.delete(done);
+        done.then(forget, forget);
+      }
     },
-    shutdown(server, graceMs) {
+    async shutdown(server, graceMs) {
       closing = server;
-      return new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
+      let force: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        force = setTimeout(() => {
+          server.closeAllConnections();
           resolve();
-        });
-        for (const res of inFlight) endConnection(res);
-        server.closeIdleConnections();
+        }, graceMs);
+        force.unref();
       });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const res of inFlight) endConnection(res);
+      server.closeIdleConnections();
+      await closed;
+      await Promise.race([Promise.allSettled([...running]), graceOver]);
+      clearTimeout(force);
     },
   };
 }

@@ -30,13 +30,12 @@ export interface HttpOptions {
 }
 
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     route(platform, options, req, res).catch((error: unknown) => {
       options.onUnexpectedError?.(error);
       if (!res.headersSent) sendJson(res, 500, errors.internal().toBody());
       else res.destroy();
     });
-  };
 }
 
 async function route(platform: Platform, options: HttpOptions, req: IncomingMessage, res: ServerResponse) {

@@ -7,12 +7,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  CompiledQuery,
+  type DatabaseConnection,
   type Dialect,
+  type DialectAdapter,
+  type Driver,
   Kysely,
   Migrator,
   PostgresDialect,
+  SqliteAdapter,
   type SqliteDatabase,
   SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -63,7 +70,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     bookings: new BookingRepository(db, dialect),
     crm: new CrmRepository(db, dialect),
     clients: new ClientRepository(db),
-    portal: new PortalRepository(db),
+    portal: new PortalRepository(db, dialect),
     oauth: new OAuthRepository(db),
     limits: new LimitsRepository(db),
     eventHandlers: new EventHandlerRepository(db),
@@ -98,7 +105,7 @@ export class Store {
     const postgres = isPostgresUrl(options.database);
     const dialect: Dialect = postgres
       ? new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) })
-      : new SqliteDialect({ database: withStatementCache(openSqlite(options)) });
+      : new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
     const store = new Store(new Kysely<Database>({ dialect }), postgres ? 'postgres' : 'sqlite');
     try {
       await store.migrate();
@@ -163,7 +170,72 @@ function openPool(url: string, poolSize = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
   // A connection that drops while idle must not crash the server; the pool replaces it.
   pool.on('error', () => {});
+  pool.on('connect', prepareStatements);
   return pool;
+}
+
+/**
+ * Runs the statements Kysely sends as named (prepared) statements: PostgreSQL parses each one
+ * once per connection instead of on every call. Names come from one process-wide table of
+ * statement texts, bounded because bulk inserts of n rows each spell a text of their own; past
+ * the bound, statements run unnamed as before.
+ */
+const PREPARED_LIMIT = 500;
+const statementNames = new Map<string, string>();
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+  const named = (text: unknown, values?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      let name = statementNames.get(text);
+      if (name === undefined && statementNames.size < PREPARED_LIMIT) {
+        name = `b24_${statementNames.size}`;
+        statementNames.set(text, name);
+      }
+      if (name !== undefined) return query({ name, text, values });
+    }
+    return query(text, values);
+  };
+  client.query = named as typeof client.query;
+}
+
+/**
+ * SQLite write transactions begin IMMEDIATE: they take the file's write lock first, waiting up
+ * to busy_timeout for it. A plain (deferred) BEGIN reads first and upgrades at its first write,
+ * and when another process (`serve --workers N`, or a second server on the same data directory)
+ * committed in between, the upgrade fails at once with SQLITE_BUSY instead of waiting. Reads run
+ * outside transactions, so only writers take turns. Within one process Kysely already hands the
+ * one connection to one transaction at a time.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.sqliteConfig);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite's DDL is transactional, though Kysely's adapter says otherwise; said so, the migrator
+ * runs all pending migrations in one (immediate) transaction, and processes starting together
+ * on one file take turns: the second finds the migrations done. Kysely's own migration lock is
+ * a no-op on SQLite, and without a transaction two processes both ran `001` (measured).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**

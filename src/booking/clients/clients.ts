@@ -68,8 +68,9 @@ export async function fillClientsFromLinkedDeals(
   const dealIds = linkedDealIds(links);
   if (dealIds.length === 0) return;
   const deals = new Map((await repos.crm.findMany('crm_deal', dealIds)).map((d) => [d.id, d]));
+  // Links to deals that do not exist (common: any value is stored) need no more round trips.
   if (deals.size === 0) return;
-  const contacts = await repos.crm.dealContacts(dealIds);
+  const contacts = await repos.crm.dealContacts([...deals.keys()]);
   const types = await repos.clients.types();
   const typeOf = (code: string) => types.find((t) => t.module === 'crm' && t.code === code);
   const found: Omit<StoredClient, 'isPrimary'>[] = [];

@@ -1,4 +1,9 @@
+import { sql } from 'kysely';
+import type { DialectName } from '../dialect.js';
 import type { Executor } from '../store.js';
+
+/** The key of the transaction-level advisory lock that start-ups take on PostgreSQL. */
+const STARTUP_LOCK_KEY = 0x62323462; // 'b24b'
 
 export interface PortalUser {
   id: number;
@@ -9,7 +14,10 @@ export interface PortalUser {
 
 /** The portal's users and its process-independent settings. */
 export class PortalRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: DialectName,
+  ) {}
 
   async findUser(id: number): Promise<PortalUser | undefined> {
     const row = await this.db
@@ -33,6 +41,15 @@ export class PortalRepository {
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+  }
+
+  /**
+   * Within a write transaction: waits for any other server's start-up to commit, so that
+   * servers starting together on one empty database make one first webhook, not one each.
+   * On SQLite the write transaction holds the file's write lock already.
+   */
+  async lockStartup(): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${STARTUP_LOCK_KEY})`.execute(this.db);
   }
 
   /** The setting's value, storing `initial` first when there is none (the first writer wins). */

@@ -28,23 +28,18 @@ export class WebhookRepository {
     return row && toRow(row);
   }
 
-  /** Adds the webhook, or updates the user and scopes of the one with this secret. */
+  /**
+   * Adds the webhook, or updates the user and scopes of the one with this secret. One statement,
+   * so servers starting together with the same `--webhook` all end up with the one row.
+   */
   async upsert(userId: number, secretHash: string, scopes: readonly string[], now: number): Promise<WebhookRow> {
-    const existing = await this.findBySecretHash(secretHash);
-    if (existing) {
-      await this.db
-        .updateTable('webhook')
-        .set({ user_id: userId, scopes: scopes.join(',') })
-        .where('id', '=', existing.id)
-        .execute();
-      return { ...existing, userId, scopes: [...scopes] };
-    }
-    const { id } = await this.db
+    const row = await this.db
       .insertInto('webhook')
       .values({ user_id: userId, secret_hash: secretHash, scopes: scopes.join(','), created_at: now })
-      .returning('id')
+      .onConflict((oc) => oc.column('secret_hash').doUpdateSet({ user_id: userId, scopes: scopes.join(',') }))
+      .returning(['id', 'user_id', 'scopes', 'created_at'])
       .executeTakeFirstOrThrow();
-    return { id, userId, scopes: [...scopes], createdAt: now };
+    return toRow(row);
   }
 
   async list(): Promise<WebhookRow[]> {
