@@ -100,9 +100,11 @@ describe('every event type', () => {
     await settle(200);
     const posts = hs.to('/all');
     const got = posts.map((p) => [p.body.event, p.body.data]);
-    // Every event once (in any order: deliveries run concurrently), nothing else.
-    expect(got).toHaveLength(expected.length);
-    expect(got).toEqual(expect.arrayContaining(expected));
+    // Every event (in any order: deliveries run concurrently), nothing else. Delivery is
+    // at-least-once: on a loaded machine a slow answer may be retried, so repeats are allowed.
+    const distinct = [...new Map(got.map((g) => [JSON.stringify(g), g])).values()];
+    expect(distinct).toHaveLength(expected.length);
+    expect(distinct).toEqual(expect.arrayContaining(expected));
     expect(new Set(Object.values(bookingEvents).map((e) => e.toUpperCase()))).toEqual(
       new Set(got.map(([e]) => e).filter((e) => (e as string).startsWith('ONBOOKING'))),
     );
