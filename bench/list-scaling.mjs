@@ -58,10 +58,13 @@ async function medianMs(port, path, body) {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
-/** Fills the store directly: `count` entries spread over the last 1,000 days, 50 a day at most. */
+/**
+ * Fills the store directly: `count` entries, 50 a day going back from now, so a day holds the
+ * same entries at both sizes and only the entries outside it differ.
+ */
 function seed(dir, count, now) {
   const db = new SQLite(join(dir, 'b24-booking.sqlite'));
-  const spread = Math.min(1000, Math.ceil(count / 50));
+  const spread = Math.ceil(count / 50);
   db.prepare(
     `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
      insert into wait_list_item (created_by, created_at, note, is_deleted)
