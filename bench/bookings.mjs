@@ -13,11 +13,12 @@
  * 1 / median.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../dist/index.js';
+import { postJson } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,26 +35,7 @@ const START = Date.UTC(2000, 0, 1) / 1000;
 const SECRET = 'benchsecret0000a';
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(url, body) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const post = (url, body) => postJson(url, body, agent);
 
 /** Per-call latencies (ms) of `calls` sequential requests made by `makeBody(i)`. */
 async function measure(url, makeBody, check) {

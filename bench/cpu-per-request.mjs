@@ -2,34 +2,14 @@
 // read from /proc (utime + stime) around a fixed number of requests. Unlike req/s on a shared
 // machine, it hardly moves with what else runs, and its ratio is what throughput would be on
 // one saturated core.   node bench/cpu-per-request.mjs [REQUESTS=20000]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { SECRET, startBare, startOurs } from './support.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const amount = Number(process.argv[2] ?? 20_000);
-const SECRET = 'benchsecret00000';
 const TICK_US = 1e6 / 100; // USER_HZ
-
-function start(args, readyPattern) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const match = readyPattern.exec(out);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-}
 
 function cpuMicros(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -54,22 +34,8 @@ async function cpuPerRequest(pid, url, body) {
 }
 
 const data = mkdtempSync(join(tmpdir(), 'b24-cpu-'));
-const bare = await start(['bench/bare-server.mjs', '0'], /listening on (\d+)/);
-const ours = await start(
-  [
-    'dist/cli.js',
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    data,
-    '--webhook',
-    `1:${SECRET}:booking,crm`,
-    '--log-level',
-    'warn',
-  ],
-  /listening on https?:\/\/[^:]+:(\d+)/,
-);
+const bare = await startBare();
+const ours = await startOurs(data);
 try {
   const base = `http://127.0.0.1:${ours.port}/rest/1/${SECRET}/`;
   const post = (m, p) =>

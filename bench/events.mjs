@@ -9,12 +9,13 @@
  * Each run starts a fresh server (SQLite in a temporary directory unless --database is given).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../dist/index.js';
 import { registerApp } from '../dist/oauth/grants.js';
+import { postJson } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,26 +30,7 @@ const SECRET = 'benchsecret0000a';
 const ADMIN = 'bench-admin';
 const HANDLERS = 10;
 
-function post(agent, url, body) {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const post = (agent, url, body) => postJson(url, body, agent);
 
 async function handlerServers(n) {
   let received = 0;

@@ -2,48 +2,19 @@
 // start=950, and one day by createdWithin) at 1,000 and at 1,000,000 entries, on the SQLite
 // default, over HTTP with the bare node:http baseline in the same run. Medians of sequential
 // calls on one keep-alive connection.   node bench/list-scaling.mjs [CALLS=300]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { postJson, SECRET, startBare, startOurs } from './support.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const calls = Number(process.argv[2] ?? 300);
-const SECRET = 'benchsecret00000';
 const DAY = 86_400_000;
 const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
 
-function start(args, readyPattern) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const match = readyPattern.exec(out);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
-}
-
 function post(port, path, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  return postJson(`http://127.0.0.1:${port}${path}`, body, agent).then((res) => {
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   });
 }
 
@@ -73,48 +44,20 @@ function seed(dir, count, now) {
   db.close();
 }
 
-const bare = await start(['bench/bare-server.mjs', '0'], /listening on (\d+)/);
+const bare = await startBare();
 const rows = [];
 try {
   for (const count of [1_000, 1_000_000]) {
     const data = mkdtempSync(join(tmpdir(), 'b24-lists-'));
     // The server makes the schema; stop it, fill the file, start it again.
-    const first = await start(
-      [
-        'dist/cli.js',
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        data,
-        '--webhook',
-        `1:${SECRET}:booking,crm`,
-        '--log-level',
-        'warn',
-      ],
-      /listening on https?:\/\/[^:]+:(\d+)/,
-    );
+    const first = await startOurs(data);
     first.child.kill();
     await new Promise((r) => first.child.once('exit', r));
     const now = Date.now();
     const t0 = Date.now();
     seed(data, count, now);
     const seedSeconds = (Date.now() - t0) / 1000;
-    const ours = await start(
-      [
-        'dist/cli.js',
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        data,
-        '--webhook',
-        `1:${SECRET}:booking,crm`,
-        '--log-level',
-        'warn',
-      ],
-      /listening on https?:\/\/[^:]+:(\d+)/,
-    );
+    const ours = await startOurs(data);
     try {
       const day = new Date(now - 3 * DAY);
       const dd = (d) =>

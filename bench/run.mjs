@@ -6,45 +6,15 @@
 // Environment: BENCH_ROUNDS (default 3), BENCH_DURATION (s a measurement, default 4),
 // BENCH_CONNECTIONS (default 50), BENCH_SYNC (normal|full), BENCH_LOG_LEVEL (default warn:
 // the request log is measured apart; set info to include it).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { peakMemoryMiB, SECRET, startBare, startOurs } from './support.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const duration = Number(process.env.BENCH_DURATION ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECRET = 'benchsecret00000';
-
-function start(args, readyPattern) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      const match = readyPattern.exec(out);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-/** Peak resident memory of a process so far (Linux VmHWM), in MiB. */
-function peakMemoryMiB(pid) {
-  try {
-    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function load(url, body, seconds = duration) {
   const result = await autocannon({
@@ -75,24 +45,13 @@ async function call(base, method, params) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const data = mkdtempSync(join(tmpdir(), 'b24-bench-'));
-const bare = await start(['bench/bare-server.mjs', '0'], /listening on (\d+)/);
-const ours = await start(
-  [
-    'dist/cli.js',
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    data,
-    '--webhook',
-    `1:${SECRET}:booking,crm`,
-    '--sync',
-    process.env.BENCH_SYNC ?? 'normal',
-    '--log-level',
-    process.env.BENCH_LOG_LEVEL ?? 'warn',
-  ],
-  /listening on https?:\/\/[^:]+:(\d+)/,
-);
+const bare = await startBare();
+const ours = await startOurs(data, [
+  '--sync',
+  process.env.BENCH_SYNC ?? 'normal',
+  '--log-level',
+  process.env.BENCH_LOG_LEVEL ?? 'warn',
+]);
 const measurements = new Map();
 try {
   const base = `http://127.0.0.1:${ours.port}/rest/1/${SECRET}/`;
