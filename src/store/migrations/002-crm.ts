@@ -7,10 +7,10 @@
 import type { Kysely } from 'kysely';
 import { createTableWithId } from './columns.js';
 
-type Kind = 'text' | 'integer' | 'bigint' | 'double precision';
+type Kind = 'text' | 'bigint' | 'double precision';
 
 const T = 'text' as const;
-const I = 'integer' as const;
+const I = 'bigint' as const;
 /** Times, as everywhere in the store: integer milliseconds. */
 const MS = 'bigint' as const;
 const D = 'double precision' as const;
@@ -115,9 +115,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // A deal's contacts (CONTACT_IDS); `crm_deal.contact_id` mirrors the first one.
   await createTableWithId(db, 'crm_deal_contact')
-    .addColumn('deal_id', 'integer', (c) => c.notNull())
-    .addColumn('contact_id', 'integer', (c) => c.notNull())
-    .addColumn('sort', 'integer', (c) => c.notNull())
+    .addColumn('deal_id', 'bigint', (c) => c.notNull())
+    .addColumn('contact_id', 'bigint', (c) => c.notNull())
+    .addColumn('sort', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('crm_deal_contact_deal').on('crm_deal_contact').columns(['deal_id', 'sort']).execute();
   await db.schema.createIndex('crm_deal_contact_contact').on('crm_deal_contact').column('contact_id').execute();
@@ -125,7 +125,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // PHONE, EMAIL, ... of contacts and companies (Bitrix's b_crm_field_multi).
   await createTableWithId(db, 'crm_multifield')
     .addColumn('entity_id', 'text', (c) => c.notNull())
-    .addColumn('element_id', 'integer', (c) => c.notNull())
+    .addColumn('element_id', 'bigint', (c) => c.notNull())
     .addColumn('type_id', 'text', (c) => c.notNull())
     .addColumn('value_type', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
@@ -151,11 +151,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Clients of wait-list entries and bookings in one table, keyed by owner kind and id.
   await createTableWithId(db, 'booking_client')
     .addColumn('owner_kind', 'text', (c) => c.notNull())
-    .addColumn('owner_id', 'integer', (c) => c.notNull())
-    .addColumn('client_type_id', 'integer', (c) => c.notNull())
+    .addColumn('owner_id', 'bigint', (c) => c.notNull())
+    .addColumn('client_type_id', 'bigint', (c) => c.notNull())
     // Client ids are stored as given (PHP ints are 64-bit); nothing checks them against CRM.
     .addColumn('client_id', 'bigint', (c) => c.notNull())
-    .addColumn('is_primary', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('is_primary', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema
     .createIndex('booking_client_owner')

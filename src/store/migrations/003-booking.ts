@@ -14,25 +14,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await createTableWithId(db, 'resource')
-    .addColumn('type_id', 'integer', (c) => c.notNull())
+    .addColumn('type_id', 'bigint', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
-    .addColumn('is_main', 'integer', (c) => c.notNull())
+    .addColumn('is_main', 'bigint', (c) => c.notNull())
     .addColumn('settings', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'integer', (c) => c.notNull())
+    .addColumn('created_by', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint')
-    .addColumn('is_deleted', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('is_deleted', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema.createIndex('resource_live_type').on('resource').columns(['is_deleted', 'type_id', 'id']).execute();
 
   await createTableWithId(db, 'resource_slot')
-    .addColumn('resource_id', 'integer', (c) => c.notNull())
-    .addColumn('minute_from', 'integer', (c) => c.notNull())
-    .addColumn('minute_to', 'integer', (c) => c.notNull())
+    .addColumn('resource_id', 'bigint', (c) => c.notNull())
+    .addColumn('minute_from', 'bigint', (c) => c.notNull())
+    .addColumn('minute_to', 'bigint', (c) => c.notNull())
     .addColumn('timezone', 'text', (c) => c.notNull())
     .addColumn('week_days', 'text', (c) => c.notNull())
-    .addColumn('slot_size', 'integer', (c) => c.notNull())
+    .addColumn('slot_size', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('resource_slot_resource').on('resource_slot').column('resource_id').execute();
 
@@ -45,10 +45,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('duration', 'bigint', (c) => c.notNull())
     .addColumn('timezone_from', 'text', (c) => c.notNull())
     .addColumn('timezone_to', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'integer', (c) => c.notNull())
+    .addColumn('created_by', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint')
-    .addColumn('is_deleted', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('is_deleted', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute();
   // A period search reads date_from in [from - longest duration, to): both bounds come from indexes.
   await db.schema.createIndex('booking_live_from').on('booking').columns(['is_deleted', 'date_from']).execute();
@@ -60,8 +60,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await createTableWithId(db, 'booking_resource')
-    .addColumn('booking_id', 'integer', (c) => c.notNull())
-    .addColumn('resource_id', 'integer', (c) => c.notNull())
+    .addColumn('booking_id', 'bigint', (c) => c.notNull())
+    .addColumn('resource_id', 'bigint', (c) => c.notNull())
     .addColumn('date_from', 'bigint', (c) => c.notNull())
     .addColumn('date_to', 'bigint', (c) => c.notNull())
     .addColumn('duration', 'bigint', (c) => c.notNull())
@@ -79,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('booking_resource_booking').on('booking_resource').column('booking_id').execute();
 
   await createTableWithId(db, 'booking_external_data')
-    .addColumn('booking_id', 'integer', (c) => c.notNull())
+    .addColumn('booking_id', 'bigint', (c) => c.notNull())
     .addColumn('module_id', 'text', (c) => c.notNull())
     .addColumn('entity_type_id', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())

@@ -11,7 +11,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await createTableWithId(db, 'portal_user')
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('last_name', 'text', (c) => c.notNull())
-    .addColumn('is_admin', 'integer', (c) => c.notNull())
+    .addColumn('is_admin', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
 
@@ -32,8 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await createTableWithId(db, 'oauth_code')
     .addColumn('code_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('app_id', 'integer', (c) => c.notNull())
-    .addColumn('user_id', 'integer', (c) => c.notNull())
+    .addColumn('app_id', 'bigint', (c) => c.notNull())
+    .addColumn('user_id', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
@@ -42,8 +42,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await createTableWithId(db, 'oauth_token')
     .addColumn('access_hash', 'text', (c) => c.notNull().unique())
     .addColumn('refresh_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('app_id', 'integer', (c) => c.notNull())
-    .addColumn('user_id', 'integer', (c) => c.notNull())
+    .addColumn('app_id', 'bigint', (c) => c.notNull())
+    .addColumn('user_id', 'bigint', (c) => c.notNull())
     .addColumn('scopes', 'text', (c) => c.notNull())
     .addColumn('access_expires_at', 'bigint', (c) => c.notNull())
     .addColumn('refresh_expires_at', 'bigint', (c) => c.notNull())

@@ -21,13 +21,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Bitrix's b_rest_event: event names upper-case, handler '' for offline bindings.
   await createTableWithId(db, 'event_handler')
-    .addColumn('app_id', 'integer', (c) => c.notNull())
+    .addColumn('app_id', 'bigint', (c) => c.notNull())
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('handler', 'text', (c) => c.notNull())
     // auth_type: the user the handler's tokens are issued for; 0 = the user who bound it.
-    .addColumn('auth_type', 'integer', (c) => c.notNull())
-    .addColumn('bound_by', 'integer', (c) => c.notNull())
-    .addColumn('offline', 'integer', (c) => c.notNull())
+    .addColumn('auth_type', 'bigint', (c) => c.notNull())
+    .addColumn('bound_by', 'bigint', (c) => c.notNull())
+    .addColumn('offline', 'bigint', (c) => c.notNull())
     .addColumn('auth_connector', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -42,10 +42,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // One row per (outbox entry, online handler). `due_at` is the next try, or the end of the
   // lease of a try in flight: a worker that dies mid-try leaves the row due again after it.
   await createTableWithId(db, 'event_delivery')
-    .addColumn('outbox_id', 'integer', (c) => c.notNull())
-    .addColumn('handler_id', 'integer', (c) => c.notNull())
+    .addColumn('outbox_id', 'bigint', (c) => c.notNull())
+    .addColumn('handler_id', 'bigint', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('attempts', 'bigint', (c) => c.notNull())
     .addColumn('due_at', 'bigint', (c) => c.notNull())
     .addColumn('last_error', 'text')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -60,13 +60,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // Bitrix's b_rest_event_offline: the current state of each changed object, not its history.
   await createTableWithId(db, 'event_offline')
-    .addColumn('app_id', 'integer', (c) => c.notNull())
+    .addColumn('app_id', 'bigint', (c) => c.notNull())
     .addColumn('connector', 'text', (c) => c.notNull())
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text', (c) => c.notNull())
     .addColumn('process_id', 'text', (c) => c.notNull())
-    .addColumn('error', 'integer', (c) => c.notNull())
+    .addColumn('error', 'bigint', (c) => c.notNull())
     .addColumn('timestamp_x', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
