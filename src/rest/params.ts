@@ -38,18 +38,9 @@ export type BoundParams<S extends ParamSpecs> = { [K in keyof S]: ParamValue<S[K
 
 const identity = <T>(value: unknown) => value as T;
 
-/** The widest id any table holds (PostgreSQL `integer`). */
-const MAX_ID = 2_147_483_647;
-
-/**
- * Every int parameter of the API names a record by id. PHP takes 64-bit values, and no row
- * has an id beyond 32 bits, so such a value becomes 0, which matches nothing, as PHP's lookup
- * would find nothing (PostgreSQL would refuse to compare it with an `integer` column).
- */
 function bindInt(name: string, raw: unknown): number {
   if (!isNumeric(raw)) throw errors.invalidParameter(name, phpString(raw), 'int');
-  const value = phpInt(raw as number | string);
-  return Math.abs(value) > MAX_ID ? 0 : value;
+  return phpInt(raw as number | string);
 }
 
 function bindArray(name: string, raw: unknown): PhpArray {
