@@ -9,6 +9,7 @@
  */
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { directSqlite } from './sqlite-direct.js';
 
 type Executor = Kysely<Database>;
 
@@ -57,8 +58,18 @@ export class Prepared<A extends unknown[], R> {
     ) as CompiledQuery<R>;
   }
 
+  private execute(db: Executor, args: A): Promise<{ rows: unknown[]; numAffectedRows?: bigint }> {
+    const direct = directSqlite.get(db.getExecutor().adapter);
+    if (direct) {
+      const { sql, parameters } = this.compiled(db);
+      const values = parameters.map((p) => ('arg' in p ? args[p.arg] : p.value));
+      return direct.execute(sql, values, db.isTransaction);
+    }
+    return db.executeQuery(this.query(db, args));
+  }
+
   async all(db: Executor, ...args: A): Promise<R[]> {
-    return (await db.executeQuery(this.query(db, args))).rows;
+    return (await this.execute(db, args)).rows as R[];
   }
 
   async first(db: Executor, ...args: A): Promise<R | undefined> {
@@ -67,7 +78,7 @@ export class Prepared<A extends unknown[], R> {
 
   /** For insert, update and delete: how many rows it touched. */
   async run(db: Executor, ...args: A): Promise<number> {
-    const result = await db.executeQuery(this.query(db, args));
+    const result = await this.execute(db, args);
     return Number(result.numAffectedRows ?? 0);
   }
 }

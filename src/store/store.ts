@@ -39,6 +39,7 @@ import { ResourceRepository, ResourceTypeRepository } from './repositories/resou
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
+import { type ConnectionTurns, DirectSqlite, directSqlite } from './sqlite-direct.js';
 
 /** Something queries can run on: the database itself or an open transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -207,16 +208,21 @@ function prepareStatements(client: pg.PoolClient): void {
  * one connection to one transaction at a time.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+  private driver: ImmediateSqliteDriver | undefined;
+
+  constructor(private readonly sqliteConfig: SqliteDialectConfig & { database: SqliteDatabase }) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.sqliteConfig);
+    this.driver = new ImmediateSqliteDriver(this.sqliteConfig);
+    return this.driver;
   }
 
   override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
+    const adapter = new TransactionalDdlSqliteAdapter();
+    directSqlite.set(adapter, new DirectSqlite(this.sqliteConfig.database, () => this.driver as ImmediateSqliteDriver));
+    return adapter;
   }
 }
 
@@ -232,7 +238,7 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
+class ImmediateSqliteDriver extends SqliteDriver implements ConnectionTurns {
   /**
    * SQLite has one connection; requests take turns in arrival order. Kysely's own lock wakes
    * every waiter at each release (they all await one promise and race again), which under 50
@@ -260,6 +266,21 @@ class ImmediateSqliteDriver extends SqliteDriver {
     // Handed straight to the next in line: `busy` stays true.
     if (next) next();
     else this.busy = false;
+  }
+
+  // The direct path's turns (sqlite-direct.ts): the same queue.
+  tryTake(): boolean {
+    if (this.busy) return false;
+    this.busy = true;
+    return true;
+  }
+
+  take(): Promise<DatabaseConnection> {
+    return this.acquireConnection();
+  }
+
+  release(): Promise<void> {
+    return this.releaseConnection();
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
