@@ -156,6 +156,26 @@ describe('the envelope', () => {
   });
 });
 
+describe('browsers', () => {
+  it('answer a CORS preflight and send CORS headers to a request with an Origin', async () => {
+    const preflight = await fetch(`${server().hook}booking.v1.waitlist.list`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const withOrigin = await fetch(`${server().hook}booking.v1.waitlist.list`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(withOrigin.headers.get('access-control-allow-origin')).toBe('*');
+    const withoutOrigin = await fetch(`${server().hook}booking.v1.waitlist.list`, { method: 'POST', body: '' });
+    expect(withoutOrigin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('authentication', () => {
   it('refuses a wrong webhook secret with 401 NO_AUTH_FOUND', async () => {
     const reply = await server().request(`${server().url}/rest/1/wrongsecret/booking.v1.waitlist.list`, {});
