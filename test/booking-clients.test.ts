@@ -5,7 +5,7 @@
  * between a booking and its linked deals.
  */
 import { describe, expect, it } from 'vitest';
-import { fails, ok, recordedEvents } from './support/crm.js';
+import { fails, ok, recordedEvents } from './support/calls.js';
 import { type TestServer, useServer } from './support/server.js';
 
 const server = useServer({ overbooking: false });

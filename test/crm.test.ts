@@ -1,6 +1,6 @@
 /** crm.deal.*, crm.contact.* and crm.company.*: the doc pages' cURL examples, errors and lists. */
 import { describe, expect, it } from 'vitest';
-import { fails, ok, recordedEvents } from './support/crm.js';
+import { fails, ok, recordedEvents } from './support/calls.js';
 import { useServer } from './support/server.js';
 
 const server = useServer();

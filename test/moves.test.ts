@@ -4,27 +4,15 @@
  * and a refused move changes nothing.
  */
 import { describe, expect, it } from 'vitest';
+import * as calls from './support/calls.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ overbooking: false });
 
-async function ok(method: string, params: unknown) {
-  const reply = await server().call(method, params);
-  expect(reply.status, `${method}: ${reply.text}`).toBe(200);
-  return reply.body;
-}
-
-async function fails(method: string, params: unknown, code: string, description: string) {
-  const reply = await server().call(method, params);
-  expect(reply.status, reply.text).toBe(400);
-  expect(reply.body).toEqual({ error: code, error_description: description });
-}
-
-let typeId: number | undefined;
-async function addResource(): Promise<number> {
-  typeId ??= (await ok('booking.v1.resourceType.add', { fields: { name: 'Room', code: 'room' } })).result;
-  return (await ok('booking.v1.resource.add', { fields: { name: 'Resource', typeId } })).result;
-}
+const ok = (method: string, params: unknown) => calls.ok(server(), method, params);
+const fails = (method: string, params: unknown, code: string, description: string) =>
+  calls.failsWith(server(), method, params, code, description);
+const addResource = calls.resourceMaker(server);
 
 const links = [
   { moduleId: 'crm', entityTypeId: 'DEAL', value: '7' },

@@ -4,7 +4,7 @@
  * reading both back, deleting the deal, reading again.
  */
 import { expect, it } from 'vitest';
-import { ok, recordedEvents } from './support/crm.js';
+import { ok, recordedEvents } from './support/calls.js';
 import { useServer } from './support/server.js';
 
 const server = useServer();

@@ -3,7 +3,7 @@
  * errors, and the deal rule (an entry without clients takes the linked deal's contact and company).
  */
 import { describe, expect, it } from 'vitest';
-import { fails, ok, recordedEvents } from './support/crm.js';
+import { fails, ok, recordedEvents } from './support/calls.js';
 import { useServer } from './support/server.js';
 
 const server = useServer();
