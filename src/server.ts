@@ -18,7 +18,7 @@ import { createRegistry } from './methods.js';
 import { createLogger, type LogLevel, logRequest } from './observability/log.js';
 import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
-import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { CallerCache, hashSecret, newWebhookSecret } from './rest/auth.js';
 import type { Platform } from './rest/dispatch.js';
 import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
 import { stateIsEmpty } from './store/state.js';
@@ -112,6 +112,7 @@ function platformOf(store: Store, clock: Clock, options: ServerOptions): Platfor
     clock,
     settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
     limits: options.limits ?? NO_LIMITS,
+    callers: new CallerCache(),
   };
 }
 

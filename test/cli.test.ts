@@ -195,6 +195,27 @@ describe.runIf(SQLITE_RUN)('webhook add|list|remove', () => {
     await stopCleanly(next);
   });
 
+  it('a webhook removed by the offline command while the server runs is refused within a second or so', async () => {
+    const dir = tempDataDir();
+    const made = await runCli(['webhook', 'add', '--data', dir, '--user', '4', '--secret', 'removedwhilerun1']);
+    expect(made.code, made.stderr).toBe(0);
+    const server = await startCli(['--port', '0', '--data', dir]);
+    const hook = hookOf(server, 4, 'removedwhilerun1');
+    // Used, so the server has it in its cache of found webhooks.
+    await listWorks(hook);
+    expect((await runCli(['webhook', 'remove', '1', '--data', dir])).code).toBe(0);
+    const removedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - removedAt < 5000) {
+      status = (await callRest(`${hook}booking.v1.waitlist.list`)).status;
+      if (status === 200) await sleep(50);
+    }
+    expect(status).toBe(401);
+    // Believed for at most CALLER_CACHE_MS (1 s) after its last lookup; slack for a busy machine.
+    expect(Date.now() - removedAt).toBeLessThan(3000);
+    await stopCleanly(server);
+  });
+
   it('stores secrets hashed: no secret in the SQLite files, the WAL included', async () => {
     const dir = tempDataDir();
     const first = await startCli(['--port', '0', '--data', dir]);

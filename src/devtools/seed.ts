@@ -173,6 +173,8 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
       }
     }
   });
+  // A seeded webhook may re-scope one the server has just seen.
+  platform.callers?.clear();
   return { ids: Object.fromEntries(ids), counts };
 }
 

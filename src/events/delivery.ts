@@ -17,7 +17,7 @@ import { phpHttpBuildQuery } from '../rest/php.js';
 import type { ClaimedDelivery } from '../store/repositories/event-deliveries.js';
 import type { Store } from '../store/store.js';
 import { eventScope } from './catalog.js';
-import { fanOut } from './fan-out.js';
+import { FAN_OUT_BATCH, fanOut } from './fan-out.js';
 import { HandlerAuth } from './handler-auth.js';
 
 export interface DeliverySettings {
@@ -118,12 +118,19 @@ export class DeliveryWorker {
     if (this.running === undefined) this.schedule(0);
   }
 
+  /**
+   * One pass. The next comes at once only while work is known to wait (a full batch of entries,
+   * deliveries started or finished); otherwise after `pollMs`. Under a stream of writes without
+   * handlers, passes back to back cost two write transactions each for a few entries (measured:
+   * about 40 µs of server CPU per write, a sixth of a wait-list write); at `pollMs` one pass
+   * marks them all.
+   */
   private async tick(): Promise<void> {
     let busy = false;
     try {
       const wall = Date.now();
       busy = (await this.record(wall)) > 0;
-      busy = (await fanOut(this.store, wall)) > 0 || busy;
+      busy = (await fanOut(this.store, wall)) === FAN_OUT_BATCH || busy;
       busy = (await this.claim(wall)) > 0 || busy;
     } catch (error) {
       if (!this.stopping.signal.aborted) this.onError(error);
@@ -137,6 +144,8 @@ export class DeliveryWorker {
     if (free <= 0 || this.stopping.signal.aborted) return 0;
     const lease = wall + this.settings.timeoutMs + LEASE_MARGIN_MS;
     const room = (handlerId: number) => this.settings.perHandler - (this.perHandler.get(handlerId) ?? 0);
+    // A read first: the write transaction (the write lock, on SQLite) only when a try is due.
+    if (!(await this.store.read(({ eventDeliveries }) => eventDeliveries.anyDue(wall)))) return 0;
     const claimed = await this.store.write(({ eventDeliveries }) => eventDeliveries.claimDue(wall, free, lease, room));
     for (const delivery of claimed) {
       const handlerId = delivery.handlerId;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 
 /** Entries fanned out per transaction. */
-const BATCH = 200;
+export const FAN_OUT_BATCH = 200;
 
 /** Bitrix's MESSAGE_ID: md5 of the event and its data, so changes of one object share a record. */
 export function messageId(event: string, data: unknown): string {
@@ -19,8 +19,10 @@ export function messageId(event: string, data: unknown): string {
 
 /** Fans out one batch; how many entries it took (0: nothing was waiting). */
 export async function fanOut(store: Store, now: number): Promise<number> {
+  // A read first: an idle server polls without taking the write lock.
+  if (!(await store.read(({ outbox }) => outbox.anyUndispatched()))) return 0;
   return store.write(async ({ outbox, eventHandlers, eventDeliveries, eventOffline }) => {
-    const entries = await outbox.claimUndispatched(BATCH);
+    const entries = await outbox.claimUndispatched(FAN_OUT_BATCH);
     if (entries.length === 0) return 0;
     const handlers = await eventHandlers.forEvents([...new Set(entries.map((e) => e.event.toUpperCase()))]);
     const deliveries: { outboxId: number; handlerId: number }[] = [];

@@ -86,6 +86,7 @@ async function handleHealth(platform: Platform, res: ServerResponse) {
 /** `[method]` or `[userId, secret, method]`; a `.json` suffix is the default format anyway. */
 function parseRestPath(segments: string[]): { method: string; webhook?: Credentials['webhook'] } {
   const decoded = segments.map((s) => {
+    if (!s.includes('%')) return s;
     try {
       return decodeURIComponent(s);
     } catch {
@@ -123,7 +124,7 @@ async function handleRest(
     const webhook = path.webhook;
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit);
-    const params: Params = { ...queryParams, ...bodyParams };
+    const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
     const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
     const t1 = performance.now();
     const outcome = await dispatch(platform, { method, params, credentials: { webhook, token }, trace });

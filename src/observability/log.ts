@@ -13,6 +13,8 @@ export function createLogger(level: LogLevel): Logger {
 }
 
 export function logRequest(logger: Logger, record: RequestRecord): void {
+  // Below `info` nothing is written: skip building the line.
+  if (!logger.isLevelEnabled('info')) return;
   logger.info(
     {
       method: record.method,

@@ -5,6 +5,7 @@
  * a single indexed read.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { errors } from './errors.js';
@@ -56,20 +57,79 @@ export function newClientSecret(): string {
   return randomString(50, MIXED_ALNUM);
 }
 
-export async function authenticate(store: Store, clock: Clock, credentials: Credentials): Promise<Caller> {
+/** What a lookup found: a webhook or an access token, as the cache keeps it. */
+type Found =
+  | { kind: 'webhook'; id: number; userId: number; scopes: string[] }
+  | { kind: 'token'; userId: number; scopes: string[]; appId: number; accessExpiresAt: number };
+
+/** How long a found webhook or token is believed without asking the database again, ms. */
+export const CALLER_CACHE_MS = 1000;
+const CALLER_CACHE_LIMIT = 10_000;
+
+/**
+ * Webhooks and access tokens found in the last second, by their secret. Every request
+ * authenticates, and the lookup (a SHA-256 and an indexed read) was a sixth of a wait-list get's
+ * server time under load (measured). A webhook removed or re-scoped by another process (`webhook
+ * remove`, a second server on the same data) is seen within CALLER_CACHE_MS; changes this
+ * server makes itself (a seed) clear it. Token expiry is checked on every call against the
+ * server's clock, cached or not. Only hits are kept, so wrong secrets cannot fill memory.
+ */
+export class CallerCache {
+  private readonly entries = new Map<string, { found: Found; until: number }>();
+
+  get(key: string): Found | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until > performance.now()) return entry.found;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, found: Found): void {
+    if (this.entries.size >= CALLER_CACHE_LIMIT) this.entries.clear();
+    this.entries.set(key, { found, until: performance.now() + CALLER_CACHE_MS });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+async function lookUp(store: Store, credentials: Credentials): Promise<Found | undefined> {
   if (credentials.webhook) {
-    const { userId, secret } = credentials.webhook;
-    const hook = await store.read(({ webhooks }) => webhooks.findBySecretHash(hashSecret(secret)));
-    if (!hook || String(hook.userId) !== userId) throw errors.noAuthFound();
-    return { userId: hook.userId, scopes: hook.scopes, clientKey: `webhook:${hook.id}` };
+    const hook = await store.read(({ webhooks }) =>
+      webhooks.findBySecretHash(hashSecret(credentials.webhook?.secret ?? '')),
+    );
+    return hook && { kind: 'webhook', id: hook.id, userId: hook.userId, scopes: hook.scopes };
   }
-  if (credentials.token !== undefined && credentials.token !== '') {
-    const token = await store.read(({ oauth }) => oauth.findAccessToken(hashSecret(credentials.token as string)));
-    if (!token) throw errors.invalidToken();
-    if (token.accessExpiresAt <= clock.now()) throw errors.expiredToken();
-    return { userId: token.userId, scopes: token.scopes, clientKey: `app:${token.appId}`, appId: token.appId };
+  const token = await store.read(({ oauth }) => oauth.findAccessToken(hashSecret(credentials.token ?? '')));
+  return token && { kind: 'token', ...token };
+}
+
+export async function authenticate(
+  store: Store,
+  clock: Clock,
+  credentials: Credentials,
+  cache?: CallerCache,
+): Promise<Caller> {
+  const key = credentials.webhook
+    ? `webhook\u0000${credentials.webhook.secret}`
+    : credentials.token !== undefined && credentials.token !== ''
+      ? `token\u0000${credentials.token}`
+      : undefined;
+  if (key === undefined) throw errors.noAuthFound();
+  let found = cache?.get(key);
+  if (found === undefined) {
+    found = await lookUp(store, credentials);
+    if (found !== undefined) cache?.set(key, found);
   }
-  throw errors.noAuthFound();
+  if (credentials.webhook) {
+    if (found?.kind !== 'webhook' || String(found.userId) !== credentials.webhook.userId) throw errors.noAuthFound();
+    return { userId: found.userId, scopes: found.scopes, clientKey: `webhook:${found.id}` };
+  }
+  if (found?.kind !== 'token') throw errors.invalidToken();
+  if (found.accessExpiresAt <= clock.now()) throw errors.expiredToken();
+  return { userId: found.userId, scopes: found.scopes, clientKey: `app:${found.appId}`, appId: found.appId };
 }
 
 export function hasScope(caller: Caller, scope: Scope): boolean {

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { assertScope, authenticate, type Caller, type Credentials } from './auth.js';
+import { assertScope, authenticate, type Caller, type CallerCache, type Credentials } from './auth.js';
 import { errors } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
 import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
@@ -17,6 +17,8 @@ export interface Platform {
   readonly clock: Clock;
   readonly settings?: PortalSettings;
   readonly limits: LimitSettings;
+  /** Webhooks and tokens found lately (see CallerCache); none: every call asks the database. */
+  readonly callers?: CallerCache;
 }
 
 export interface RestCall {
@@ -30,7 +32,7 @@ export interface RestCall {
 
 /** One request as it arrived: the rate limit counts it once, whatever it runs. */
 export async function dispatch(platform: Platform, call: RestCall): Promise<MethodOutcome> {
-  const caller = await authenticate(platform.store, platform.clock, call.credentials);
+  const caller = await authenticate(platform.store, platform.clock, call.credentials, platform.callers);
   if (call.trace) call.trace.userId = caller.userId;
   await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
   return runAs(platform, caller, call.method, call.params);

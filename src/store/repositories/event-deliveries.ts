@@ -1,6 +1,11 @@
 import type { DialectName } from '../dialect.js';
+import { prepared } from '../prepared.js';
 import type { DeliveryState } from '../schema.js';
 import type { Executor } from '../store.js';
+
+const anyDue = prepared((db, now: number) =>
+  db.selectFrom('event_delivery').select('id').where('state', '=', 'pending').where('due_at', '<=', now).limit(1),
+);
 
 /** A delivery claimed for a try, with what the try sends. */
 export interface ClaimedDelivery {
@@ -51,6 +56,11 @@ export class EventDeliveryRepository {
         })),
       )
       .execute();
+  }
+
+  /** Whether any pending delivery is due at `now` (outside a transaction: a hint, not a claim). */
+  async anyDue(now: number): Promise<boolean> {
+    return (await anyDue.first(this.db, now)) !== undefined;
   }
 
   /**

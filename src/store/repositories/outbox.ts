@@ -7,6 +7,10 @@ const insertEvent = prepared((db, event: string, payload: string, createdAt: num
   db.insertInto('event_outbox').values({ event, payload, created_at: createdAt }),
 );
 
+const anyUndispatched = prepared((db) =>
+  db.selectFrom('event_outbox').select('id').where('dispatched_at', 'is', null).limit(1),
+);
+
 export interface OutboxEntry {
   id: number;
   event: string;
@@ -49,6 +53,11 @@ export class OutboxRepository {
       .limit(limit)
       .execute();
     return rows.map(toEntry);
+  }
+
+  /** Whether any entry waits to be fanned out (outside a transaction: a hint, not a claim). */
+  async anyUndispatched(): Promise<boolean> {
+    return (await anyUndispatched.first(this.db)) !== undefined;
   }
 
   /**
