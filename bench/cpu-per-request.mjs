@@ -1,4 +1,5 @@
-// CPU time the server process spends per request, ours beside the bare node:http baseline,
+// CPU time the server process spends per request, ours beside the bare node:http baseline and
+// the storage ceiling (bench/raw-sqlite-server.mjs: the same SQL, nothing else),
 // read from /proc (utime + stime) around a fixed number of requests. Unlike req/s on a shared
 // machine, it hardly moves with what else runs, and its ratio is what throughput would be on
 // one saturated core.   node bench/cpu-per-request.mjs [REQUESTS=20000]
@@ -6,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { SECRET, startBare, startOurs } from './support.mjs';
+import { cannedLikeOurs, SECRET, startBare, startCeiling, startOurs, waitListTargets } from './support.mjs';
 
 const amount = Number(process.argv[2] ?? 20_000);
 const TICK_US = 1e6 / 100; // USER_HZ
@@ -36,31 +37,29 @@ async function cpuPerRequest(pid, url, body) {
 const data = mkdtempSync(join(tmpdir(), 'b24-cpu-'));
 const bare = await startBare();
 const ours = await startOurs(data);
+const ceiling = await startCeiling(data);
 try {
   const base = `http://127.0.0.1:${ours.port}/rest/1/${SECRET}/`;
-  const post = (m, p) =>
-    fetch(base + m, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(p) });
-  for (let i = 0; i < 60; i++) await post('booking.v1.waitlist.add', { fields: { note: `entry ${i}` } });
-  const link = JSON.stringify({ waitListId: 1, externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }] });
+  const ceilingBase = `http://127.0.0.1:${ceiling.port}/rest/1/${SECRET}/`;
+  const targets = await waitListTargets(base);
   console.log(`${amount} requests each, 10 connections; server CPU µs per request (user + system)`);
-  console.log('The baseline answers each method with the same bytes ours does.\n');
-  console.log('| method | bare node:http µs | ours µs | baseline / ours |');
-  console.log('|---|---|---|---|');
-  for (const [name, method, body] of [
-    ['waitlist.externalData.set (write)', 'booking.v1.waitlist.externalData.set', link],
-    ['waitlist.list (read, 50 items)', 'booking.v1.waitlist.list', '{}'],
-    ['waitlist.get (read)', 'booking.v1.waitlist.get', '{"id":1}'],
-  ]) {
-    const answer = await (
-      await fetch(base + method, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
-    ).text();
-    await fetch(`http://127.0.0.1:${bare.port}/_canned/${method}`, { method: 'POST', body: answer });
+  console.log('The baseline answers each method with the same bytes ours does; the ceiling runs our SQL');
+  console.log('on our database file with node:http + better-sqlite3 and nothing else.\n');
+  console.log('| method | bare node:http µs | ceiling µs | ours µs | bare / ceiling | bare / ours | ceiling / ours |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, method, body] of targets) {
+    await cannedLikeOurs(bare.port, base, method, body);
     const bareCpu = await cpuPerRequest(bare.child.pid, `http://127.0.0.1:${bare.port}/${method}`, body);
+    const ceilingCpu = await cpuPerRequest(ceiling.child.pid, ceilingBase + method, body);
     const cpu = await cpuPerRequest(ours.child.pid, base + method, body);
-    console.log(`| ${name} | ${bareCpu.toFixed(0)} | ${cpu.toFixed(0)} | ${(bareCpu / cpu).toFixed(2)} |`);
+    const ratio = (a, b) => (a / b).toFixed(2);
+    console.log(
+      `| ${name} | ${bareCpu.toFixed(0)} | ${ceilingCpu.toFixed(0)} | ${cpu.toFixed(0)} | ${ratio(bareCpu, ceilingCpu)} | ${ratio(bareCpu, cpu)} | ${ratio(ceilingCpu, cpu)} |`,
+    );
   }
 } finally {
   bare.child.kill();
+  ceiling.child.kill();
   ours.child.kill();
   rmSync(data, { recursive: true, force: true });
 }

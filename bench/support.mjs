@@ -30,6 +30,13 @@ export function startProcess(args, readyPattern) {
 /** The bare node:http baseline (bench/bare-server.mjs) on a free port. */
 export const startBare = () => startProcess(['bench/bare-server.mjs', '0'], /listening on (\d+)/);
 
+/**
+ * The storage ceiling (bench/raw-sqlite-server.mjs) on the SQLite file of our server's data
+ * directory `data`: start ours first, it creates the file.
+ */
+export const startCeiling = (data, sync = 'normal') =>
+  startProcess(['bench/raw-sqlite-server.mjs', data, sync, '0'], /listening on (\d+)/);
+
 /** Our built server with the bench webhook, request log off; `extra` are more serve flags. */
 export function startOurs(data, extra = []) {
   return startProcess(
@@ -79,4 +86,40 @@ export function postJson(url, body, agent) {
     req.on('error', reject);
     req.end(data);
   });
+}
+
+/** POSTs a JSON text to `url` with fetch; resolves with the answer's text. */
+export const fetchText = async (url, body) =>
+  (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).text();
+
+/**
+ * Fills our server (webhook base URL `base`) with a list page of 50 real wait-list entries and
+ * more, and gives the methods every benchmark measures: `[label, method, JSON body]`, the write
+ * and the get on the last entry.
+ */
+export async function waitListTargets(base) {
+  let id = 0;
+  for (let i = 0; i < 60; i++) {
+    const body = JSON.stringify({ fields: { note: `entry ${i}` } });
+    id = JSON.parse(await fetchText(`${base}booking.v1.waitlist.add`, body)).result;
+  }
+  const link = { waitListId: id, externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }] };
+  return [
+    ['waitlist.externalData.set (write)', 'booking.v1.waitlist.externalData.set', JSON.stringify(link)],
+    ['waitlist.list (read, 50 items)', 'booking.v1.waitlist.list', '{}'],
+    ['waitlist.get (read)', 'booking.v1.waitlist.get', JSON.stringify({ id })],
+  ];
+}
+
+/** Makes the bare baseline on `barePort` answer `method` with the bytes ours (at `base`) answers it with. */
+export async function cannedLikeOurs(barePort, base, method, body) {
+  const answer = await fetchText(base + method, body);
+  await fetch(`http://127.0.0.1:${barePort}/_canned/${method}`, { method: 'POST', body: answer });
+  return answer;
+}
+
+/** An answer's text without its `time` object, which differs on every call. */
+export function withoutTime(text) {
+  const { time, ...rest } = JSON.parse(text);
+  return JSON.stringify(rest);
 }
