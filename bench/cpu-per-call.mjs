@@ -4,12 +4,20 @@
 
 import { startServer } from '../dist/index.js';
 import { createRegistry } from '../dist/methods.js';
+import { CallerCache } from '../dist/rest/auth.js';
 import { dispatch } from '../dist/rest/dispatch.js';
 import { NO_LIMITS } from '../dist/rest/limits.js';
 
 const SECRET = 'benchsecret00000';
 const srv = await startServer({ port: 0, data: process.argv[2] ?? ':memory:', webhooks: [`1:${SECRET}:booking,crm`] });
-const platform = { registry: createRegistry(), store: srv.store, clock: srv.clock, limits: NO_LIMITS };
+// As the server builds it (src/server.ts platformOf), found webhooks remembered.
+const platform = {
+  registry: createRegistry(),
+  store: srv.store,
+  clock: srv.clock,
+  limits: NO_LIMITS,
+  callers: new CallerCache(),
+};
 const credentials = { webhook: { userId: '1', secret: SECRET } };
 const call = (method, params) => dispatch(platform, { method, params, credentials });
 

@@ -1,6 +1,6 @@
 /**
  * The delivery worker, in the server process and off the request path: it polls the database
- * (every `pollMs` while idle, at once while there is work), fans new outbox entries out to
+ * (every `pollMs`, at once again while tries run or a full batch waits), fans new outbox entries out to
  * their handlers, and POSTs due deliveries, at most `concurrency` at a time and `perHandler` to
  * one handler (one that never answers holds only its share), in Bitrix24's
  * form encoding. Every try is counted in the database before it is made and leased for the
