@@ -103,20 +103,23 @@ export function prepared<A extends unknown[], R>(build: (db: Executor, ...args: 
  */
 const LONGEST_PIECE = 64;
 
-function* pieces<T>(items: readonly T[]): Generator<T[]> {
-  let at = 0;
-  for (let length = LONGEST_PIECE; length >= 1; length /= 2) {
-    while (items.length - at >= length) {
-      yield items.slice(at, at + length);
-      at += length;
-      if (length < LONGEST_PIECE) break;
+/** The lengths of the pieces a list of `count` items runs in. */
+function pieceLengths(count: number): number[] {
+  const lengths: number[] = [];
+  let rest = count;
+  for (; rest >= LONGEST_PIECE; rest -= LONGEST_PIECE) lengths.push(LONGEST_PIECE);
+  for (let length = LONGEST_PIECE / 2; length >= 1; length /= 2) {
+    if (rest >= length) {
+      lengths.push(length);
+      rest -= length;
     }
   }
+  return lengths;
 }
 
 /**
  * A statement over a list of items, each item `width` values: one `Prepared` per piece length
- * (see `pieces`), built from `build` with markers in place of the items' values.
+ * (see `pieceLengths`), built from `build` with markers in place of the items' values.
  */
 export class PreparedList<T, A extends unknown[], R> {
   private readonly byLength = new Map<number, Prepared<unknown[], R>>();
@@ -146,11 +149,21 @@ export class PreparedList<T, A extends unknown[], R> {
     return statement;
   }
 
+  /** The values of `length` items from `at`, then the other arguments: one piece's call. */
+  private values(items: readonly T[], at: number, length: number, args: A): unknown[] {
+    const values: unknown[] = [];
+    for (let i = at; i < at + length; i++) values.push(...this.spread(items[i] as T));
+    values.push(...args);
+    return values;
+  }
+
   /** Every row the pieces give, piece after piece; none for an empty list. */
   async all(db: Executor, items: readonly T[], ...args: A): Promise<R[]> {
     const rows: R[] = [];
-    for (const piece of pieces(items)) {
-      rows.push(...(await this.statement(piece.length).all(db, ...piece.flatMap(this.spread), ...args)));
+    let at = 0;
+    for (const length of pieceLengths(items.length)) {
+      rows.push(...(await this.statement(length).all(db, ...this.values(items, at, length, args))));
+      at += length;
     }
     return rows;
   }
@@ -158,8 +171,10 @@ export class PreparedList<T, A extends unknown[], R> {
   /** For insert, update and delete: how many rows the pieces touched together. */
   async run(db: Executor, items: readonly T[], ...args: A): Promise<number> {
     let touched = 0;
-    for (const piece of pieces(items)) {
-      touched += await this.statement(piece.length).run(db, ...piece.flatMap(this.spread), ...args);
+    let at = 0;
+    for (const length of pieceLengths(items.length)) {
+      touched += await this.statement(length).run(db, ...this.values(items, at, length, args));
+      at += length;
     }
     return touched;
   }
