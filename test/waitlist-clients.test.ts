@@ -194,6 +194,30 @@ describe('clients from a linked deal', () => {
     expect(await clientsOf(id)).toEqual([listed(c1, 'CONTACT'), listed(c2, 'CONTACT')]);
   });
 
+  it('takes the clients of several linked deals, deal by deal in link order, each client once', async () => {
+    const [a, b, c] = [await dealWithClients(), await dealWithClients(), await dealWithClients()];
+    const shared = (await call('crm.deal.add', { fields: { CONTACT_ID: a.contact, COMPANY_ID: b.company } }))
+      .result as number;
+    const id = await newEntry();
+    const reply = await call('booking.v1.waitlist.externalData.set', {
+      waitListId: id,
+      externalData: [c.deal, a.deal, shared, b.deal].map((deal) => ({
+        moduleId: 'crm',
+        entityTypeId: 'DEAL',
+        value: String(deal),
+      })),
+    });
+    expect(reply.result).toBe(true);
+    expect(await clientsOf(id)).toEqual([
+      listed(c.contact, 'CONTACT'),
+      listed(c.company, 'COMPANY'),
+      listed(a.contact, 'CONTACT'),
+      listed(a.company, 'COMPANY'),
+      listed(b.company, 'COMPANY'),
+      listed(b.contact, 'CONTACT'),
+    ]);
+  });
+
   it('leaves an entry that has clients alone', async () => {
     const { deal } = await dealWithClients();
     const id = await newEntry();

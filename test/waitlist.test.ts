@@ -394,6 +394,14 @@ describe('externalData', () => {
     expect(await linksOf(id)).toEqual([listed('1'), listed('1'), listed('2'), listed('1')]);
   });
 
+  it('keeps a long set whole and in order', async () => {
+    const id = await addEntry();
+    // 64 * 3 + 8 + 2 + 1: the store inserts a long set in pieces of every length it uses.
+    const values = Array.from({ length: 203 }, (_, i) => String(i + 1));
+    await setLinks(id, values.map(deal));
+    expect(await linksOf(id)).toEqual(values.map((v) => listed(v)));
+  });
+
   it('stores any module, type and value strings, unvalidated', async () => {
     const id = await addEntry();
     await setLinks(id, [{ moduleId: 'tasks', entityTypeId: 'task', value: 'not a number' }]);

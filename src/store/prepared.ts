@@ -6,6 +6,9 @@
  *
  *   const byHash = prepared((db, hash: string) => db.selectFrom('webhook').selectAll().where('secret_hash', '=', hash));
  *   const rows = await byHash.all(executor, secretHash);
+ *
+ * Statements over a list (an IN list, a multi-row insert) have one text per length; see
+ * `preparedIn` and `preparedRows` below.
  */
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
@@ -30,13 +33,17 @@ export class Prepared<A extends unknown[], R> {
   /** One compiled form per dialect (the adapter tells them apart). */
   private readonly byAdapter = new WeakMap<object, Compiled>();
 
-  constructor(private readonly build: (db: Executor, ...args: A) => Compilable<R>) {}
+  constructor(
+    private readonly build: (db: Executor, ...args: A) => Compilable<R>,
+    /** How many arguments `build` takes after `db` (a rest parameter does not count in `length`). */
+    private readonly arity = build.length - 1,
+  ) {}
 
   private compiled(db: Executor): Compiled {
     const adapter = db.getExecutor().adapter;
     let compiled = this.byAdapter.get(adapter);
     if (compiled === undefined) {
-      const args = Array.from({ length: this.build.length - 1 }, (_, i) => marker(i)) as A;
+      const args = Array.from({ length: this.arity }, (_, i) => marker(i)) as A;
       const query = this.build(db, ...args).compile();
       compiled = {
         sql: query.sql,
@@ -85,4 +92,129 @@ export class Prepared<A extends unknown[], R> {
 
 export function prepared<A extends unknown[], R>(build: (db: Executor, ...args: A) => Compilable<R>): Prepared<A, R> {
   return new Prepared(build);
+}
+
+/**
+ * The longest piece a list statement takes. Lists run in pieces whose lengths are powers of two
+ * up to this one (the full pieces, then the binary digits of the rest), so each list statement
+ * has at most 7 texts, each built once, and a list of n items runs floor(n / 64) + (the set bits
+ * of n % 64) statements: one for the usual single link or deal. 64 rows of a few columns stay far
+ * below the bound variables SQLite and PostgreSQL allow in one statement.
+ */
+const LONGEST_PIECE = 64;
+
+/** The lengths of the pieces a list of `count` items runs in. */
+function pieceLengths(count: number): number[] {
+  const lengths: number[] = [];
+  let rest = count;
+  for (; rest >= LONGEST_PIECE; rest -= LONGEST_PIECE) lengths.push(LONGEST_PIECE);
+  for (let length = LONGEST_PIECE / 2; length >= 1; length /= 2) {
+    if (rest >= length) {
+      lengths.push(length);
+      rest -= length;
+    }
+  }
+  return lengths;
+}
+
+/**
+ * A statement over a list of items, each item `width` values: one `Prepared` per piece length
+ * (see `pieceLengths`), built from `build` with markers in place of the items' values.
+ */
+export class PreparedList<T, A extends unknown[], R> {
+  private readonly byLength = new Map<number, Prepared<unknown[], R>>();
+
+  constructor(
+    private readonly width: number,
+    /** An item's values, in the order `gather` takes them. */
+    private readonly spread: (item: T) => readonly unknown[],
+    /** An item made of values (markers, when the statement is built). */
+    private readonly gather: (values: readonly unknown[]) => T,
+    private readonly build: (db: Executor, items: T[], ...args: A) => Compilable<R>,
+  ) {}
+
+  private statement(length: number): Prepared<unknown[], R> {
+    let statement = this.byLength.get(length);
+    if (statement === undefined) {
+      const values = length * this.width;
+      statement = new Prepared(
+        (db, ...flat: unknown[]) => {
+          const items = Array.from({ length }, (_, i) => this.gather(flat.slice(i * this.width, (i + 1) * this.width)));
+          return this.build(db, items, ...(flat.slice(values) as A));
+        },
+        values + this.build.length - 2,
+      );
+      this.byLength.set(length, statement);
+    }
+    return statement;
+  }
+
+  /** The values of `length` items from `at`, then the other arguments: one piece's call. */
+  private values(items: readonly T[], at: number, length: number, args: A): unknown[] {
+    const values: unknown[] = [];
+    for (let i = at; i < at + length; i++) values.push(...this.spread(items[i] as T));
+    values.push(...args);
+    return values;
+  }
+
+  /** Every row the pieces give, piece after piece; none for an empty list. */
+  async all(db: Executor, items: readonly T[], ...args: A): Promise<R[]> {
+    const rows: R[] = [];
+    let at = 0;
+    for (const length of pieceLengths(items.length)) {
+      rows.push(...(await this.statement(length).all(db, ...this.values(items, at, length, args))));
+      at += length;
+    }
+    return rows;
+  }
+
+  /** For insert, update and delete: how many rows the pieces touched together. */
+  async run(db: Executor, items: readonly T[], ...args: A): Promise<number> {
+    let touched = 0;
+    let at = 0;
+    for (const length of pieceLengths(items.length)) {
+      touched += await this.statement(length).run(db, ...this.values(items, at, length, args));
+      at += length;
+    }
+    return touched;
+  }
+}
+
+/**
+ * A statement over a list of values, typically an IN list; each distinct value is sent once, so
+ * the pieces never return a row twice.
+ *
+ *   const deals = preparedIn((db, ids: number[]) => db.selectFrom('crm_deal').selectAll().where('id', 'in', ids));
+ *   const rows = await deals.all(executor, dealIds);
+ */
+export function preparedIn<V, A extends unknown[], R>(
+  build: (db: Executor, values: V[], ...args: A) => Compilable<R>,
+): { all(db: Executor, values: readonly V[], ...args: A): Promise<R[]> } {
+  const list = new PreparedList<V, A, R>(
+    1,
+    (value) => [value],
+    ([value]) => value as V,
+    build,
+  );
+  return { all: (db, values, ...args) => list.all(db, [...new Set(values)], ...args) };
+}
+
+/**
+ * A multi-row insert, its rows in order (several statements for a long list, so run it inside
+ * a transaction). `fields` names the row fields `build` reads.
+ *
+ *   const insert = preparedRows(['name'], (db, rows: { name: string }[], ownerId: number) =>
+ *     db.insertInto('t').values(rows.map((r) => ({ owner_id: ownerId, name: r.name }))));
+ *   await insert.run(executor, rows, ownerId);
+ */
+export function preparedRows<T extends object, A extends unknown[], R>(
+  fields: readonly (keyof T)[],
+  build: (db: Executor, rows: T[], ...args: A) => Compilable<R>,
+): PreparedList<T, A, R> {
+  return new PreparedList<T, A, R>(
+    fields.length,
+    (row) => fields.map((field) => row[field]),
+    (values) => Object.fromEntries(fields.map((field, i) => [field, values[i]])) as T,
+    build,
+  );
 }

@@ -5,7 +5,15 @@
  * 63,000 req/s called directly, 21,000 through Kysely. The statements themselves are the ones
  * Kysely compiled (see prepared.ts); only their execution takes the short way.
  */
-import type { SqliteDatabase } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type SqliteDatabase,
+  Transaction,
+} from 'kysely';
+import type { Database } from './schema.js';
 
 export interface QueryOutcome {
   rows: unknown[];
@@ -19,11 +27,18 @@ export interface ConnectionTurns {
   /** Waits for the connection. */
   take(): Promise<unknown>;
   release(): Promise<void>;
+  /** The connection, for the statements of the transaction that holds it. */
+  held(): DatabaseConnection;
+}
+
+/** The SQLite database, and whether a transaction is open on it. */
+export interface TransactionalSqlite extends SqliteDatabase {
+  readonly inTransaction: boolean;
 }
 
 export class DirectSqlite {
   constructor(
-    private readonly database: SqliteDatabase,
+    private readonly database: TransactionalSqlite,
     private readonly turns: () => ConnectionTurns,
   ) {}
 
@@ -39,11 +54,65 @@ export class DirectSqlite {
    * middle of another request's transaction.
    */
   async execute(sql: string, parameters: readonly unknown[], inTransaction: boolean): Promise<QueryOutcome> {
-    if (inTransaction) return this.run(sql, parameters);
+    if (inTransaction) {
+      // A transaction's executor kept past its end must not run outside any transaction's turn.
+      if (!this.database.inTransaction) throw new Error('A statement of a transaction that has ended');
+      return this.run(sql, parameters);
+    }
     const turns = this.turns();
     if (!turns.tryTake()) await turns.take();
     try {
       return this.run(sql, parameters);
+    } finally {
+      await turns.release();
+    }
+  }
+}
+
+/**
+ * Write transactions on the connection without Kysely's transaction machinery (its connection
+ * provider, executor wrappers and a promise chain for each of BEGIN and COMMIT): the turn is
+ * taken, BEGIN IMMEDIATE, the work, COMMIT (ROLLBACK when the work or the commit fails), the
+ * turn handed on. There is one connection, so one Kysely transaction object bound to it serves
+ * every transaction; statements built per call run through it on the held connection.
+ */
+export class DirectTransactions {
+  private readonly trx: Transaction<Database>;
+
+  constructor(
+    db: Kysely<Database>,
+    props: { dialect: Dialect; driver: Driver },
+    private readonly database: TransactionalSqlite,
+    private readonly turns: () => ConnectionTurns,
+  ) {
+    const connection = {
+      provideConnection: <T>(consume: (connection: DatabaseConnection) => Promise<T>): Promise<T> => {
+        if (!database.inTransaction) throw new Error('A statement of a transaction that has ended');
+        return consume(turns().held());
+      },
+    };
+    this.trx = new Transaction<Database>({
+      config: { dialect: props.dialect },
+      dialect: props.dialect,
+      driver: props.driver,
+      executor: db.getExecutor().withConnectionProvider(connection),
+    });
+  }
+
+  async run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const turns = this.turns();
+    if (!turns.tryTake()) await turns.take();
+    try {
+      this.database.prepare('begin immediate').run([]);
+      try {
+        const result = await work(this.trx);
+        this.database.prepare('commit').run([]);
+        return result;
+      } catch (error) {
+        // SQLite may have rolled back already (some errors end the transaction themselves).
+        if (this.database.inTransaction) this.database.prepare('rollback').run([]);
+        throw error;
+      }
     } finally {
       await turns.release();
     }

@@ -9,14 +9,12 @@ import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
-  type Dialect,
   type DialectAdapter,
   type Driver,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteAdapter,
-  type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -39,7 +37,13 @@ import { ResourceRepository, ResourceTypeRepository } from './repositories/resou
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
-import { type ConnectionTurns, DirectSqlite, directSqlite } from './sqlite-direct.js';
+import {
+  type ConnectionTurns,
+  DirectSqlite,
+  DirectTransactions,
+  directSqlite,
+  type TransactionalSqlite,
+} from './sqlite-direct.js';
 
 /** Something queries can run on: the database itself or an open transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -100,14 +104,20 @@ export class Store {
     readonly dialect: DialectName,
     /** A store inside an open transaction: its writes join that transaction. */
     private readonly nested = false,
+    /** On SQLite: transactions that skip Kysely's machinery (sqlite-direct.ts). */
+    private readonly sqliteTransactions?: DirectTransactions,
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
-    const postgres = isPostgresUrl(options.database);
-    const dialect: Dialect = postgres
-      ? new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) })
-      : new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
-    const store = new Store(new Kysely<Database>({ dialect }), postgres ? 'postgres' : 'sqlite');
+    let store: Store;
+    if (isPostgresUrl(options.database)) {
+      const dialect = new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) });
+      store = new Store(new Kysely<Database>({ dialect }), 'postgres');
+    } else {
+      const dialect = new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
+      const db = new Kysely<Database>({ dialect });
+      store = new Store(db, 'sqlite', false, dialect.directTransactions(db));
+    }
     try {
       await store.migrate();
     } catch (error) {
@@ -131,7 +141,12 @@ export class Store {
   /** One transaction: everything in `fn` commits together, or nothing does. */
   write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.nested) return fn(repositories(this.db, this.dialect));
-    return this.db.transaction().execute((trx) => fn(repositories(trx, this.dialect)));
+    return this.inTransaction((trx) => fn(repositories(trx, this.dialect)));
+  }
+
+  private inTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.sqliteTransactions) return this.sqliteTransactions.run(fn);
+    return this.db.transaction().execute(fn);
   }
 
   /**
@@ -150,7 +165,7 @@ export class Store {
    */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.nested) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new Store(trx, this.dialect, true)));
+    return this.inTransaction((trx) => fn(new Store(trx, this.dialect, true)));
   }
 
   /** Answers while the database does; used by health checks. */
@@ -210,8 +225,14 @@ function prepareStatements(client: pg.PoolClient): void {
 class ImmediateSqliteDialect extends SqliteDialect {
   private driver: ImmediateSqliteDriver | undefined;
 
-  constructor(private readonly sqliteConfig: SqliteDialectConfig & { database: SqliteDatabase }) {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig & { database: TransactionalSqlite }) {
     super(sqliteConfig);
+  }
+
+  /** Write transactions for `db`, a Kysely over this dialect. */
+  directTransactions(db: Kysely<Database>): DirectTransactions {
+    const driver = () => this.driver as ImmediateSqliteDriver;
+    return new DirectTransactions(db, { dialect: this, driver: driver() }, this.sqliteConfig.database, driver);
   }
 
   override createDriver(): Driver {
@@ -279,6 +300,10 @@ class ImmediateSqliteDriver extends SqliteDriver implements ConnectionTurns {
     return this.acquireConnection();
   }
 
+  held(): DatabaseConnection {
+    return this.connection as DatabaseConnection;
+  }
+
   release(): Promise<void> {
     return this.releaseConnection();
   }
@@ -293,9 +318,12 @@ class ImmediateSqliteDriver extends SqliteDriver implements ConnectionTurns {
  * one. The server runs a few dozen distinct statements, so each is prepared once and kept.
  */
 const STATEMENT_CACHE_SIZE = 1000;
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database): TransactionalSqlite {
   const cache = new Map<string, SQLite.Statement>();
   return {
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
     close: () => sqlite.close(),
     prepare(sql) {
       let statement = cache.get(sql);

@@ -1,4 +1,5 @@
 import type { DialectName } from '../dialect.js';
+import { prepared, preparedIn } from '../prepared.js';
 import type { Executor } from '../store.js';
 import { type ExternalLink, type LinkTable, readLinks, replaceLinks } from './external-links.js';
 import type { Sort } from './resources.js';
@@ -53,6 +54,26 @@ const COLUMNS = ['id', 'name', 'description', 'note', 'date_from', 'date_to', 't
 
 const ORDER_COLUMNS = { id: 'id', dateFrom: 'date_from', dateTo: 'date_to' } as const;
 
+// The statements of every update-style call on a booking, built once.
+const liveBooking = (forUpdate: boolean) =>
+  prepared((db, id: number) => {
+    const q = db.selectFrom('booking').select(COLUMNS).where('id', '=', id).where('is_deleted', '=', 0);
+    return forUpdate ? q.forUpdate() : q;
+  });
+/** Locked until commit where a row lock exists (PostgreSQL); SQLite writers already take turns. */
+const anyBooking = liveBooking(false);
+const lockedBooking = { postgres: liveBooking(true), sqlite: anyBooking };
+const touchBooking = prepared((db, id: number, now: number) =>
+  db.updateTable('booking').set({ updated_at: now }).where('id', '=', id),
+);
+const resourcesOf = preparedIn((db, bookingIds: number[]) =>
+  db
+    .selectFrom('booking_resource')
+    .select(['booking_id', 'resource_id'])
+    .where('booking_id', 'in', bookingIds)
+    .orderBy('id'),
+);
+
 export class BookingRepository {
   constructor(
     private readonly db: Executor,
@@ -76,9 +97,8 @@ export class BookingRepository {
 
   /** A live booking; inside a write on PostgreSQL it stays locked until commit. */
   async find(id: number, forUpdate = false): Promise<BookingRecord | undefined> {
-    let q = this.db.selectFrom('booking').select(COLUMNS).where('id', '=', id).where('is_deleted', '=', 0);
-    if (forUpdate && this.dialect === 'postgres') q = q.forUpdate();
-    const row = await q.executeTakeFirst();
+    const statement = forUpdate ? lockedBooking[this.dialect] : anyBooking;
+    const row = await statement.first(this.db, id);
     if (!row) return undefined;
     const [booking] = await this.withResources([row]);
     return booking;
@@ -96,7 +116,7 @@ export class BookingRepository {
   }
 
   async touch(id: number, now: number): Promise<void> {
-    await this.db.updateTable('booking').set({ updated_at: now }).where('id', '=', id).execute();
+    await touchBooking.run(this.db, id, now);
   }
 
   /** A deleted booking is hidden everywhere and holds no resource any more. */
@@ -231,16 +251,10 @@ export class BookingRepository {
     }[],
   ): Promise<BookingRecord[]> {
     if (rows.length === 0) return [];
-    const links = await this.db
-      .selectFrom('booking_resource')
-      .select(['booking_id', 'resource_id'])
-      .where(
-        'booking_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .orderBy('id')
-      .execute();
+    const links = await resourcesOf.all(
+      this.db,
+      rows.map((r) => r.id),
+    );
     const byBooking = new Map<number, number[]>();
     for (const link of links) {
       const list = byBooking.get(link.booking_id) ?? [];

@@ -2,7 +2,7 @@
  * Booking clients: the client types (b_booking_client_type) and the clients of wait-list entries
  * and bookings, in one table keyed by owner kind and owner id, so both owners share this code.
  */
-import { prepared } from '../prepared.js';
+import { prepared, preparedRows } from '../prepared.js';
 import type { Executor } from '../store.js';
 
 export type ClientOwnerKind = 'waitlist' | 'booking';
@@ -35,11 +35,35 @@ const clientsOf = prepared((db, kind: string, ownerId: number) =>
     .orderBy('c.id'),
 );
 
+// The deal rule's writes (booking/clients): built once.
+const allTypes = prepared((db) => db.selectFrom('booking_client_type').selectAll().orderBy('id'));
+const removeClients = prepared((db, kind: string, ownerId: number) =>
+  db.deleteFrom('booking_client').where('owner_kind', '=', kind).where('owner_id', '=', ownerId),
+);
+interface ClientRow {
+  typeId: number;
+  clientId: number;
+  isPrimary: number;
+}
+const insertClients = preparedRows(
+  ['typeId', 'clientId', 'isPrimary'],
+  (db, rows: ClientRow[], kind: string, ownerId: number) =>
+    db.insertInto('booking_client').values(
+      rows.map((r) => ({
+        owner_kind: kind,
+        owner_id: ownerId,
+        client_type_id: r.typeId,
+        client_id: r.clientId,
+        is_primary: r.isPrimary,
+      })),
+    ),
+);
+
 export class ClientRepository {
   constructor(private readonly db: Executor) {}
 
   async types(): Promise<ClientType[]> {
-    const rows = await this.db.selectFrom('booking_client_type').selectAll().orderBy('id').execute();
+    const rows = await allTypes.all(this.db);
     return rows.map((r) => ({ id: r.id, module: r.module_id, code: r.code }));
   }
 
@@ -54,24 +78,9 @@ export class ClientRepository {
 
   /** Replaces the owner's whole set of clients. */
   async replace(owner: ClientOwner, clients: readonly StoredClient[]): Promise<void> {
-    await this.db
-      .deleteFrom('booking_client')
-      .where('owner_kind', '=', owner.kind)
-      .where('owner_id', '=', owner.id)
-      .execute();
-    if (clients.length === 0) return;
-    await this.db
-      .insertInto('booking_client')
-      .values(
-        clients.map((c) => ({
-          owner_kind: owner.kind,
-          owner_id: owner.id,
-          client_type_id: c.type.id,
-          client_id: c.clientId,
-          is_primary: c.isPrimary ? 1 : 0,
-        })),
-      )
-      .execute();
+    await removeClients.run(this.db, owner.kind, owner.id);
+    const rows = clients.map((c) => ({ typeId: c.type.id, clientId: c.clientId, isPrimary: c.isPrimary ? 1 : 0 }));
+    await insertClients.run(this.db, rows, owner.kind, owner.id);
   }
 
   /** Moves every client of one owner to another (a move between the wait list and bookings). */

@@ -4,6 +4,7 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../dialect.js';
+import { preparedIn } from '../prepared.js';
 import type { CrmTableName, Database } from '../schema.js';
 import type { Executor } from '../store.js';
 
@@ -67,6 +68,23 @@ function condition(eb: AnyBuilder, c: CrmCondition): Expression<SqlBool> {
   }
 }
 
+// The reads of the deal rule every externalData.set runs (booking/clients), built once.
+const byIds = (table: CrmTableName) =>
+  preparedIn((db, ids: number[]) => db.selectFrom(table).selectAll().where('id', 'in', ids));
+const recordsOf: Record<CrmTableName, ReturnType<typeof byIds>> = {
+  crm_deal: byIds('crm_deal'),
+  crm_contact: byIds('crm_contact'),
+  crm_company: byIds('crm_company'),
+};
+const contactsOfDeals = preparedIn((db, dealIds: number[]) =>
+  db
+    .selectFrom('crm_deal_contact')
+    .select(['deal_id', 'contact_id'])
+    .where('deal_id', 'in', dealIds)
+    .orderBy('deal_id')
+    .orderBy('sort'),
+);
+
 export class CrmRepository {
   constructor(
     private readonly db: Executor,
@@ -83,8 +101,7 @@ export class CrmRepository {
   }
 
   async findMany(table: CrmTableName, ids: readonly number[]): Promise<CrmRow[]> {
-    if (ids.length === 0) return [];
-    return (await this.db.selectFrom(table).selectAll().where('id', 'in', ids).execute()) as CrmRow[];
+    return (await recordsOf[table].all(this.db, ids)) as CrmRow[];
   }
 
   /** Inside a write: does the record exist; on PostgreSQL hold it until commit. */
@@ -127,14 +144,7 @@ export class CrmRepository {
   /** The contacts of each deal, in binding order. */
   async dealContacts(dealIds: readonly number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>();
-    if (dealIds.length === 0) return out;
-    const rows = await this.db
-      .selectFrom('crm_deal_contact')
-      .select(['deal_id', 'contact_id'])
-      .where('deal_id', 'in', dealIds)
-      .orderBy('deal_id')
-      .orderBy('sort')
-      .execute();
+    const rows = await contactsOfDeals.all(this.db, dealIds);
     for (const row of rows) out.set(row.deal_id, [...(out.get(row.deal_id) ?? []), row.contact_id]);
     return out;
   }

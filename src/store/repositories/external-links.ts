@@ -3,11 +3,9 @@
  * one shape, one table per owner, the same reads and whole-set replacement for both.
  */
 import type { Kysely } from 'kysely';
-import { type Prepared, prepared } from '../prepared.js';
+import { type Prepared, type PreparedList, prepared, preparedRows } from '../prepared.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
-
-const INSERT_CHUNK = 500;
 
 export interface ExternalLink {
   moduleId: string;
@@ -25,10 +23,14 @@ type AnyLinkTable = Kysely<Record<string, Record<string, unknown>>>;
 
 const loosely = (db: Kysely<Database>) => db as unknown as AnyLinkTable;
 
-/** Each link table's read and delete, built once. */
+/** Each link table's statements, built once. */
 const statements = new Map<
   string,
-  { read: Prepared<[number], Record<string, unknown>>; remove: Prepared<[number], unknown> }
+  {
+    read: Prepared<[number], Record<string, unknown>>;
+    remove: Prepared<[number], unknown>;
+    insert: PreparedList<ExternalLink, [number], unknown>;
+  }
 >();
 function statementsFor(where: LinkTable) {
   let found = statements.get(where.table);
@@ -42,6 +44,18 @@ function statementsFor(where: LinkTable) {
           .orderBy('id'),
       ),
       remove: prepared((db, ownerId: number) => loosely(db).deleteFrom(where.table).where(where.owner, '=', ownerId)),
+      insert: preparedRows(['moduleId', 'entityTypeId', 'value'], (db, links: ExternalLink[], ownerId: number) =>
+        loosely(db)
+          .insertInto(where.table)
+          .values(
+            links.map((l) => ({
+              [where.owner]: ownerId,
+              module_id: l.moduleId,
+              entity_type_id: l.entityTypeId,
+              value: l.value,
+            })),
+          ),
+      ),
     };
     statements.set(where.table, found);
   }
@@ -64,20 +78,8 @@ export async function replaceLinks(
   ownerId: number,
   links: readonly ExternalLink[],
 ): Promise<void> {
-  const loose = loosely(db);
-  await statementsFor(where).remove.run(db, ownerId);
-  // In chunks: one statement may bind only so many values.
-  for (let i = 0; i < links.length; i += INSERT_CHUNK) {
-    await loose
-      .insertInto(where.table)
-      .values(
-        links.slice(i, i + INSERT_CHUNK).map((l) => ({
-          [where.owner]: ownerId,
-          module_id: l.moduleId,
-          entity_type_id: l.entityTypeId,
-          value: l.value,
-        })),
-      )
-      .execute();
-  }
+  const { remove, insert } = statementsFor(where);
+  await remove.run(db, ownerId);
+  // In order, in pieces of at most 64 rows (see prepared.ts).
+  await insert.run(db, links, ownerId);
 }

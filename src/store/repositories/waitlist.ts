@@ -37,6 +37,9 @@ const liveEntry = prepared((db, id: number) =>
 const touchEntry = prepared((db, id: number, now: number) =>
   db.updateTable('wait_list_item').set({ updated_at: now }).where('id', '=', id).where('is_deleted', '=', 0),
 );
+const setNote = prepared((db, id: number, note: string | null) =>
+  db.updateTable('wait_list_item').set({ note }).where('id', '=', id),
+);
 const deleteEntry = prepared((db, id: number, now: number) =>
   db
     .updateTable('wait_list_item')
@@ -111,7 +114,7 @@ export class WaitListRepository {
   }
 
   async setNote(id: number, note: string | null): Promise<void> {
-    await this.db.updateTable('wait_list_item').set({ note }).where('id', '=', id).execute();
+    await setNote.run(this.db, id, note);
   }
 
   /** Deletes a live entry (softly); false when there was none. */
