@@ -396,8 +396,8 @@ describe('externalData', () => {
 
   it('keeps a long set whole and in order', async () => {
     const id = await addEntry();
-    // 64 * 3 + 8 + 2 + 1: the store inserts a long set in pieces of every length it uses.
-    const values = Array.from({ length: 203 }, (_, i) => String(i + 1));
+    // 256 * 2 + 128 + 8 + 2 + 1: the store inserts a long set in pieces of several lengths.
+    const values = Array.from({ length: 651 }, (_, i) => String(i + 1));
     await setLinks(id, values.map(deal));
     expect(await linksOf(id)).toEqual(values.map((v) => listed(v)));
   });
