@@ -87,14 +87,18 @@ export class DirectSqlite {
     }
   }
 
-  private async afterTurn(sql: string, parameters: readonly unknown[]): Promise<QueryOutcome> {
-    const turns = this.turns();
-    await turns.take();
-    try {
-      return this.run(sql, parameters);
-    } finally {
-      turns.release();
-    }
+  private afterTurn(sql: string, parameters: readonly unknown[]): Promise<QueryOutcome> {
+    return inTurn(this.turns(), () => this.run(sql, parameters));
+  }
+}
+
+/** Runs `work` in the connection's turn (at once when it is free), then hands the turn on. */
+async function inTurn<T>(turns: ConnectionTurns, work: () => T | Promise<T>): Promise<T> {
+  if (!turns.tryTake()) await turns.take();
+  try {
+    return await work();
+  } finally {
+    turns.release();
   }
 }
 
@@ -144,10 +148,8 @@ export class DirectTransactions {
     });
   }
 
-  async run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    const turns = this.turns();
-    if (!turns.tryTake()) await turns.take();
-    try {
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return inTurn(this.turns(), async () => {
       this.database.prepare('begin immediate').run([]);
       try {
         const result = await work(this.trx);
@@ -158,9 +160,7 @@ export class DirectTransactions {
         if (this.database.inTransaction) this.database.prepare('rollback').run([]);
         throw error;
       }
-    } finally {
-      turns.release();
-    }
+    });
   }
 }
 
