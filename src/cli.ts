@@ -11,7 +11,7 @@ import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
-import { type Banner, type ServerOptions, startServer } from './server.js';
+import { type Banner, CONNECTION_DEFAULTS, type ServerOptions, startServer } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
@@ -25,6 +25,8 @@ const USAGE = `Usage:
                     [--clock ISO-8601] [--seed FILE] [--log-level info]
                     [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
                     [--event-concurrency 16]
+                    [--max-connections 1000] [--headers-timeout 10] [--request-timeout 30]
+                    [--unauthenticated-memory 64]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
@@ -57,6 +59,10 @@ const OPTIONS = {
   'event-tries': { type: 'string' },
   'event-backoff-ms': { type: 'string' },
   'event-concurrency': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'unauthenticated-memory': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -111,6 +117,7 @@ function main(argv: string[]): Promise<void> {
         rate: parseRateLimit(flag('rate-limit')),
         operatingSeconds: parseOperatingLimit(flag('operating-limit')),
       },
+      ...connectionLimits(flag),
       clock: flag('clock'),
       seed: flag('seed'),
       logLevel: oneOf(flag('log-level'), LOG_LEVELS, '--log-level') ?? 'info',
@@ -149,6 +156,20 @@ function positive(value: string | undefined, name: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${value}"`);
   return n;
+}
+
+/** The flags that bound what slow, many or unauthenticated clients can cost. */
+function connectionLimits(flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined) {
+  const limits = {
+    maxConnections: positive(flag('max-connections'), '--max-connections'),
+    headersTimeout: positive(flag('headers-timeout'), '--headers-timeout'),
+    requestTimeout: positive(flag('request-timeout'), '--request-timeout'),
+    unauthenticatedMemory: positive(flag('unauthenticated-memory'), '--unauthenticated-memory'),
+  };
+  const headers = limits.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout;
+  const request = limits.requestTimeout ?? CONNECTION_DEFAULTS.requestTimeout;
+  if (headers > request) throw new Error('--headers-timeout must not be longer than --request-timeout');
+  return limits;
 }
 
 /** `--workers N`: a whole number from 1 (the default: one process, no cluster). */

@@ -13,12 +13,14 @@ import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
 import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
 import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
 import { graceful } from './http/graceful.js';
+import { BodyBudget } from './http/io.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
 import { createLogger, type LogLevel, logRequest } from './observability/log.js';
 import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
 import { CallerCache, hashSecret, newWebhookSecret } from './rest/auth.js';
+import { AuthThrottle, type AuthThrottleSettings, DEFAULT_AUTH_THROTTLE } from './rest/auth-throttle.js';
 import type { Platform } from './rest/dispatch.js';
 import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
 import { stateIsEmpty } from './store/state.js';
@@ -46,6 +48,19 @@ export interface ServerOptions {
   sync?: 'normal' | 'full';
   /** Largest request body, bytes. */
   bodyLimit?: number;
+  /** Most connections open at once; more are closed as they arrive (default 1000). */
+  maxConnections?: number;
+  /** Seconds a client may take to send its request headers (default 10). */
+  headersTimeout?: number;
+  /** Seconds a client may take to send its whole request, body included (default 30). */
+  requestTimeout?: number;
+  /**
+   * MiB that the bodies of requests not yet authenticated may hold, all together (default 64).
+   * Webhook calls are authenticated from their path before the body is read and never count.
+   */
+  unauthenticatedMemory?: number;
+  /** How repeated failed authentication from one address is slowed (see AuthThrottle). */
+  authThrottle?: Partial<AuthThrottleSettings>;
   adminToken?: string;
   /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
   overbooking?: boolean;
@@ -95,6 +110,17 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
+/** What bounds the cost of clients that send slowly, open many connections or never authenticate. */
+export const CONNECTION_DEFAULTS = {
+  maxConnections: 1000,
+  headersTimeout: 10,
+  requestTimeout: 30,
+  unauthenticatedMemory: 64,
+} as const;
+
+/** node:http checks the two timeouts at this interval (its own default is 30 s, longer than either). */
+const TIMEOUT_CHECK_MS = 1000;
+
 export function storeOptionsOf(options: ServerOptions): StoreOptions {
   return { data: options.data ?? './data', database: options.database, poolSize: options.poolSize, sync: options.sync };
 }
@@ -113,6 +139,7 @@ function platformOf(store: Store, clock: Clock, options: ServerOptions): Platfor
     settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
     limits: options.limits ?? NO_LIMITS,
     callers: new CallerCache(),
+    authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, ...definedOnly(options.authThrottle ?? {}) }),
   };
 }
 
@@ -174,6 +201,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const requests = graceful(
       createRequestHandler(platform, {
         bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+        unauthenticatedBodies: new BodyBudget(
+          (options.unauthenticatedMemory ?? CONNECTION_DEFAULTS.unauthenticatedMemory) * 1024 * 1024,
+        ),
         onUnexpectedError: options.onUnexpectedError,
         adminToken: startup.adminToken,
         onRequest: (record) => {
@@ -184,9 +214,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }),
     );
     const tls = startup.tls;
+    const timeouts = {
+      headersTimeout: (options.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout) * 1000,
+      requestTimeout: (options.requestTimeout ?? CONNECTION_DEFAULTS.requestTimeout) * 1000,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    };
     const server: Server = tls
-      ? createHttpsServer({ cert: tls.cert, key: tls.key }, requests.handler)
-      : createHttpServer(requests.handler);
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, ...timeouts }, requests.handler)
+      : createHttpServer(timeouts, requests.handler);
+    server.maxConnections = options.maxConnections ?? CONNECTION_DEFAULTS.maxConnections;
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -54,12 +54,70 @@ const formBodies = fc.oneof(
   fc.integer({ min: 30, max: 80 }).map((depth) => `${'a'}${'[b]'.repeat(depth)}=1`),
 );
 
+const CHARSETS = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'utf16',
+  'latin1',
+  'iso-8859-1',
+  'windows-1251',
+  'ascii',
+  'x-bogus',
+  '',
+];
+const TRANSFER_ENCODINGS = ['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable', 'x-bogus'];
+
+/** Bytes, often those that make UTF-16 surrogates, nulls and invalid UTF-8 (fast-check favours small values). */
+const textBytes = fc
+  .array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xd8, 0xdb, 0xdc, 0xdf, 0xc3, 0xff)), {
+    maxLength: 12,
+  })
+  .map((bytes) => Uint8Array.from(bytes));
+
+const percentBytes = (bytes: Uint8Array) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+
+/** One part's name: plain, or as RFC 2231 `name*=charset''bytes` in any charset. */
+const partName = fc.oneof(
+  fc.string({ maxLength: 12 }).map((name) => `name="${name.replace(/["\r\n]/g, '')}"`),
+  fc
+    .tuple(fc.constantFrom(...CHARSETS), textBytes)
+    .map(([charset, bytes]) => `name*=${charset}''${percentBytes(bytes)}`),
+  fc.constantFrom('name="fields[note]"', 'name="id"', 'name="waitListId"', 'name="fields[clients][0][id]"'),
+);
+
+const part = fc.record({
+  name: partName,
+  filename: fc.option(fc.constantFrom('filename="a.txt"', "filename*=utf-16le''%00%d8"), { nil: undefined }),
+  charset: fc.constantFrom(...CHARSETS),
+  encoding: fc.constantFrom(...TRANSFER_ENCODINGS),
+  value: fc.oneof(
+    textBytes,
+    fc.string({ maxLength: 24 }).map((s) => Buffer.from(s)),
+  ),
+});
+
+/** Real multipart bodies (boundary `x`): every charset and transfer encoding, in names and values. */
+const multipartBodies = fc.array(part, { maxLength: 4 }).map((parts) =>
+  Buffer.concat([
+    ...parts.flatMap((p) => {
+      const disposition = ['form-data', p.name, p.filename].filter(Boolean).join('; ');
+      const head = [`Content-Disposition: ${disposition}`];
+      if (p.charset !== '') head.push(`Content-Type: text/plain; charset=${p.charset}`);
+      if (p.encoding !== '') head.push(`Content-Transfer-Encoding: ${p.encoding}`);
+      return [Buffer.from(`--x\r\n${head.join('\r\n')}\r\n\r\n`, 'latin1'), Buffer.from(p.value), Buffer.from('\r\n')];
+    }),
+    Buffer.from('--x--\r\n'),
+  ]),
+);
+
 const request = fc.record({
   method: fc.constantFrom(...methodNames),
   kind: fc.constantFrom('json', 'form', 'query', 'bytes', 'multipart'),
   json: jsonBodies,
   form: formBodies,
   bytes: fc.uint8Array({ maxLength: 200 }),
+  multipart: multipartBodies,
   httpMethod: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
 });
 
@@ -75,7 +133,7 @@ const CONTENT_TYPES = {
 function toFetch(base: string, r: Fuzzed): { url: string; init: RequestInit } {
   const url = base + encodeURIComponent(r.method);
   if (r.kind === 'query') return { url: `${url}?${r.form}`, init: { method: r.httpMethod } };
-  const payload = { json: r.json, form: r.form, multipart: r.form, bytes: Buffer.from(r.bytes) }[r.kind];
+  const payload = { json: r.json, form: r.form, multipart: r.multipart, bytes: Buffer.from(r.bytes) }[r.kind];
   return {
     url,
     init: {
@@ -109,6 +167,25 @@ describe('fuzzed requests', () => {
         }
       }),
       { seed: 20261126, numRuns: 250 },
+    );
+  });
+});
+
+describe('fuzzed multipart bodies', () => {
+  it('never end the process nor answer 5xx, whatever the charsets and encodings of names and values', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...methodNames), multipartBodies, async (method, body) => {
+        const res = await fetch(server().hook + encodeURIComponent(method), {
+          method: 'POST',
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          body,
+        });
+        const text = await res.text();
+        expect(res.status, text).toBeLessThan(500);
+        const answer = JSON.parse(text);
+        if (res.status !== 200) expect(typeof answer.error, text).toBe('string');
+      }),
+      { seed: 20261202, numRuns: 300 },
     );
   });
 });

@@ -13,8 +13,53 @@ export const CORS_HEADERS = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The whole body, refused when over `limit` bytes (the rest is drained, not kept). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The client hung up before its request arrived whole: there is nobody to answer. */
+export class ClientGone extends Error {}
+
+/**
+ * Memory that request bodies not yet authenticated may hold, all requests together. A webhook
+ * call is authenticated from its path before its body is read; a body that carries its own
+ * `auth` must be read first, and these bodies are what a client without credentials can make
+ * the server keep. Past the limit such a request is refused and its connection closed.
+ */
+export class BodyBudget {
+  private held = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** A claim on the budget for one request's body; release it once the request is authenticated. */
+  claim(): BodyClaim {
+    let taken = 0;
+    return {
+      take: (bytes) => {
+        if (this.held + bytes > this.limit) throw errors.queryLimitExceeded();
+        this.held += bytes;
+        taken += bytes;
+      },
+      release: () => {
+        this.held -= taken;
+        taken = 0;
+      },
+    };
+  }
+
+  /** Bytes held now (for tests and metrics). */
+  get inUse(): number {
+    return this.held;
+  }
+}
+
+export interface BodyClaim {
+  /** Counts `bytes` more against the budget; throws when they do not fit. */
+  take(bytes: number): void;
+  release(): void;
+}
+
+/**
+ * The whole body, refused when over `limit` bytes (the rest is drained, not kept). With a claim,
+ * every chunk kept is counted against its budget first, and one that does not fit ends the read.
+ */
+export async function readBody(req: IncomingMessage, limit: number, claim?: BodyClaim): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -24,12 +69,37 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const chunks: Buffer[] = [];
   let size = 0;
   await new Promise<void>((resolve, reject) => {
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.once('end', resolve);
-    req.once('error', reject);
+      if (size > limit) return;
+      try {
+        claim?.take(chunk.length);
+      } catch (error) {
+        stop();
+        reject(error);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve();
+    };
+    // A client that hangs up mid-body: `aborted` (an error) then `close`, or `close` alone.
+    const onGone = () => {
+      stop();
+      reject(new ClientGone('the client closed the connection before its body arrived'));
+    };
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('close', onGone);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('close', onGone);
   });
   if (size > limit) throw errors.bodyTooLarge(limit);
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
@@ -44,8 +114,8 @@ export function utf8Text(body: Buffer): string {
   }
 }
 
-export async function readBodyParams(req: IncomingMessage, limit: number): Promise<Params> {
-  const body = await readBody(req, limit);
+export async function readBodyParams(req: IncomingMessage, limit: number, claim?: BodyClaim): Promise<Params> {
+  const body = await readBody(req, limit, claim);
   if (body.length === 0) return {};
   const contentType = req.headers['content-type'];
   const kind = bodyKind(contentType);
@@ -54,6 +124,16 @@ export async function readBodyParams(req: IncomingMessage, limit: number): Promi
   const text = utf8Text(body);
   // Form bodies, and bodies of no declared type, are read as PHP reads them (parse_str).
   return kind === 'json' ? parseJsonParams(text) : parsePhpQuery(text);
+}
+
+/**
+ * Answers and closes the connection: for a request whose body was not read (it may still be
+ * arriving, and is not worth reading).
+ */
+export function sendJsonAndClose(res: ServerResponse, status: number, body: unknown): void {
+  res.shouldKeepAlive = false;
+  res.setHeader('connection', 'close');
+  sendJson(res, status, body);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

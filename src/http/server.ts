@@ -7,12 +7,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestRecord } from '../observability/metrics.js';
 import type { Credentials } from '../rest/auth.js';
-import { dispatch, type Platform } from '../rest/dispatch.js';
+import { admit, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
 import { timeObject } from './envelope.js';
-import { CORS_HEADERS, readBodyParams, sendJson } from './io.js';
+import {
+  type BodyBudget,
+  type BodyClaim,
+  ClientGone,
+  CORS_HEADERS,
+  readBodyParams,
+  sendJson,
+  sendJsonAndClose,
+} from './io.js';
 import { handleOAuth } from './oauth.js';
 import { type Params, parsePhpQuery } from './request-params.js';
 
@@ -25,6 +33,8 @@ export interface HttpOptions {
   adminToken: string;
   /** Told of every REST request once it is answered (metrics, the request log). */
   onRequest?: (record: RequestRecord) => void;
+  /** Memory that bodies of requests not yet authenticated may hold together; none: no bound. */
+  unauthenticatedBodies?: BodyBudget;
   /** The Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -114,6 +124,7 @@ async function handleRest(
   const trace: { userId?: number } = {};
   let method = '';
   let status = 200;
+  let claim: BodyClaim | undefined;
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
@@ -121,23 +132,37 @@ async function handleRest(
     }
     const path = parseRestPath(segments);
     method = path.method;
-    const webhook = path.webhook;
+    const address = req.socket.remoteAddress ?? '';
+    // Credentials in the path are checked before the body is read: a caller without them costs
+    // no more than this lookup, whatever it sends.
+    let caller = path.webhook ? await admit(platform, { webhook: path.webhook }, address, trace) : undefined;
+    claim = caller ? undefined : options.unauthenticatedBodies?.claim();
     const queryParams = parsePhpQuery(query);
-    const bodyParams = await readBodyParams(req, options.bodyLimit);
+    const bodyParams = await readBodyParams(req, options.bodyLimit, claim);
     const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
-    const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
+    if (caller === undefined) {
+      const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
+      caller = await admit(platform, { token }, address, trace);
+    }
+    claim?.release();
     const t1 = performance.now();
-    const outcome = await dispatch(platform, { method, params, credentials: { webhook, token }, trace });
+    const outcome = await runAs(platform, caller, method, params);
     const t2 = performance.now();
     sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
+    if (error instanceof ClientGone) {
+      // Nobody to answer; counted apart from the server's own failures (nginx's 499).
+      status = CLIENT_CLOSED_REQUEST;
+      return;
+    }
     if (!(error instanceof RestError)) {
       status = 500;
       throw error;
     }
     status = error.status;
-    sendJson(res, error.status, error.toBody());
+    answerError(req, res, error);
   } finally {
+    claim?.release();
     options.onRequest?.({
       method: platform.registry.find(method)?.name ?? 'unknown',
       status,
@@ -146,6 +171,27 @@ async function handleRest(
     });
   }
 }
+
+/** Bodies up to this size are read to their end after a refusal, so the connection stays open. */
+const DRAINED_BODY_LIMIT = 64 * 1024;
+
+/**
+ * An error answer, also before the body was read (wrong credentials in the path, no room for
+ * it): a small body is drained and the connection kept; a large one is not worth reading, so
+ * the connection is closed after the answer.
+ */
+function answerError(req: IncomingMessage, res: ServerResponse, error: RestError): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.complete || (declared <= DRAINED_BODY_LIMIT && req.headers['transfer-encoding'] === undefined)) {
+    req.resume();
+    sendJson(res, error.status, error.toBody());
+  } else {
+    sendJsonAndClose(res, error.status, error.toBody());
+  }
+}
+
+/** The status a request is counted under when its client hung up before it could be answered. */
+const CLIENT_CLOSED_REQUEST = 499;
 
 function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
   const body: Record<string, unknown> = { result: outcome.result };

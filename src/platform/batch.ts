@@ -83,27 +83,55 @@ async function runCommand(ctx: MethodContext, key: string, command: string, maps
 }
 
 const REFERENCE = /\$(result|next|total|time|error)(\S*)/gi;
+const WHOLE_REFERENCE = /^\$(result|next|total|time|error)(\S*)$/i;
 const PATH_SEGMENT = /\[([^\]]+)\]/g;
 
-/** Replaces `$result[key][field]...` in every value, as CRestUtil::processBatchElement does. */
-function resolveReferences(value: unknown, maps: BatchMaps): unknown {
+/**
+ * Most references one command may hold. Each costs a walk of the earlier answers; a command
+ * of a few MB could otherwise hold hundreds of thousands of them.
+ */
+export const MAX_REFERENCES_PER_COMMAND = 1000;
+
+/**
+ * Replaces `$result[key][field]...` in every value, as CRestUtil::processBatchElement does, in
+ * one pass over each string (one replacement per reference, whatever the string's length).
+ */
+function resolveReferences(value: unknown, maps: BatchMaps, seen = { count: 0 }): unknown {
   if (isPhpArray(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = resolveReferences(v, maps);
+    for (const [k, v] of Object.entries(value)) out[k] = resolveReferences(v, maps, seen);
     return Array.isArray(value) ? Object.values(out) : out;
   }
   if (typeof value !== 'string' || !value.includes('$')) return value;
-  let text: unknown = value;
-  for (const match of value.matchAll(REFERENCE)) {
-    const segments = [...(match[2] ?? '').matchAll(PATH_SEGMENT)].map((m) => m[1] as string);
-    if (segments.length === 0) continue;
-    const resolved = walk(maps[(match[1] as string).toLowerCase() as keyof BatchMaps], segments);
-    // A value that is exactly one reference takes the referenced value itself, arrays included.
-    if (match[0] === value) return resolved;
-    const replacement = isNumeric(resolved) ? String(resolved) : resolved;
-    if (typeof replacement === 'string' && typeof text === 'string') text = text.split(match[0]).join(replacement);
+  const count = () => {
+    if (++seen.count > MAX_REFERENCES_PER_COMMAND) throw errors.batchReferencesExceeded(MAX_REFERENCES_PER_COMMAND);
+  };
+  // A value that is exactly one reference takes the referenced value itself, arrays included.
+  const whole = WHOLE_REFERENCE.exec(value);
+  if (whole) {
+    const segments = pathOf(whole[2] as string);
+    if (segments.length > 0) {
+      count();
+      return lookUpReference(maps, whole[1] as string, segments);
+    }
   }
-  return text;
+  return value.replace(REFERENCE, (text: string, kind: string, path: string) => {
+    const segments = pathOf(path);
+    if (segments.length === 0) return text;
+    count();
+    const resolved = lookUpReference(maps, kind, segments);
+    const replacement = isNumeric(resolved) ? String(resolved) : resolved;
+    // Only text takes the place of a reference inside a longer string; anything else leaves it.
+    return typeof replacement === 'string' ? replacement : text;
+  });
+}
+
+function pathOf(text: string): string[] {
+  return [...text.matchAll(PATH_SEGMENT)].map((m) => m[1] as string);
+}
+
+function lookUpReference(maps: BatchMaps, kind: string, segments: string[]): unknown {
+  return walk(maps[kind.toLowerCase() as keyof BatchMaps], segments);
 }
 
 /** Follows the path as far as it exists (PHP's isset loop stops at the first missing key). */

@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { errors } from './errors.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { errors, type RestError } from './errors.js';
 import type { Scope } from './registry.js';
 
 export interface Credentials {
@@ -106,11 +107,19 @@ async function lookUp(store: Store, credentials: Credentials): Promise<Found | u
   return token && { kind: 'token', ...token };
 }
 
+/** Where a call came from, for the failed-authentication throttle. */
+export interface Origin {
+  throttle: AuthThrottle;
+  /** The client's address, as the transport saw it. */
+  address: string;
+}
+
 export async function authenticate(
   store: Store,
   clock: Clock,
   credentials: Credentials,
   cache?: CallerCache,
+  origin?: Origin,
 ): Promise<Caller> {
   const key = credentials.webhook
     ? `webhook\u0000${credentials.webhook.secret}`
@@ -120,9 +129,23 @@ export async function authenticate(
   if (key === undefined) throw errors.noAuthFound();
   let found = cache?.get(key);
   if (found === undefined) {
+    if (origin && !origin.throttle.admits(origin.address, key)) throw errors.queryLimitExceeded();
     found = await lookUp(store, credentials);
-    if (found !== undefined) cache?.set(key, found);
+    if (found !== undefined) {
+      cache?.set(key, found);
+      origin?.throttle.succeeded(key);
+    }
   }
+  try {
+    return callerOf(found, credentials, clock);
+  } catch (error) {
+    // An expired token is no guess: only credentials that match nothing count as failures.
+    if (origin && (error as RestError).code !== 'expired_token') origin.throttle.failed(origin.address);
+    throw error;
+  }
+}
+
+function callerOf(found: Found | undefined, credentials: Credentials, clock: Clock): Caller {
   if (credentials.webhook) {
     if (found?.kind !== 'webhook' || String(found.userId) !== credentials.webhook.userId) throw errors.noAuthFound();
     return { userId: found.userId, scopes: found.scopes, clientKey: `webhook:${found.id}` };

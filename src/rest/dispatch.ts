@@ -6,7 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { assertScope, authenticate, type Caller, type CallerCache, type Credentials } from './auth.js';
+import { assertScope, authenticate, type Caller, type CallerCache, type Credentials, type Origin } from './auth.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import { errors } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
 import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
@@ -19,6 +20,8 @@ export interface Platform {
   readonly limits: LimitSettings;
   /** Webhooks and tokens found lately (see CallerCache); none: every call asks the database. */
   readonly callers?: CallerCache;
+  /** Slows repeated failed authentication per client address; none: no throttle. */
+  readonly authThrottle?: AuthThrottle;
 }
 
 export interface RestCall {
@@ -26,16 +29,35 @@ export interface RestCall {
   readonly method: string;
   readonly params: Record<string, unknown>;
   readonly credentials: Credentials;
+  /** The client's address, for the failed-authentication throttle. */
+  readonly address?: string;
   /** Filled in as the call goes, for the request log: who turned out to be calling. */
   readonly trace?: { userId?: number };
 }
 
 /** One request as it arrived: the rate limit counts it once, whatever it runs. */
 export async function dispatch(platform: Platform, call: RestCall): Promise<MethodOutcome> {
-  const caller = await authenticate(platform.store, platform.clock, call.credentials, platform.callers);
-  if (call.trace) call.trace.userId = caller.userId;
-  await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
+  const caller = await admit(platform, call.credentials, call.address, call.trace);
   return runAs(platform, caller, call.method, call.params);
+}
+
+/**
+ * Who is calling, counted against the rate limit: the part of a call that needs no parameters
+ * but the credentials, so the transport runs it before reading a body when the credentials are
+ * in the path.
+ */
+export async function admit(
+  platform: Platform,
+  credentials: Credentials,
+  address?: string,
+  trace?: RestCall['trace'],
+): Promise<Caller> {
+  const origin: Origin | undefined =
+    platform.authThrottle && address !== undefined ? { throttle: platform.authThrottle, address } : undefined;
+  const caller = await authenticate(platform.store, platform.clock, credentials, platform.callers, origin);
+  if (trace) trace.userId = caller.userId;
+  await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
+  return caller;
 }
 
 /** Runs one method as an authenticated caller: the part `batch` repeats for each command. */

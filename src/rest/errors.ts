@@ -51,6 +51,12 @@ export const errors = {
   batchLengthExceeded: () => new RestError('ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded', 400),
   batchMethodNotAllowed: () =>
     new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage', 405),
+  batchReferencesExceeded: (limit: number) =>
+    new RestError(
+      'ERROR_BATCH_REFERENCES_EXCEEDED',
+      `More than ${limit} references to earlier results in one command`,
+      400,
+    ),
   wrongHttpMethod: () => new RestError('invalid_http_method', 'Wrong method for current action', 400),
   internal: () => new RestError('INTERNAL_SERVER_ERROR', 'Internal server error', 500),
 
