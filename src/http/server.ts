@@ -14,7 +14,7 @@ import { handleAdmin } from './admin.js';
 import { timeObject } from './envelope.js';
 import { CORS_HEADERS, readBodyParams, sendJson } from './io.js';
 import { handleOAuth } from './oauth.js';
-import { type Params, parsePhpQuery } from './request-params.js';
+import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
 export interface HttpOptions {
   /** Largest request body accepted, in bytes. */
@@ -125,6 +125,7 @@ async function handleRest(
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit);
     const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
+    assertNoNul(params);
     const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
     const t1 = performance.now();
     const outcome = await dispatch(platform, { method, params, credentials: { webhook, token }, trace });
