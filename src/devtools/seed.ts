@@ -8,6 +8,7 @@
  * "$key") and its section's extras (`slots`, `clients`, `externalData`).
  */
 import { parse as parseYaml } from 'yaml';
+import { assertNoNul } from '../http/request-params.js';
 import { type Caller, hashSecret } from '../rest/auth.js';
 import { type Platform, runAs } from '../rest/dispatch.js';
 import { RestError } from '../rest/errors.js';
@@ -24,37 +25,52 @@ interface Extra {
 
 interface Section {
   add: string;
-  extras: Record<string, Extra>;
+  extras: ReadonlyMap<string, Extra>;
 }
 
-const SECTIONS: Record<string, Section> = {
-  'crm.contacts': { add: 'crm.contact.add', extras: {} },
-  'crm.companies': { add: 'crm.company.add', extras: {} },
-  'crm.deals': { add: 'crm.deal.add', extras: {} },
-  resourceTypes: { add: 'booking.v1.resourceType.add', extras: {} },
-  resources: {
-    add: 'booking.v1.resource.add',
-    extras: { slots: { method: 'booking.v1.resource.slots.set', idParam: 'resourceId', valueParam: 'slots' } },
-  },
-  bookings: {
-    add: 'booking.v1.booking.add',
-    extras: {
-      clients: { method: 'booking.v1.booking.client.set', idParam: 'bookingId', valueParam: 'clients' },
-      externalData: { method: 'booking.v1.booking.externalData.set', idParam: 'bookingId', valueParam: 'externalData' },
+// Maps, not object literals: section and field names come from the document, and a name such
+// as "constructor" must find nothing rather than Object's own member.
+const SECTIONS: ReadonlyMap<string, Section> = new Map([
+  ['crm.contacts', { add: 'crm.contact.add', extras: new Map() }],
+  ['crm.companies', { add: 'crm.company.add', extras: new Map() }],
+  ['crm.deals', { add: 'crm.deal.add', extras: new Map() }],
+  ['resourceTypes', { add: 'booking.v1.resourceType.add', extras: new Map() }],
+  [
+    'resources',
+    {
+      add: 'booking.v1.resource.add',
+      extras: new Map([
+        ['slots', { method: 'booking.v1.resource.slots.set', idParam: 'resourceId', valueParam: 'slots' }],
+      ]),
     },
-  },
-  waitList: {
-    add: 'booking.v1.waitlist.add',
-    extras: {
-      clients: { method: 'booking.v1.waitlist.client.set', idParam: 'waitListId', valueParam: 'clients' },
-      externalData: {
-        method: 'booking.v1.waitlist.externalData.set',
-        idParam: 'waitListId',
-        valueParam: 'externalData',
-      },
+  ],
+  [
+    'bookings',
+    {
+      add: 'booking.v1.booking.add',
+      extras: new Map([
+        ['clients', { method: 'booking.v1.booking.client.set', idParam: 'bookingId', valueParam: 'clients' }],
+        [
+          'externalData',
+          { method: 'booking.v1.booking.externalData.set', idParam: 'bookingId', valueParam: 'externalData' },
+        ],
+      ]),
     },
-  },
-};
+  ],
+  [
+    'waitList',
+    {
+      add: 'booking.v1.waitlist.add',
+      extras: new Map([
+        ['clients', { method: 'booking.v1.waitlist.client.set', idParam: 'waitListId', valueParam: 'clients' }],
+        [
+          'externalData',
+          { method: 'booking.v1.waitlist.externalData.set', idParam: 'waitListId', valueParam: 'externalData' },
+        ],
+      ]),
+    },
+  ],
+]);
 
 /** In the order items may refer to each other: CRM first, bookings after what they book. */
 const ORDER = ['crm.contacts', 'crm.companies', 'crm.deals', 'resourceTypes', 'resources', 'bookings', 'waitList'];
@@ -91,7 +107,7 @@ function sectionsOf(document: unknown): { name: string; items: Item[] }[] {
     }
   }
   for (const name of found.keys()) {
-    if (name !== 'webhooks' && !(name in SECTIONS)) {
+    if (name !== 'webhooks' && !SECTIONS.has(name)) {
       throw new SeedError(`unknown section "${name}" (known: ${[...ORDER, 'webhooks'].join(', ')})`);
     }
   }
@@ -136,6 +152,8 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
     const call = async (method: string, params: Record<string, unknown>, where: string) => {
       if (!platform.registry.find(method)) throw new SeedError(`${where}: this server has no method ${method}`);
       try {
+        // What a request's transport checks; the seed's text reaches the methods without it.
+        assertNoNul(params);
         return (await runAs(inside, caller, method, params)).result;
       } catch (error) {
         if (error instanceof RestError)
@@ -151,16 +169,16 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
           await seedWebhook(store, raw, where, platform.clock.now());
           continue;
         }
-        const section = SECTIONS[name] as Section;
+        const section = SECTIONS.get(name) as Section;
         const { key, ...rest } = raw;
         const extras: [Extra, unknown][] = [];
-        const fields: Item = {};
+        const fields: [string, unknown][] = [];
         for (const [field, value] of Object.entries(rest)) {
-          const extra = section.extras[field];
+          const extra = section.extras.get(field);
           if (extra) extras.push([extra, value]);
-          else fields[field] = value;
+          else fields.push([field, value]);
         }
-        const id = await call(section.add, { fields: resolveKeys(fields, ids, where) }, where);
+        const id = await call(section.add, { fields: resolveKeys(Object.fromEntries(fields), ids, where) }, where);
         if (typeof id !== 'number') throw new SeedError(`${where}: ${section.add} gave no id`);
         if (key !== undefined) {
           if (typeof key !== 'string' || ids.has(key))

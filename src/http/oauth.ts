@@ -10,7 +10,7 @@ import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { phpString } from '../rest/php.js';
 import { CORS_HEADERS, readBodyParams, requestOrigin, sendJson } from './io.js';
-import { type Params, parsePhpQuery } from './request-params.js';
+import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -24,6 +24,7 @@ export async function handleOAuth(
 ): Promise<void> {
   try {
     const params: Params = { ...parsePhpQuery(query), ...(await readBodyParams(req, BODY_LIMIT)) };
+    assertNoNul(params);
     if (endpoint === 'authorize') await authorize(platform, adminToken, req, res, params);
     else if (endpoint === 'token') await token(platform, req, res, params);
     else sendJson(res, 404, { error: 'NOT_FOUND', error_description: 'Not found' });

@@ -100,6 +100,26 @@ function endOfString(text: string, start: number): number {
   }
 }
 
+/**
+ * Refuses U+0000 anywhere in the params, keys included, as invalid input encoding. PostgreSQL
+ * text cannot hold it while SQLite can: refusing it here, where every request's params are
+ * whole, keeps both stores answering alike, and nothing is silently altered.
+ */
+export function assertNoNul(params: unknown): void {
+  const stack: unknown[] = [params];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) throw errors.wrongEncoding();
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\u0000')) throw errors.wrongEncoding();
+        stack.push(child);
+      }
+    }
+  }
+}
+
 export type BodyKind = 'json' | 'form' | 'multipart' | 'other';
 
 export function bodyKind(contentType: string | undefined): BodyKind {

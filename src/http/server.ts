@@ -22,7 +22,7 @@ import {
   sendJsonAndClose,
 } from './io.js';
 import { handleOAuth } from './oauth.js';
-import { type Params, parsePhpQuery } from './request-params.js';
+import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
 export interface HttpOptions {
   /** Largest request body accepted, in bytes. */
@@ -140,6 +140,7 @@ async function handleRest(
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit, claim);
     const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
+    assertNoNul(params);
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
       caller = await admit(platform, { token }, address, trace);

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { callTime } from '../http/envelope.js';
-import { parsePhpQuery } from '../http/request-params.js';
+import { assertNoNul, parsePhpQuery } from '../http/request-params.js';
 import { errors, RestError } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isNumeric, isPhpArray, phpTruthy } from '../rest/php.js';
@@ -67,7 +67,10 @@ async function runCommand(ctx: MethodContext, key: string, command: string, maps
   const startedAt = ctx.clock.now();
   const t0 = performance.now();
   try {
-    const params = resolveReferences(parsePhpQuery(at === -1 ? '' : command.slice(at + 1)), maps);
+    const query = parsePhpQuery(at === -1 ? '' : command.slice(at + 1));
+    // A command's query string decodes here, not in the transport: its %00 is checked here.
+    assertNoNul(query);
+    const params = resolveReferences(query, maps);
     const t1 = performance.now();
     const outcome = await ctx.call(method, params as Record<string, unknown>);
     const t2 = performance.now();

@@ -32,6 +32,9 @@ export function phpInt(value: number | string): number {
   return Number.isSafeInteger(n) ? n : 0;
 }
 
+/** The number a string starts with, as PHP's casts read it ("12abc" -> "12", " 1e3x" -> " 1e3"). */
+const LEADING_NUMBER = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/;
+
 /**
  * PHP's `(int)` cast of any value: numbers truncate, strings take their leading number
  * ("12abc" -> 12, "abc" -> 0), booleans 0/1, arrays 0 when empty and 1 otherwise.
@@ -39,12 +42,30 @@ export function phpInt(value: number | string): number {
 export function phpIntCast(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? phpInt(value) : 0;
   if (typeof value === 'string') {
-    const match = /^[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(value);
+    const match = LEADING_NUMBER.exec(value);
     return match ? phpInt(match[0]) : 0;
   }
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (isPhpArray(value)) return phpArrayValues(value).length > 0 ? 1 : 0;
   return 0;
+}
+
+/** PHP_INT_MAX + 1 as a double: where PHP's 64-bit integers end. */
+const PHP_INT_LIMIT = 2 ** 63;
+
+/**
+ * `intval()` of a position or a count rather than an id: as `phpIntCast`, but a number past
+ * 64 bits saturates at PHP_INT_MAX or PHP_INT_MIN (here ±2^63, the nearest double), as PHP's
+ * cast of a numeric string does ("9223372036854775808", "1e30").
+ */
+export function phpIntSaturating(value: unknown): number {
+  let n: number;
+  if (typeof value === 'number') n = Number.isFinite(value) ? Math.trunc(value) : 0;
+  else if (typeof value === 'string') {
+    const match = LEADING_NUMBER.exec(value);
+    n = match ? Math.trunc(Number(match[0].trim())) : 0;
+  } else return phpIntCast(value);
+  return Math.max(-PHP_INT_LIMIT, Math.min(PHP_INT_LIMIT, n));
 }
 
 /** `(string)`: how PHP turns a scalar or an array into a string. */

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { Caller } from './auth.js';
 import { errors } from './errors.js';
 import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
+import { phpIntSaturating } from './php.js';
 
 /** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
 export type Scope = 'basic' | 'booking' | 'crm';
@@ -94,12 +95,20 @@ export interface MethodOutcome {
 
 export const PAGE_SIZE = 50;
 
-/** `start` as CRestServer reads it: intval; page = floor(start / 50) + 1; -1 = no count. */
+/**
+ * The furthest offset a list asks the database for: past any table's end, yet an integer both
+ * stores bind exactly (a `start` near 2^63 is no exact integer here, and SQLite refuses it).
+ */
+const FURTHEST_OFFSET = Math.floor(Number.MAX_SAFE_INTEGER / PAGE_SIZE) * PAGE_SIZE;
+
+/**
+ * `start` as CRestServer reads it: intval (saturating past 64 bits, so a huge `start` is a page
+ * past the end); page = floor(start / 50) + 1; -1 = no count.
+ */
 export function pageRequest(start: unknown): PageRequest {
-  const n = typeof start === 'number' || typeof start === 'string' ? Number.parseInt(String(start), 10) : 0;
-  const value = Number.isFinite(n) ? n : 0;
+  const value = phpIntSaturating(start);
   return {
-    offset: value > 0 ? Math.floor(value / PAGE_SIZE) * PAGE_SIZE : 0,
+    offset: value > 0 ? Math.min(Math.floor(value / PAGE_SIZE) * PAGE_SIZE, FURTHEST_OFFSET) : 0,
     limit: PAGE_SIZE,
     countTotal: value !== -1,
   };

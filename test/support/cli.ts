@@ -4,14 +4,14 @@
  * must have run first (`npm test` does).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './net.js';
+import { tempDir } from './temp.js';
 
 export { freePort };
 
@@ -27,8 +27,9 @@ export const SQLITE_RUN = process.env.B24_TEST_DATABASE !== 'postgres';
 /** How long a start-up or a shutdown may take on a loaded two-core machine before a test fails. */
 export const START_TIMEOUT_MS = 30_000;
 
+/** A data directory, removed after the file's last test. */
 export function tempDataDir(prefix = 'b24-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /**

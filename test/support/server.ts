@@ -2,13 +2,11 @@
  * Tests talk to a real server over real HTTP on loopback, as a client would. Each test file
  * starts its own (`:memory:` unless it needs a directory), with one webhook of all scopes.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { stringify } from 'qs';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type RunningServer, type ServerOptions, startServer } from '../../src/index.js';
+import { tempDir as makeTempDir } from './temp.js';
 
 export const SECRET = 'testsecret0000ab';
 export const USER_ID = 1;
@@ -69,8 +67,9 @@ export async function readReply(res: Response): Promise<Reply> {
   return { status: res.status, body, text };
 }
 
+/** A temp directory, removed after the file's last test. */
 export function tempDir(prefix = 'b24-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** Which store this test run uses: the vitest project sets it (see vitest.config.ts). */

@@ -8,7 +8,7 @@ import { isPhpArray, phpIntCast, phpString } from '../../rest/php.js';
 import type { CrmRow, Multifield } from '../../store/repositories/crm.js';
 import type { CrmTableName } from '../../store/schema.js';
 import type { Repositories } from '../../store/store.js';
-import { type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
+import { type CrmField, type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
 import { crmConditions, crmOrder, crmSelection } from './query.js';
 
 export interface CrmEntityDeclaration {
@@ -40,7 +40,14 @@ export interface CrmEntity extends CrmEntityDeclaration {
 }
 
 export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
-  return { ...declaration, table: `crm_${declaration.name}`, typeName: declaration.name.toUpperCase() };
+  return {
+    ...declaration,
+    // Field names arrive from requests and are looked up as keys: with no prototype,
+    // `constructor` or `toString` is an unknown field like any other, not Object's member.
+    fields: Object.assign(Object.create(null) as Record<string, CrmField>, declaration.fields),
+    table: `crm_${declaration.name}`,
+    typeName: declaration.name.toUpperCase(),
+  };
 }
 
 /** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmContactDelete. */

@@ -1,6 +1,7 @@
 import type { DialectName } from '../dialect.js';
-import { prepared, preparedIn } from '../prepared.js';
+import { PreparedList, prepared, preparedIn } from '../prepared.js';
 import type { Executor } from '../store.js';
+import { inValues } from '../value-list.js';
 import { type ExternalLink, type LinkTable, readLinks, replaceLinks } from './external-links.js';
 import type { Sort } from './resources.js';
 
@@ -72,6 +73,23 @@ const resourcesOf = preparedIn((db, bookingIds: number[]) =>
     .select(['booking_id', 'resource_id'])
     .where('booking_id', 'in', bookingIds)
     .orderBy('id'),
+);
+
+/** A booking's resources, as many as it names: inserted in pieces (see preparedRows). */
+const linkResources = new PreparedList(
+  1,
+  (resourceId: number) => [resourceId],
+  ([resourceId]) => resourceId as number,
+  (db, resourceIds: number[], bookingId: number, from: number, to: number, duration: number) =>
+    db.insertInto('booking_resource').values(
+      resourceIds.map((resourceId) => ({
+        booking_id: bookingId,
+        resource_id: resourceId,
+        date_from: from,
+        date_to: to,
+        duration,
+      })),
+    ),
 );
 
 export class BookingRepository {
@@ -170,7 +188,10 @@ export class BookingRepository {
       const ids = [...query.resourceIds];
       if (ids.length === 0) return [];
       q = q.where('id', 'in', (eb) => {
-        let sub = eb.selectFrom('booking_resource').select('booking_id').where('resource_id', 'in', ids);
+        let sub = eb
+          .selectFrom('booking_resource')
+          .select('booking_id')
+          .where(inValues('resource_id', ids, this.dialect));
         if (within) sub = sub.where('date_from', '<', within.to).where('date_to', '>', within.from);
         return sub;
       });
@@ -178,6 +199,15 @@ export class BookingRepository {
     const clients = query.clients;
     if (clients !== undefined) {
       if (clients.length === 0) return [];
+      // One condition per client type, not per client: a list of thousands stays one bound list
+      // (and within SQLite's limit on expression depth, which a chain of ORs is not).
+      const byType = new Map<string, { module: string; code: string; ids: number[] }>();
+      for (const k of clients) {
+        const key = JSON.stringify([k.module, k.code]);
+        const group = byType.get(key) ?? { module: k.module, code: k.code, ids: [] };
+        group.ids.push(k.clientId);
+        byType.set(key, group);
+      }
       q = q.where('id', 'in', (eb) =>
         eb
           .selectFrom('booking_client as c')
@@ -186,8 +216,12 @@ export class BookingRepository {
           .where('c.owner_kind', '=', 'booking')
           .where((w) =>
             w.or(
-              clients.map((k) =>
-                w.and([w('t.module_id', '=', k.module), w('t.code', '=', k.code), w('c.client_id', '=', k.clientId)]),
+              [...byType.values()].map((g) =>
+                w.and([
+                  w('t.module_id', '=', g.module),
+                  w('t.code', '=', g.code),
+                  inValues('c.client_id', g.ids, this.dialect),
+                ]),
               ),
             ),
           ),
@@ -223,19 +257,8 @@ export class BookingRepository {
   }
 
   private async link(bookingId: number, booking: Omit<BookingRecord, 'id'>): Promise<void> {
-    if (booking.resourceIds.length === 0) return;
-    await this.db
-      .insertInto('booking_resource')
-      .values(
-        booking.resourceIds.map((resourceId) => ({
-          booking_id: bookingId,
-          resource_id: resourceId,
-          date_from: booking.from.at,
-          date_to: booking.to.at,
-          duration: booking.to.at - booking.from.at,
-        })),
-      )
-      .execute();
+    const { from, to } = booking;
+    await linkResources.run(this.db, booking.resourceIds, bookingId, from.at, to.at, to.at - from.at);
   }
 
   private async withResources(

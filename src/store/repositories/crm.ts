@@ -4,9 +4,10 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { DialectName } from '../dialect.js';
-import { preparedIn } from '../prepared.js';
+import { preparedIn, preparedRows } from '../prepared.js';
 import type { CrmTableName, Database } from '../schema.js';
 import type { Executor } from '../store.js';
+import { inValues } from '../value-list.js';
 
 export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'in' | 'notIn';
 
@@ -36,7 +37,7 @@ export interface Multifield {
 
 type AnyBuilder = ExpressionBuilder<Database, CrmTableName>;
 
-function condition(eb: AnyBuilder, c: CrmCondition): Expression<SqlBool> {
+function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expression<SqlBool> {
   const ref = sql.ref(c.column);
   switch (c.op) {
     case 'hasMultifield':
@@ -53,11 +54,8 @@ function condition(eb: AnyBuilder, c: CrmCondition): Expression<SqlBool> {
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
     case 'in':
-    case 'notIn': {
-      const values = c.value as unknown[];
-      if (values.length === 0) return sql<SqlBool>`${sql.lit(c.op === 'in' ? 0 : 1)} = 1`;
-      return eb(ref, c.op === 'in' ? 'in' : 'not in', values);
-    }
+    case 'notIn':
+      return inValues(ref, c.value as unknown[], dialect, c.op === 'notIn');
     case '!=':
       // SQL's <> skips NULLs; Bitrix's "not equal" keeps rows with no value.
       return c.value === null ? eb(ref, 'is not', null) : eb.or([eb(ref, '<>', c.value), eb(ref, 'is', null)]);
@@ -83,6 +81,15 @@ const contactsOfDeals = preparedIn((db, dealIds: number[]) =>
     .where('deal_id', 'in', dealIds)
     .orderBy('deal_id')
     .orderBy('sort'),
+);
+
+/** A deal's contacts, as many as the caller names: inserted in pieces (see preparedRows). */
+const insertDealContacts = preparedRows(
+  ['contactId', 'sort'],
+  (db, rows: { contactId: number; sort: number }[], dealId: number) =>
+    db
+      .insertInto('crm_deal_contact')
+      .values(rows.map((r) => ({ deal_id: dealId, contact_id: r.contactId, sort: r.sort }))),
 );
 
 export class CrmRepository {
@@ -124,7 +131,7 @@ export class CrmRepository {
     let q = this.db
       .selectFrom(table)
       .selectAll()
-      .where((eb) => eb.and(query.conditions.map((c) => condition(eb, c))));
+      .where((eb) => eb.and(query.conditions.map((c) => condition(eb, c, this.dialect))));
     for (const { column, direction, ignoreCase } of query.order) {
       q = q.orderBy(ignoreCase ? sql`lower(${sql.ref(column)})` : sql.ref(column), direction);
     }
@@ -136,7 +143,7 @@ export class CrmRepository {
     const { n } = await this.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.and(conditions.map((c) => condition(eb, c))))
+      .where((eb) => eb.and(conditions.map((c) => condition(eb, c, this.dialect))))
       .executeTakeFirstOrThrow();
     return Number(n);
   }
@@ -151,11 +158,11 @@ export class CrmRepository {
 
   async setDealContacts(dealId: number, contactIds: readonly number[]): Promise<void> {
     await this.db.deleteFrom('crm_deal_contact').where('deal_id', '=', dealId).execute();
-    if (contactIds.length === 0) return;
-    await this.db
-      .insertInto('crm_deal_contact')
-      .values(contactIds.map((contactId, sort) => ({ deal_id: dealId, contact_id: contactId, sort })))
-      .execute();
+    await insertDealContacts.run(
+      this.db,
+      contactIds.map((contactId, sort) => ({ contactId, sort })),
+      dealId,
+    );
   }
 
   /** A deleted contact leaves every deal it was bound to; each deal's primary contact moves on. */

@@ -1,5 +1,6 @@
 import type { DialectName } from '../dialect.js';
 import type { Executor } from '../store.js';
+import { inValues } from '../value-list.js';
 
 export type OfflineColumn = 'id' | 'timestamp_x' | 'event' | 'message_id' | 'process_id' | 'error';
 export type Comparison = '=' | '<>' | '>' | '>=' | '<' | '<=';
@@ -119,9 +120,8 @@ export class EventOfflineRepository {
       .where('app_id', '=', appId)
       .where('connector', '=', connector)
       .where('process_id', '=', processId);
-    if (only && 'ids' in only) q = q.where('id', 'in', only.ids.length > 0 ? only.ids : [-1]);
-    if (only && 'messageIds' in only)
-      q = q.where('message_id', 'in', only.messageIds.length > 0 ? only.messageIds : ['']);
+    if (only && 'ids' in only) q = q.where(inValues('id', only.ids, this.dialect));
+    if (only && 'messageIds' in only) q = q.where(inValues('message_id', only.messageIds, this.dialect));
     await q.execute();
   }
 
@@ -132,7 +132,7 @@ export class EventOfflineRepository {
       .set({ error: 1, process_id: '' })
       .where('app_id', '=', appId)
       .where('process_id', '=', processId);
-    if (messageIds !== undefined) q = q.where('message_id', 'in', messageIds.length > 0 ? messageIds : ['']);
+    if (messageIds !== undefined) q = q.where(inValues('message_id', messageIds, this.dialect));
     await q.execute();
   }
 

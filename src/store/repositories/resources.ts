@@ -1,5 +1,6 @@
 import type { DialectName } from '../dialect.js';
 import type { Executor } from '../store.js';
+import { inValues } from '../value-list.js';
 import { containsText } from './search.js';
 
 /** Notification settings and the like, by their wire names; stored as one JSON column. */
@@ -198,7 +199,7 @@ export class ResourceRepository {
     let q = this.db
       .selectFrom('resource')
       .select('id')
-      .where('id', 'in', [...ids])
+      .where(inValues('id', ids, this.dialect))
       .where('is_deleted', '=', 0)
       .orderBy('id');
     if (this.dialect === 'postgres') q = q.forUpdate();
@@ -209,7 +210,7 @@ export class ResourceRepository {
     let q = this.db.selectFrom('resource').select(RESOURCE_COLUMNS).where('is_deleted', '=', 0);
     if (query.isMain !== undefined) q = q.where('is_main', '=', query.isMain ? 1 : 0);
     if (query.typeIds !== undefined) {
-      q = query.typeIds.length > 0 ? q.where('type_id', 'in', [...query.typeIds]) : q.where('id', '=', -1);
+      q = q.where(inValues('type_id', query.typeIds, this.dialect));
     }
     if (query.name !== undefined) q = q.where('name', '=', query.name);
     if (query.description !== undefined) q = q.where('description', '=', query.description);
