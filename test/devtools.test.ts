@@ -47,6 +47,16 @@ describe('startServer()', () => {
   });
 });
 
+describe('startServer() webhooks', () => {
+  it('refuses a secret shorter than 8 characters, and a seed webhook with one', async () => {
+    await expect(server({ webhooks: ['1:short7x:booking'] })).rejects.toThrow(/at least 8 characters/);
+    const srv = await server();
+    const seeded = await admin(srv, 'seed', { webhooks: [{ spec: '2:short7x' }] });
+    expect(seeded.status).toBe(400);
+    expect(((await seeded.json()) as { error_description: string }).error_description).toMatch(/at least 8/);
+  });
+});
+
 describe('the admin API', () => {
   it('refuses a missing or wrong token with 401 and changes nothing', async () => {
     const srv = await server();
