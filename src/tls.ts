@@ -46,7 +46,8 @@ export async function selfSignedTls(dataDir: string): Promise<TlsFiles> {
       },
     ],
   });
-  mkdirSync(dir, { recursive: true });
+  // The key is the server's identity: its directory is the owner's only, as the data directory.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(certPath, pems.cert);
   writeFileSync(keyPath, pems.private, { mode: 0o600 });
   return { cert: pems.cert, key: pems.private, certPath, keyPath };

@@ -3,7 +3,8 @@
  * admin API (reset, snapshots, seed, clock) behind its token, health and metrics, and logs that
  * never carry a secret.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEPT_TABLES } from '../src/store/state.js';
@@ -54,6 +55,29 @@ describe('startServer() webhooks', () => {
     const seeded = await admin(srv, 'seed', { webhooks: [{ spec: '2:short7x' }] });
     expect(seeded.status).toBe(400);
     expect(((await seeded.json()) as { error_description: string }).error_description).toMatch(/at least 8/);
+  });
+});
+
+describe.skipIf(TEST_DATABASE === 'postgres')('the data directory', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('is made 0700 with the database files 0600; a directory the user made keeps its mode', async () => {
+    const made = join(tempDataDir(), 'new', 'data');
+    const srv = await server({ data: made });
+    await srv.call('booking.v1.waitlist.add', { fields: { note: 'in the WAL' } });
+    expect(mode(made).toString(8)).toBe('700');
+    for (const file of ['b24-booking.sqlite', 'b24-booking.sqlite-wal', 'b24-booking.sqlite-shm']) {
+      expect(mode(join(made, file)).toString(8), file).toBe('600');
+    }
+
+    const own = join(tempDataDir(), 'shared');
+    mkdirSync(own, { mode: 0o750 });
+    const second = await server({ data: own, tls: 'self-signed' });
+    expect(mode(own).toString(8)).toBe('750');
+    expect(mode(join(own, 'b24-booking.sqlite')).toString(8)).toBe('600');
+    expect(mode(join(own, 'tls')).toString(8)).toBe('700');
+    expect(mode(join(own, 'tls', 'key.pem')).toString(8)).toBe('600');
+    expect(second.url).toMatch(/^https:/);
   });
 });
 
