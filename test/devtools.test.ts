@@ -82,6 +82,16 @@ describe.skipIf(TEST_DATABASE === 'postgres')('the data directory', () => {
 });
 
 describe('the admin API', () => {
+  it('takes the Bearer scheme in any case', async () => {
+    const srv = await server();
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const res = await fetch(`${srv.url}/_admin/clock`, {
+        headers: { authorization: `${scheme} ${srv.server.adminToken}` },
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+  });
+
   it('refuses a missing or wrong token with 401 and changes nothing', async () => {
     const srv = await server();
     await srv.call('booking.v1.waitlist.add', { fields: { note: 'kept' } });
@@ -201,6 +211,27 @@ describe('the clock', () => {
     const set = await admin(srv, 'clock', { now: '2030-01-01T00:00:00Z' });
     const clock = (await set.json()) as { timestamp: number };
     expect(Math.abs(clock.timestamp - Date.parse('2030-01-01T00:00:00Z') / 1000)).toBeLessThan(60);
+  });
+
+  it('refuses a time outside years 1 to 9999 with 400 INVALID_CLOCK and keeps the time it had', async () => {
+    const srv = await server({ clock: '2025-04-01T09:00:00Z' });
+    const before = ((await (await admin(srv, 'clock')).json()) as { timestamp: number }).timestamp;
+    for (const body of [
+      { advance: 1e300 },
+      { advance: -1e14 },
+      { now: '+275760-09-13T00:00:00.000Z' },
+      { now: '10000-01-01T00:00:00Z' },
+    ]) {
+      const refused = await admin(srv, 'clock', body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toBe('INVALID_CLOCK');
+    }
+    const after = ((await (await admin(srv, 'clock')).json()) as { timestamp: number }).timestamp;
+    expect(Math.abs(after - before)).toBeLessThan(60);
+    const time = await srv.call('server.time');
+    expect(time.body.result).toMatch(/^2025-04-01T/);
+    // At the start too.
+    await expect(server({ clock: '+275760-09-13T00:00:00.000Z' })).rejects.toThrow(/--clock/);
   });
 
   it('expires an access token when the clock passes its hour', async () => {

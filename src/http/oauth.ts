@@ -3,12 +3,12 @@
  * authorization server (`oauth.bitrix.info/oauth/token/`) answer them. There is no login page:
  * a request to authorize that carries `Authorization: Bearer <admin token>` approves at once.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approve, grantTokens } from '../oauth/grants.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { phpString } from '../rest/php.js';
+import { hasAdminBearer } from './admin-bearer.js';
 import { CORS_HEADERS, readBodyParams, requestOrigin, sendJson } from './io.js';
 import { type Params, parsePhpQuery } from './request-params.js';
 
@@ -44,13 +44,6 @@ function required(params: Params, name: string): string {
   return value;
 }
 
-function isAdmin(req: IncomingMessage, adminToken: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  if (!match) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest((match[1] as string).trim()), digest(adminToken));
-}
-
 async function authorize(
   platform: Platform,
   adminToken: string,
@@ -58,7 +51,7 @@ async function authorize(
   res: ServerResponse,
   params: Params,
 ) {
-  if (!isAdmin(req, adminToken)) throw errors.oauthAdminRequired();
+  if (!hasAdminBearer(req, adminToken)) throw errors.oauthAdminRequired();
   const clientId = required(params, 'client_id');
   const userId = Number(text(params, 'user_id') ?? '1');
   if (!Number.isSafeInteger(userId) || userId <= 0)
