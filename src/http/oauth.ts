@@ -88,6 +88,7 @@ async function token(platform: Platform, req: IncomingMessage, res: ServerRespon
       refreshToken: grantType === 'refresh_token' ? required(params, 'refresh_token') : undefined,
     },
     requestOrigin(req),
+    platform.callers,
   );
   sendJson(res, 200, answer);
 }
