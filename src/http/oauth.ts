@@ -9,7 +9,7 @@ import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { phpString } from '../rest/php.js';
 import { hasAdminBearer } from './admin-bearer.js';
-import { CORS_HEADERS, readBodyParams, requestOrigin, sendJson } from './io.js';
+import { readBodyParams, requestOrigin, sendJson } from './io.js';
 import { type Params, parsePhpQuery } from './request-params.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -69,7 +69,7 @@ async function authorize(
   }
   const location = new URL(app.handlerUrl);
   for (const [name, value] of Object.entries(query)) location.searchParams.set(name, value);
-  res.writeHead(302, { location: location.toString(), 'content-length': 0, ...CORS_HEADERS }).end();
+  res.writeHead(302, { location: location.toString(), 'content-length': 0 }).end();
 }
 
 async function token(platform: Platform, req: IncomingMessage, res: ServerResponse, params: Params) {

@@ -12,7 +12,7 @@ import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
 import { timeObject } from './envelope.js';
-import { CORS_HEADERS, readBodyParams, sendJson } from './io.js';
+import { allowCors, CORS_HEADERS, readBodyParams, sendJson } from './io.js';
 import { handleOAuth } from './oauth.js';
 import { type Params, parsePhpQuery } from './request-params.js';
 
@@ -45,9 +45,15 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
   const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
   const segments = path.split('/').filter((s) => s !== '');
 
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, CORS_HEADERS).end();
-    return;
+  // Browsers call /rest/ and /oauth/token/ from an app's page as they call a portal; nothing
+  // else is for pages on other origins (the admin API, health, metrics, approvals).
+  const cors = segments[0] === 'rest' || (segments[0] === 'oauth' && segments[1] === 'token' && segments.length === 2);
+  if (cors) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    allowCors(req, res);
   }
   if (segments[0] === 'rest') {
     await handleRest(platform, options, req, res, segments.slice(1), query);
