@@ -19,6 +19,7 @@ const USAGE = `Usage:
   b24-booking serve [--host 127.0.0.1] [--port 8080] [--data ./data | --data :memory:]
                     [--database postgres://user:pass@host/db] [--pool-size 10]
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
+                    [--metrics admin|public]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off] [--booking-deals on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--workers 1]
@@ -41,6 +42,7 @@ const OPTIONS = {
   'pool-size': { type: 'string' },
   webhook: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  metrics: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   tls: { type: 'string' },
@@ -101,6 +103,7 @@ function main(argv: string[]): Promise<void> {
       poolSize: flag('pool-size') === undefined ? undefined : Number(flag('pool-size')),
       webhooks,
       adminToken: flag('admin-token'),
+      metrics: oneOf(flag('metrics'), ['admin', 'public'] as const, '--metrics'),
       tlsCert: flag('tls-cert'),
       tlsKey: flag('tls-key'),
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),

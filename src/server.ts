@@ -47,6 +47,8 @@ export interface ServerOptions {
   /** Largest request body, bytes. */
   bodyLimit?: number;
   adminToken?: string;
+  /** Who may read GET /metrics: `admin` (default: with the admin token) or `public` (anyone). */
+  metrics?: 'admin' | 'public';
   /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
   overbooking?: boolean;
   /** Deals for bookings (default on, as Bitrix24 since 25.1150): a booking made without a deal gets one. */
@@ -181,6 +183,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           logRequest(logger, record);
         },
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+        metricsPublic: options.metrics === 'public',
       }),
     );
     const tls = startup.tls;

@@ -254,11 +254,26 @@ describe('health and metrics', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
     await srv.call('booking.v1.waitlist.add', { fields: { note: 'x' } });
     await srv.call('booking.v1.waitlist.get', { id: 999 });
-    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    const refused = await fetch(`${srv.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      error: 'UNAUTHORIZED',
+      error_description: 'GET /metrics needs Authorization: Bearer <admin token>',
+    });
+    const metrics = await fetch(`${srv.url}/metrics`, {
+      headers: { authorization: `bearer ${srv.server.adminToken}` },
+    });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
     expect(text).toMatch(/b24_requests_total\{method="booking\.v1\.waitlist\.add",status="200"\} 1/);
     expect(text).toMatch(/b24_requests_total\{method="booking\.v1\.waitlist\.get",status="400"\} 1/);
     expect(text).toMatch(/b24_request_duration_seconds_count\{method="booking\.v1\.waitlist\.add"\} 1/);
     expect(text).toMatch(/b24_outbox_depth 1/);
+  });
+
+  it('answers /metrics without a token with metrics: public', async () => {
+    const srv = await server({ metrics: 'public' });
+    expect((await fetch(`${srv.url}/metrics`)).status).toBe(200);
   });
 });
 

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, CLOCK_RANGE_TEXT, isClockTime } from '../clock.js';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
 import type { Platform } from '../rest/dispatch.js';
-import { RestError } from '../rest/errors.js';
+import { errors, RestError } from '../rest/errors.js';
 import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import { hasAdminBearer } from './admin-bearer.js';
 import { isoWithOffset } from './envelope.js';
@@ -34,7 +34,7 @@ export async function handleAdmin(
 ): Promise<void> {
   if (!hasAdminBearer(req, adminToken)) {
     req.resume();
-    fail(res, 401, 'UNAUTHORIZED', 'The admin API needs Authorization: Bearer <admin token>');
+    sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;
   }
   const post = req.method === 'POST';

@@ -11,6 +11,7 @@ import { dispatch, type Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
+import { hasAdminBearer } from './admin-bearer.js';
 import { timeObject } from './envelope.js';
 import { allowCors, CORS_HEADERS, readBodyParams, sendJson } from './io.js';
 import { handleOAuth } from './oauth.js';
@@ -27,6 +28,8 @@ export interface HttpOptions {
   onRequest?: (record: RequestRecord) => void;
   /** The Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
+  metricsPublic?: boolean;
 }
 
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
@@ -72,6 +75,11 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
     return;
   }
   if (segments.length === 1 && segments[0] === 'metrics' && req.method === 'GET' && options.metrics) {
+    // Method names, call counts and the outbox depth tell an outsider what the server is used for.
+    if (!options.metricsPublic && !hasAdminBearer(req, options.adminToken)) {
+      sendJson(res, 401, errors.adminTokenRequired('GET /metrics').toBody());
+      return;
+    }
     const { contentType, body } = await options.metrics();
     res.writeHead(200, { 'content-type': contentType }).end(body);
     return;
