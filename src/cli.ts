@@ -208,6 +208,11 @@ function printBanner(banner: Banner, processes?: string): void {
   }
   if (banner.seeded) console.log(`Seeded: ${JSON.stringify(banner.seeded.counts)}`);
   if (banner.certPath) console.log(`TLS certificate: ${banner.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  if (banner.certReplaced) {
+    console.log(
+      'TLS certificate: the one kept there was a CA certificate (made by an older version); replaced by one for this server only, trust the new one',
+    );
+  }
   console.log(`Admin token: ${banner.adminToken}`);
 }
 

@@ -83,6 +83,8 @@ export interface RunningServer {
   adminToken: string;
   /** Where the self-signed certificate is, when one is used. */
   certPath?: string;
+  /** The kept self-signed certificate was a CA one (an older version's) and was made again. */
+  certReplaced?: boolean;
   store: Store;
   /** The clock every time the server uses comes from. */
   clock: Clock;
@@ -121,7 +123,7 @@ function platformOf(store: Store, clock: Clock, options: ServerOptions): Platfor
 /** What a start prints: where to call, with which webhooks, the admin token, what was seeded. */
 export type Banner = Pick<
   RunningServer,
-  'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath' | 'seeded'
+  'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath' | 'certReplaced' | 'seeded'
 >;
 
 /**
@@ -161,6 +163,7 @@ export function bannerOf(startup: Startup, host: string, port: number): Banner {
     storedWebhooks: startup.storedWebhooks,
     adminToken: startup.adminToken,
     certPath: startup.tls?.certPath,
+    certReplaced: startup.tls?.replaced,
     seeded: startup.seeded,
   };
 }

@@ -3,9 +3,13 @@
  * admin API (reset, snapshots, seed, clock) behind its token, health and metrics, and logs that
  * never carry a secret.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEPT_TABLES } from '../src/store/state.js';
 import { runCli, startCli, tempDataDir } from './support/cli.js';
@@ -78,6 +82,70 @@ describe.skipIf(TEST_DATABASE === 'postgres')('the data directory', () => {
     expect(mode(join(own, 'tls')).toString(8)).toBe('700');
     expect(mode(join(own, 'tls', 'key.pem')).toString(8)).toBe('600');
     expect(second.url).toMatch(/^https:/);
+  });
+});
+
+/** GET over HTTPS trusting `ca` only; the status, or the TLS error's code. */
+function getTrusting(url: string, ca: string, servername?: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca, servername, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end();
+  });
+}
+
+describe.skipIf(TEST_DATABASE === 'postgres')('--tls self-signed', () => {
+  it('makes a leaf certificate for localhost, 127.0.0.1 and ::1 that signs for nothing else', async () => {
+    const dir = tempDataDir();
+    const srv = await server({ data: dir, tls: 'self-signed' });
+    const pem = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const cert = new X509Certificate(pem);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkHost('localhost')).toBe('localhost');
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(cert.checkIP('::1')).toBe('::1');
+    expect(cert.checkHost('example.com')).toBeUndefined();
+    // Trusted as it is, the only certificate a client knows.
+    expect(await getTrusting(`${srv.url}/health`, pem)).toBe(200);
+
+    // Its key signs a certificate for another host: a client trusting it must not accept that.
+    const forged = await generate([{ name: 'commonName', value: 'bank.example' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'bank.example' }] }],
+      ca: { cert: pem, key: readFileSync(join(dir, 'tls', 'key.pem'), 'utf8') },
+    });
+    const impostor = createHttpsServer({ cert: forged.cert, key: forged.private }, (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = impostor.address() as AddressInfo;
+      const outcome = await getTrusting(`https://127.0.0.1:${port}/`, pem, 'bank.example');
+      // OpenSSL refuses the chain (its code varies by version: INVALID_CA, UNSPECIFIED, ...).
+      expect(outcome).toBeTypeOf('string');
+    } finally {
+      impostor.close();
+    }
+  });
+
+  it('replaces a CA certificate an older version kept in <data>/tls, and says so', async () => {
+    const dir = tempDataDir();
+    const old = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'basicConstraints', cA: true }],
+    });
+    mkdirSync(join(dir, 'tls'));
+    writeFileSync(join(dir, 'tls', 'cert.pem'), old.cert);
+    writeFileSync(join(dir, 'tls', 'key.pem'), old.private);
+    const srv = await server({ data: dir, tls: 'self-signed' });
+    const pem = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    expect(pem).not.toBe(old.cert);
+    expect(new X509Certificate(pem).ca).toBe(false);
+    expect(srv.server.certReplaced).toBe(true);
+    expect(await getTrusting(`${srv.url}/health`, pem)).toBe(200);
   });
 });
 
