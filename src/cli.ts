@@ -11,7 +11,7 @@ import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
-import { type Banner, type ServerOptions, startServer } from './server.js';
+import { type Banner, type ServerOptions, startServer, type WebhookInfo } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
@@ -179,7 +179,7 @@ async function serveOne(options: ServerOptions): Promise<void> {
   const server = await startServer({ ...options, onUnexpectedError });
   // Handlers before the banner: a supervisor (or a test) may signal as soon as it has read it.
   stopOnSignals(server.close, (signal) => console.log(`${signal}: finishing requests in flight, then stopping`));
-  printBanner(server);
+  printBanner(server.banner);
 }
 
 /** A worker of `--workers N`: the primary prints for it. */
@@ -200,12 +200,11 @@ function onUnexpectedError(error: unknown): void {
 function printBanner(banner: Banner, processes?: string): void {
   console.log(`b24-booking-server listening on ${banner.url}${processes ? ` (${processes})` : ''}`);
   console.log(`REST base: ${banner.url}/rest/`);
-  for (const url of banner.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of banner.storedWebhooks) {
-    console.log(
-      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
-    );
-  }
+  for (const url of banner.newWebhookUrls) console.log(`Webhook: ${url}`);
+  const webhookLine = (hook: WebhookInfo, note: string) =>
+    console.log(`Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (${note})`);
+  for (const hook of banner.givenWebhooks) webhookLine(hook, 'secret as given, not shown');
+  for (const hook of banner.storedWebhooks) webhookLine(hook, 'secret stored hashed, not shown');
   if (banner.seeded) console.log(`Seeded: ${JSON.stringify(banner.seeded.counts)}`);
   if (banner.certPath) console.log(`TLS certificate: ${banner.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
   if (banner.certReplaced) {
@@ -213,7 +212,8 @@ function printBanner(banner: Banner, processes?: string): void {
       'TLS certificate: the one kept there was a CA certificate (made by an older version); replaced by one for this server only, trust the new one',
     );
   }
-  console.log(`Admin token: ${banner.adminToken}`);
+  // The last line: scripts and tests wait for it.
+  console.log(`Admin token: ${banner.newAdminToken ?? 'as given (--admin-token or B24_ADMIN_TOKEN)'}`);
 }
 
 function stopOnSignals(close: () => Promise<void>, announce: (signal: string) => void): void {

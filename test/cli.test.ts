@@ -51,6 +51,8 @@ describe.runIf(SQLITE_RUN)('serve: the first start and the ones after', () => {
     expect(match, printed).not.toBeNull();
     const secret = match?.[1] as string;
     expect(first.banner.storedWebhooks).toEqual([]);
+    // The admin token it made, printed so it can be used.
+    expect(first.stdout).toMatch(/^Admin token: [A-Za-z0-9_-]{32}$/m);
 
     const reply = await callRest(`${printed}booking.v1.waitlist.list`, {});
     expect(reply.status).toBe(200);
@@ -84,8 +86,14 @@ describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the envi
     const server = await startCli(['--port', '0', '--data', dir], {
       B24_WEBHOOKS: '1:abcabcab:booking,crm,2:defdefde',
     });
-    expect(server.banner.webhookUrls).toEqual([hookOf(server, 1, 'abcabcab'), hookOf(server, 2, 'defdefde')]);
+    // Secrets it was given are not printed (logs keep what a process prints): id, user, scopes.
+    expect(server.banner.webhookUrls).toEqual([]);
+    expect(server.banner.givenWebhooks).toEqual([
+      { id: 1, userId: 1, scopes: ['booking', 'crm'] },
+      { id: 2, userId: 2, scopes: ['booking', 'crm'] },
+    ]);
     expect(server.banner.storedWebhooks).toEqual([]);
+    expect(server.stdout).not.toMatch(/abcabcab|defdefde/);
     await listWorks(hookOf(server, 1, 'abcabcab'));
     await listWorks(hookOf(server, 2, 'defdefde'));
     // The secret belongs to its user only.
@@ -104,9 +112,18 @@ describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the envi
     const dir = tempDataDir();
     const server = await startCli(
       ['--port', '0', '--data', dir, '--webhook', '3:ghighigh:booking', '--webhook', '4:jkljkljk:crm'],
-      { B24_WEBHOOKS: '1:abcabcab:booking,crm' },
+      { B24_WEBHOOKS: '1:abcabcab:booking,crm', B24_ADMIN_TOKEN: 'given-admin-token-1' },
     );
-    expect(server.banner.webhookUrls).toEqual([hookOf(server, 3, 'ghighigh'), hookOf(server, 4, 'jkljkljk')]);
+    expect(server.banner.givenWebhooks).toEqual([
+      { id: 1, userId: 3, scopes: ['booking'] },
+      { id: 2, userId: 4, scopes: ['crm'] },
+    ]);
+    expect(server.stdout).toMatch(/^Admin token: as given/m);
+    expect(server.stdout).not.toMatch(/ghighigh|jkljkljk|given-admin-token-1/);
+    const admin = await fetch(`${server.url}/_admin/clock`, {
+      headers: { authorization: 'Bearer given-admin-token-1' },
+    });
+    expect(admin.status).toBe(200);
     await listWorks(hookOf(server, 3, 'ghighigh'));
     const ignored = await callRest(`${hookOf(server, 1, 'abcabcab')}booking.v1.waitlist.list`);
     expect(ignored.status).toBe(401);
