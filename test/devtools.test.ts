@@ -76,6 +76,8 @@ describe.skipIf(TEST_DATABASE === 'postgres')('the data directory', () => {
 
     const own = join(tempDataDir(), 'shared');
     mkdirSync(own, { mode: 0o750 });
+    // A database file an older version left readable to others (an empty file is an empty database).
+    writeFileSync(join(own, 'b24-booking.sqlite'), '', { mode: 0o644 });
     const second = await server({ data: own, tls: 'self-signed' });
     expect(mode(own).toString(8)).toBe('750');
     expect(mode(join(own, 'b24-booking.sqlite')).toString(8)).toBe('600');
