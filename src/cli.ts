@@ -11,7 +11,7 @@ import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
-import { type Banner, CONNECTION_DEFAULTS, type ServerOptions, startServer } from './server.js';
+import { type Banner, CONNECTION_DEFAULTS, type ServerOptions, startServer, type WebhookInfo } from './server.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
@@ -19,6 +19,7 @@ const USAGE = `Usage:
   b24-booking serve [--host 127.0.0.1] [--port 8080] [--data ./data | --data :memory:]
                     [--database postgres://user:pass@host/db] [--pool-size 10]
                     [--webhook USERID:SECRET[:scope,scope]]... [--admin-token TOKEN]
+                    [--metrics admin|public]
                     [--tls-cert FILE --tls-key FILE | --tls self-signed] [--sync normal|full]
                     [--overbooking on|off] [--booking-deals on|off]
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--workers 1]
@@ -43,6 +44,7 @@ const OPTIONS = {
   'pool-size': { type: 'string' },
   webhook: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  metrics: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   tls: { type: 'string' },
@@ -107,6 +109,7 @@ function main(argv: string[]): Promise<void> {
       poolSize: flag('pool-size') === undefined ? undefined : Number(flag('pool-size')),
       webhooks,
       adminToken: flag('admin-token'),
+      metrics: oneOf(flag('metrics'), ['admin', 'public'] as const, '--metrics'),
       tlsCert: flag('tls-cert'),
       tlsKey: flag('tls-key'),
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
@@ -197,7 +200,7 @@ async function serveOne(options: ServerOptions): Promise<void> {
   const server = await startServer({ ...options, onUnexpectedError });
   // Handlers before the banner: a supervisor (or a test) may signal as soon as it has read it.
   stopOnSignals(server.close, (signal) => console.log(`${signal}: finishing requests in flight, then stopping`));
-  printBanner(server);
+  printBanner(server.banner);
 }
 
 /** A worker of `--workers N`: the primary prints for it. */
@@ -218,15 +221,20 @@ function onUnexpectedError(error: unknown): void {
 function printBanner(banner: Banner, processes?: string): void {
   console.log(`b24-booking-server listening on ${banner.url}${processes ? ` (${processes})` : ''}`);
   console.log(`REST base: ${banner.url}/rest/`);
-  for (const url of banner.webhookUrls) console.log(`Webhook: ${url}`);
-  for (const hook of banner.storedWebhooks) {
-    console.log(
-      `Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (secret stored hashed, not shown)`,
-    );
-  }
+  for (const url of banner.newWebhookUrls) console.log(`Webhook: ${url}`);
+  const webhookLine = (hook: WebhookInfo, note: string) =>
+    console.log(`Webhook #${hook.id}: user ${hook.userId}, scopes ${hook.scopes.join(',')} (${note})`);
+  for (const hook of banner.givenWebhooks) webhookLine(hook, 'secret as given, not shown');
+  for (const hook of banner.storedWebhooks) webhookLine(hook, 'secret stored hashed, not shown');
   if (banner.seeded) console.log(`Seeded: ${JSON.stringify(banner.seeded.counts)}`);
   if (banner.certPath) console.log(`TLS certificate: ${banner.certPath} (trust it with NODE_EXTRA_CA_CERTS)`);
-  console.log(`Admin token: ${banner.adminToken}`);
+  if (banner.certReplaced) {
+    console.log(
+      'TLS certificate: the one kept there was a CA certificate (made by an older version); replaced by one for this server only, trust the new one',
+    );
+  }
+  // The last line: scripts and tests wait for it.
+  console.log(`Admin token: ${banner.newAdminToken ?? 'as given (--admin-token or B24_ADMIN_TOKEN)'}`);
 }
 
 function stopOnSignals(close: () => Promise<void>, announce: (signal: string) => void): void {

@@ -31,10 +31,24 @@ export class AdjustableClock implements Clock {
   }
 }
 
+/**
+ * The times the clock may be put at: years 1 to 9999 (UTC). Past JavaScript's Date range
+ * (±8.64e15 ms) every date the server writes would be `NaN`; past four-digit years the wire's
+ * dates (`2025-04-01T09:00:00+02:00`, `dd.mm.yyyy`) cannot say them, so those are refused too.
+ */
+const EARLIEST_CLOCK_MS = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_CLOCK_MS = Date.parse('9999-12-31T23:59:59.999Z');
+export const CLOCK_RANGE_TEXT = 'The clock takes times from 0001-01-01 to 9999-12-31 (UTC)';
+
+export function isClockTime(ms: number): boolean {
+  return ms >= EARLIEST_CLOCK_MS && ms <= LATEST_CLOCK_MS;
+}
+
 /** `--clock`: an ISO 8601 time, with its offset (`2025-04-01T09:00:00+02:00`). */
 export function parseClockStart(text: string): number {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms))
     throw new Error(`--clock takes an ISO 8601 time such as 2025-04-01T09:00:00+02:00, not "${text}"`);
+  if (!isClockTime(ms)) throw new Error(`--clock: ${CLOCK_RANGE_TEXT}; got "${text}"`);
   return ms;
 }

@@ -62,6 +62,8 @@ export interface ServerOptions {
   /** How repeated failed authentication from one address is slowed (see AuthThrottle). */
   authThrottle?: Partial<AuthThrottleSettings>;
   adminToken?: string;
+  /** Who may read GET /metrics: `admin` (default: with the admin token) or `public` (anyone). */
+  metrics?: 'admin' | 'public';
   /** Overbooking as Bitrix24 cloud has it on (default): two bookings may share a resource, never three. */
   overbooking?: boolean;
   /** Deals for bookings (default on, as Bitrix24 since 25.1150): a booking made without a deal gets one. */
@@ -92,10 +94,14 @@ export interface RunningServer {
   /** Full webhook URLs (`<url>/rest/<user>/<secret>/`) of the webhooks whose secrets are known now. */
   webhookUrls: string[];
   /** Webhooks stored earlier whose secrets cannot be shown (they are kept hashed). */
-  storedWebhooks: { id: number; userId: number; scopes: string[] }[];
+  storedWebhooks: WebhookInfo[];
   adminToken: string;
+  /** What start-up prints (`serve`'s first lines): no secret the caller gave. */
+  banner: Banner;
   /** Where the self-signed certificate is, when one is used. */
   certPath?: string;
+  /** The kept self-signed certificate was a CA one (an older version's) and was made again. */
+  certReplaced?: boolean;
   store: Store;
   /** The clock every time the server uses comes from. */
   clock: Clock;
@@ -143,23 +149,44 @@ function platformOf(store: Store, clock: Clock, options: ServerOptions): Platfor
   };
 }
 
-/** What a start prints: where to call, with which webhooks, the admin token, what was seeded. */
-export type Banner = Pick<
-  RunningServer,
-  'url' | 'webhookUrls' | 'storedWebhooks' | 'adminToken' | 'certPath' | 'seeded'
->;
+export interface WebhookInfo {
+  id: number;
+  userId: number;
+  scopes: string[];
+}
+
+/**
+ * What a start prints: where to call, the webhooks, the admin token, what was seeded. Start-up
+ * lines end up in logs and terminals that others read, so a secret is printed only when the
+ * server has just made it (no one knows it yet); what the caller gave is named, not shown.
+ */
+export interface Banner {
+  url: string;
+  /** Full URLs of the webhooks the server has just made (the one place their secrets appear). */
+  newWebhookUrls: string[];
+  /** Webhooks given by option, flag or environment: id, user and scopes. */
+  givenWebhooks: WebhookInfo[];
+  storedWebhooks: WebhookInfo[];
+  /** The admin token when the server made it; undefined when it was given. */
+  newAdminToken?: string;
+  certPath?: string;
+  certReplaced?: boolean;
+  seeded?: SeedResult;
+}
 
 /**
  * What a start settles once, before listening: webhooks, the TLS files, the admin token, the
  * seed. With `--workers` the primary does it, so it happens once for all the workers.
  */
 export interface Startup {
-  known: (WebhookSpec & { id: number })[];
-  storedWebhooks: RunningServer['storedWebhooks'];
+  /** The start-up webhooks: those given, or the one made on a first start (`made`). */
+  known: (WebhookSpec & { id: number; made: boolean })[];
+  storedWebhooks: WebhookInfo[];
   tls?: TlsFiles;
   /** A directory made for this run alone (a `:memory:` server's certificate), removed on close. */
   scratchDir?: string;
   adminToken: string;
+  adminTokenMade: boolean;
   seeded?: SeedResult;
 }
 
@@ -177,18 +204,27 @@ export async function prepareStartup(store: Store, options: ServerOptions, clock
     tls,
     scratchDir,
     adminToken,
+    adminTokenMade: options.adminToken === undefined,
     seeded,
   };
 }
 
+function baseUrl(startup: Startup, host: string, port: number): string {
+  return `${startup.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+const hookUrl = (url: string, hook: WebhookSpec) => `${url}/rest/${hook.userId}/${hook.secret}/`;
+
 export function bannerOf(startup: Startup, host: string, port: number): Banner {
-  const url = `${startup.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = baseUrl(startup, host, port);
   return {
     url,
-    webhookUrls: startup.known.map((k) => `${url}/rest/${k.userId}/${k.secret}/`),
+    newWebhookUrls: startup.known.filter((k) => k.made).map((k) => hookUrl(url, k)),
+    givenWebhooks: startup.known.filter((k) => !k.made).map(({ id, userId, scopes }) => ({ id, userId, scopes })),
     storedWebhooks: startup.storedWebhooks,
-    adminToken: startup.adminToken,
+    newAdminToken: startup.adminTokenMade ? startup.adminToken : undefined,
     certPath: startup.tls?.certPath,
+    certReplaced: startup.tls?.replaced,
     seeded: startup.seeded,
   };
 }
@@ -215,6 +251,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           logRequest(logger, record);
         },
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
+        metricsPublic: options.metrics === 'public',
       }),
     );
     const { tls, scratchDir } = startup;
@@ -246,7 +283,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     delivery.start();
     return {
-      ...banner,
+      url: banner.url,
+      // The caller gave these secrets (or may read them here): every known one, as a URL.
+      webhookUrls: startup.known.map((k) => hookUrl(banner.url, k)),
+      storedWebhooks: startup.storedWebhooks,
+      adminToken: startup.adminToken,
+      certPath: banner.certPath,
+      certReplaced: banner.certReplaced,
+      seeded: banner.seeded,
+      banner,
       store,
       clock,
       close: async () => {
@@ -273,23 +318,18 @@ async function seedIfEmpty(platform: Platform, file: string): Promise<SeedResult
  * Registers the webhooks given at start-up. With none given and none stored, the first start
  * makes one for user 1 with scopes booking and crm, so a new user has a URL to call at once.
  */
-async function registerWebhooks(
-  store: Store,
-  specs: WebhookSpec[],
-  clock: Clock,
-): Promise<(WebhookSpec & { id: number })[]> {
+async function registerWebhooks(store: Store, specs: WebhookSpec[], clock: Clock): Promise<Startup['known']> {
   return store.write(async (repos) => {
     const { webhooks } = repos;
     // Several processes starting together on one empty store make one first webhook, not one each.
     await repos.portal.lockStartup();
-    if (specs.length === 0 && (await webhooks.count()) === 0) {
-      specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
-    }
-    const out: (WebhookSpec & { id: number })[] = [];
+    const made = specs.length === 0 && (await webhooks.count()) === 0;
+    if (made) specs = [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
+    const out: Startup['known'] = [];
     for (const spec of specs) {
       const row = await webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, clock.now());
       await ensureUser(repos, spec.userId, clock.now());
-      out.push({ ...spec, id: row.id });
+      out.push({ ...spec, id: row.id, made });
     }
     return out;
   });

@@ -51,6 +51,8 @@ describe.runIf(SQLITE_RUN)('serve: the first start and the ones after', () => {
     expect(match, printed).not.toBeNull();
     const secret = match?.[1] as string;
     expect(first.banner.storedWebhooks).toEqual([]);
+    // The admin token it made, printed so it can be used.
+    expect(first.stdout).toMatch(/^Admin token: [A-Za-z0-9_-]{32}$/m);
 
     const reply = await callRest(`${printed}booking.v1.waitlist.list`, {});
     expect(reply.status).toBe(200);
@@ -81,13 +83,21 @@ describe.runIf(SQLITE_RUN)('serve: the first start and the ones after', () => {
 describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the environment', () => {
   it('registers the webhooks of B24_WEBHOOKS (several, comma-separated), each working', async () => {
     const dir = tempDataDir();
-    const server = await startCli(['--port', '0', '--data', dir], { B24_WEBHOOKS: '1:abc:booking,crm,2:def' });
-    expect(server.banner.webhookUrls).toEqual([hookOf(server, 1, 'abc'), hookOf(server, 2, 'def')]);
+    const server = await startCli(['--port', '0', '--data', dir], {
+      B24_WEBHOOKS: '1:abcabcab:booking,crm,2:defdefde',
+    });
+    // Secrets it was given are not printed (logs keep what a process prints): id, user, scopes.
+    expect(server.banner.webhookUrls).toEqual([]);
+    expect(server.banner.givenWebhooks).toEqual([
+      { id: 1, userId: 1, scopes: ['booking', 'crm'] },
+      { id: 2, userId: 2, scopes: ['booking', 'crm'] },
+    ]);
     expect(server.banner.storedWebhooks).toEqual([]);
-    await listWorks(hookOf(server, 1, 'abc'));
-    await listWorks(hookOf(server, 2, 'def'));
+    expect(server.stdout).not.toMatch(/abcabcab|defdefde/);
+    await listWorks(hookOf(server, 1, 'abcabcab'));
+    await listWorks(hookOf(server, 2, 'defdefde'));
     // The secret belongs to its user only.
-    expect((await callRest(`${hookOf(server, 2, 'abc')}booking.v1.waitlist.list`)).status).toBe(401);
+    expect((await callRest(`${hookOf(server, 2, 'abcabcab')}booking.v1.waitlist.list`)).status).toBe(401);
     await stopCleanly(server);
 
     const listed = await runCli(['webhook', 'list', '--data', dir]);
@@ -101,15 +111,24 @@ describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the envi
   it('takes --webhook (repeatable) over B24_WEBHOOKS', async () => {
     const dir = tempDataDir();
     const server = await startCli(
-      ['--port', '0', '--data', dir, '--webhook', '3:ghi:booking', '--webhook', '4:jkl:crm'],
-      { B24_WEBHOOKS: '1:abc:booking,crm' },
+      ['--port', '0', '--data', dir, '--webhook', '3:ghighigh:booking', '--webhook', '4:jkljkljk:crm'],
+      { B24_WEBHOOKS: '1:abcabcab:booking,crm', B24_ADMIN_TOKEN: 'given-admin-token-1' },
     );
-    expect(server.banner.webhookUrls).toEqual([hookOf(server, 3, 'ghi'), hookOf(server, 4, 'jkl')]);
-    await listWorks(hookOf(server, 3, 'ghi'));
-    const ignored = await callRest(`${hookOf(server, 1, 'abc')}booking.v1.waitlist.list`);
+    expect(server.banner.givenWebhooks).toEqual([
+      { id: 1, userId: 3, scopes: ['booking'] },
+      { id: 2, userId: 4, scopes: ['crm'] },
+    ]);
+    expect(server.stdout).toMatch(/^Admin token: as given/m);
+    expect(server.stdout).not.toMatch(/ghighigh|jkljkljk|given-admin-token-1/);
+    const admin = await fetch(`${server.url}/_admin/clock`, {
+      headers: { authorization: 'Bearer given-admin-token-1' },
+    });
+    expect(admin.status).toBe(200);
+    await listWorks(hookOf(server, 3, 'ghighigh'));
+    const ignored = await callRest(`${hookOf(server, 1, 'abcabcab')}booking.v1.waitlist.list`);
     expect(ignored.status).toBe(401);
     expect(ignored.body).toEqual({ error: 'NO_AUTH_FOUND', error_description: 'Wrong authorization data' });
-    const crmOnly = await callRest(`${hookOf(server, 4, 'jkl')}booking.v1.waitlist.list`);
+    const crmOnly = await callRest(`${hookOf(server, 4, 'jkljkljk')}booking.v1.waitlist.list`);
     expect(crmOnly.status).toBe(403);
     expect(crmOnly.body.error).toBe('insufficient_scope');
     await stopCleanly(server);
@@ -128,11 +147,31 @@ describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the envi
     expect(existsSync(join(envDir, 'b24-booking.sqlite'))).toBe(false);
     await stopCleanly(flagged);
 
-    const fromEnv = await startCli(['--webhook', '1:envwins'], env);
+    const fromEnv = await startCli(['--webhook', '1:envwins0'], env);
     expect(fromEnv.url).toBe(`http://127.0.0.1:${envPort}`);
-    await listWorks(hookOf(fromEnv, 1, 'envwins'));
+    await listWorks(hookOf(fromEnv, 1, 'envwins0'));
     expect(existsSync(join(envDir, 'b24-booking.sqlite'))).toBe(true);
     await stopCleanly(fromEnv);
+  });
+});
+
+describe.runIf(SQLITE_RUN)('webhook secrets', () => {
+  // A secret is the whole of a webhook's credential: a short one is guessed in few tries.
+  it('are refused shorter than 8 characters in --webhook, B24_WEBHOOKS and webhook add --secret', async () => {
+    const dir = tempDataDir();
+    const refusals = [
+      await runCli(['serve', '--port', '0', '--data', dir, '--webhook', '1:seven77'], {}, 10_000),
+      await runCli(['serve', '--port', '0', '--data', dir], { B24_WEBHOOKS: '1:short7:booking' }, 10_000),
+      await runCli(['webhook', 'add', '--data', dir, '--secret', 'short7x'], {}, 10_000),
+    ];
+    for (const refused of refusals) {
+      expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+      expect(refused.stderr).toMatch(/at least 8 characters/);
+    }
+    // Nothing was stored on the way.
+    expect((await runCli(['webhook', 'list', '--data', dir])).stdout).toBe('');
+    // Eight are enough.
+    expect((await runCli(['webhook', 'add', '--data', dir, '--secret', 'eight888'])).code).toBe(0);
   });
 });
 

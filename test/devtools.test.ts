@@ -3,8 +3,13 @@
  * admin API (reset, snapshots, seed, clock) behind its token, health and metrics, and logs that
  * never carry a secret.
  */
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEPT_TABLES } from '../src/store/state.js';
 import { runCli, startCli, tempDataDir } from './support/cli.js';
@@ -47,7 +52,116 @@ describe('startServer()', () => {
   });
 });
 
+describe('startServer() webhooks', () => {
+  it('refuses a secret shorter than 8 characters, and a seed webhook with one', async () => {
+    await expect(server({ webhooks: ['1:short7x:booking'] })).rejects.toThrow(/at least 8 characters/);
+    const srv = await server();
+    const seeded = await admin(srv, 'seed', { webhooks: [{ spec: '2:short7x' }] });
+    expect(seeded.status).toBe(400);
+    expect(((await seeded.json()) as { error_description: string }).error_description).toMatch(/at least 8/);
+  });
+});
+
+describe.skipIf(TEST_DATABASE === 'postgres')('the data directory', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('is made 0700 with the database files 0600; a directory the user made keeps its mode', async () => {
+    const made = join(tempDataDir(), 'new', 'data');
+    const srv = await server({ data: made });
+    await srv.call('booking.v1.waitlist.add', { fields: { note: 'in the WAL' } });
+    expect(mode(made).toString(8)).toBe('700');
+    for (const file of ['b24-booking.sqlite', 'b24-booking.sqlite-wal', 'b24-booking.sqlite-shm']) {
+      expect(mode(join(made, file)).toString(8), file).toBe('600');
+    }
+
+    const own = join(tempDataDir(), 'shared');
+    mkdirSync(own, { mode: 0o750 });
+    // A database file an older version left readable to others (an empty file is an empty database).
+    writeFileSync(join(own, 'b24-booking.sqlite'), '', { mode: 0o644 });
+    const second = await server({ data: own, tls: 'self-signed' });
+    expect(mode(own).toString(8)).toBe('750');
+    expect(mode(join(own, 'b24-booking.sqlite')).toString(8)).toBe('600');
+    expect(mode(join(own, 'tls')).toString(8)).toBe('700');
+    expect(mode(join(own, 'tls', 'key.pem')).toString(8)).toBe('600');
+    expect(second.url).toMatch(/^https:/);
+  });
+});
+
+/** GET over HTTPS trusting `ca` only; the status, or the TLS error's code. */
+function getTrusting(url: string, ca: string, servername?: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { ca, servername, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end();
+  });
+}
+
+describe.skipIf(TEST_DATABASE === 'postgres')('--tls self-signed', () => {
+  it('makes a leaf certificate for localhost, 127.0.0.1 and ::1 that signs for nothing else', async () => {
+    const dir = tempDataDir();
+    const srv = await server({ data: dir, tls: 'self-signed' });
+    const pem = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const cert = new X509Certificate(pem);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkHost('localhost')).toBe('localhost');
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(cert.checkIP('::1')).toBe('::1');
+    expect(cert.checkHost('example.com')).toBeUndefined();
+    // Trusted as it is, the only certificate a client knows.
+    expect(await getTrusting(`${srv.url}/health`, pem)).toBe(200);
+
+    // Its key signs a certificate for another host: a client trusting it must not accept that.
+    const forged = await generate([{ name: 'commonName', value: 'bank.example' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'bank.example' }] }],
+      ca: { cert: pem, key: readFileSync(join(dir, 'tls', 'key.pem'), 'utf8') },
+    });
+    const impostor = createHttpsServer({ cert: forged.cert, key: forged.private }, (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = impostor.address() as AddressInfo;
+      const outcome = await getTrusting(`https://127.0.0.1:${port}/`, pem, 'bank.example');
+      // OpenSSL refuses the chain (its code varies by version: INVALID_CA, UNSPECIFIED, ...).
+      expect(outcome).toBeTypeOf('string');
+    } finally {
+      impostor.close();
+    }
+  });
+
+  it('replaces a CA certificate an older version kept in <data>/tls, and says so', async () => {
+    const dir = tempDataDir();
+    const old = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'basicConstraints', cA: true }],
+    });
+    mkdirSync(join(dir, 'tls'));
+    writeFileSync(join(dir, 'tls', 'cert.pem'), old.cert);
+    writeFileSync(join(dir, 'tls', 'key.pem'), old.private);
+    const srv = await server({ data: dir, tls: 'self-signed' });
+    const pem = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    expect(pem).not.toBe(old.cert);
+    expect(new X509Certificate(pem).ca).toBe(false);
+    expect(srv.server.certReplaced).toBe(true);
+    expect(await getTrusting(`${srv.url}/health`, pem)).toBe(200);
+  });
+});
+
 describe('the admin API', () => {
+  it('takes the Bearer scheme in any case', async () => {
+    const srv = await server();
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const res = await fetch(`${srv.url}/_admin/clock`, {
+        headers: { authorization: `${scheme} ${srv.server.adminToken}` },
+      });
+      expect(res.status, scheme).toBe(200);
+    }
+  });
+
   it('refuses a missing or wrong token with 401 and changes nothing', async () => {
     const srv = await server();
     await srv.call('booking.v1.waitlist.add', { fields: { note: 'kept' } });
@@ -169,6 +283,27 @@ describe('the clock', () => {
     expect(Math.abs(clock.timestamp - Date.parse('2030-01-01T00:00:00Z') / 1000)).toBeLessThan(60);
   });
 
+  it('refuses a time outside years 1 to 9999 with 400 INVALID_CLOCK and keeps the time it had', async () => {
+    const srv = await server({ clock: '2025-04-01T09:00:00Z' });
+    const before = ((await (await admin(srv, 'clock')).json()) as { timestamp: number }).timestamp;
+    for (const body of [
+      { advance: 1e300 },
+      { advance: -1e14 },
+      { now: '+275760-09-13T00:00:00.000Z' },
+      { now: '10000-01-01T00:00:00Z' },
+    ]) {
+      const refused = await admin(srv, 'clock', body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toBe('INVALID_CLOCK');
+    }
+    const after = ((await (await admin(srv, 'clock')).json()) as { timestamp: number }).timestamp;
+    expect(Math.abs(after - before)).toBeLessThan(60);
+    const time = await srv.call('server.time');
+    expect(time.body.result).toMatch(/^2025-04-01T/);
+    // At the start too.
+    await expect(server({ clock: '+275760-09-13T00:00:00.000Z' })).rejects.toThrow(/--clock/);
+  });
+
   it('expires an access token when the clock passes its hour', async () => {
     const srv = await server({ adminToken: 'clock-admin' });
     const { accessToken } = await accessTokenFor(srv);
@@ -189,11 +324,26 @@ describe('health and metrics', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
     await srv.call('booking.v1.waitlist.add', { fields: { note: 'x' } });
     await srv.call('booking.v1.waitlist.get', { id: 999 });
-    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    const refused = await fetch(`${srv.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      error: 'UNAUTHORIZED',
+      error_description: 'GET /metrics needs Authorization: Bearer <admin token>',
+    });
+    const metrics = await fetch(`${srv.url}/metrics`, {
+      headers: { authorization: `bearer ${srv.server.adminToken}` },
+    });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
     expect(text).toMatch(/b24_requests_total\{method="booking\.v1\.waitlist\.add",status="200"\} 1/);
     expect(text).toMatch(/b24_requests_total\{method="booking\.v1\.waitlist\.get",status="400"\} 1/);
     expect(text).toMatch(/b24_request_duration_seconds_count\{method="booking\.v1\.waitlist\.add"\} 1/);
     expect(text).toMatch(/b24_outbox_depth 1/);
+  });
+
+  it('answers /metrics without a token with metrics: public', async () => {
+    const srv = await server({ metrics: 'public' });
+    expect((await fetch(`${srv.url}/metrics`)).status).toBe(200);
   });
 });
 

@@ -37,7 +37,7 @@ describe.runIf(SQLITE_RUN)('@bitrix24/b24jssdk over HTTPS', () => {
     ]);
     certPath = join(dataDir, 'tls', 'cert.pem');
     ca = readFileSync(certPath);
-    hook = server.banner.webhookUrls[0] as string;
+    hook = `${server.url}/rest/1/${SECRET}/`;
   });
 
   afterAll(async () => {
@@ -56,9 +56,10 @@ describe.runIf(SQLITE_RUN)('@bitrix24/b24jssdk over HTTPS', () => {
     return JSON.parse(line) as { tlsVerify: boolean; calls: SdkCall[] };
   }
 
-  it('prints an HTTPS webhook URL and the certificate it keeps in the data directory', () => {
+  it('prints an HTTPS URL, the webhook it was given (not its secret) and the certificate it keeps', () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(hook).toBe(`${server.url}/rest/1/${SECRET}/`);
+    expect(server.banner.givenWebhooks).toEqual([{ id: 1, userId: 1, scopes: ['booking', 'crm'] }]);
+    expect(server.stdout).not.toContain(SECRET);
     expect(server.banner.certPath).toBe(certPath);
     expect(ca.toString()).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });

@@ -46,3 +46,22 @@ describe('serve --rate-limit', () => {
     expect(run.stderr).toContain('--rate-limit must be X:Y');
   });
 });
+
+describe('serve --metrics', () => {
+  it('admin (the default) asks for the admin token; public answers anyone; other values are refused', async () => {
+    const guarded = new URL(await serve(['--admin-token', 'metrics-admin-token'])).origin;
+    expect((await fetch(`${guarded}/metrics`)).status).toBe(401);
+    const withToken = await fetch(`${guarded}/metrics`, { headers: { authorization: 'Bearer metrics-admin-token' } });
+    expect(withToken.status).toBe(200);
+    expect(await withToken.text()).toContain('b24_outbox_depth');
+
+    const open = new URL(await serve(['--metrics', 'public'])).origin;
+    expect((await fetch(`${open}/metrics`)).status).toBe(200);
+    const fromEnv = spawnSync(process.execPath, ['dist/cli.js', 'serve', '--data', ':memory:'], {
+      encoding: 'utf8',
+      env: { ...process.env, B24_METRICS: 'everyone' },
+    });
+    expect(fromEnv.status).toBe(1);
+    expect(fromEnv.stderr).toContain('--metrics must be one of: admin, public');
+  });
+});

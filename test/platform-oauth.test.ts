@@ -180,9 +180,6 @@ describe('the full dance', () => {
     expect(first.body.status).toBe('L');
     expect(first.body.user_id).toBe(1);
 
-    // A code is good once.
-    expect((await exchange(app, code)).body).toEqual({ error: 'invalid_grant', error_description: 'Invalid grant' });
-
     // Calls as the docs show them: client_endpoint + method, the token in `auth` (body or query).
     const added = await srv.request(`${first.body.client_endpoint}booking.v1.waitlist.add`, {
       fields: { note: 'via oauth' },
@@ -220,11 +217,9 @@ describe('the full dance', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.access_token).not.toBe(first.body.access_token);
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
-    // The old access token stays valid until its hour is out; the spent refresh token does not.
+    // The old access token stays valid until its hour is out (a second use of the spent refresh
+    // token would revoke both: see "reuse" below).
     expect((await callWith(first.body.access_token, 'server.time')).status).toBe(200);
-    const reused = await refresh(app, first.body.refresh_token);
-    expect(reused.status).toBe(400);
-    expect(reused.body.error).toBe('invalid_grant');
 
     // An hour later both access tokens have expired: 401 expired_token, as clients expect it.
     clock.ms += 3600 * 1000;
@@ -298,5 +293,53 @@ describe('the full dance', () => {
     const expired = await refresh(app, old.body.refresh_token);
     expect(expired.status).toBe(400);
     expect(expired.body.error).toBe('invalid_grant');
+  });
+});
+
+/** RFC 6749 section 4.1.2 and RFC 9700 section 4.14.2: a second use means a copy got out. */
+describe('reuse', () => {
+  const INVALID_TOKEN = { error: 'invalid_token', error_description: 'The access token provided is invalid.' };
+  const INVALID_GRANT = { error: 'invalid_grant', error_description: 'Invalid grant' };
+
+  async function works(accessToken: string): Promise<boolean> {
+    const reply = await callWith(accessToken, 'server.time');
+    if (reply.status === 200) return true;
+    expect(reply.status).toBe(401);
+    expect(reply.body).toEqual(INVALID_TOKEN);
+    return false;
+  }
+
+  it('of an authorization code is refused and revokes every token issued from that code', async () => {
+    const code = await codeFor(app);
+    const first = await exchange(app, code);
+    const rotated = await refresh(app, first.body.refresh_token);
+    const other = await exchange(app, await codeFor(app));
+    // In use, so a cache of found tokens would hold them.
+    expect([await works(first.body.access_token), await works(rotated.body.access_token)]).toEqual([true, true]);
+
+    const again = await exchange(app, code);
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual(INVALID_GRANT);
+    expect(await works(first.body.access_token)).toBe(false);
+    expect(await works(rotated.body.access_token)).toBe(false);
+    expect((await refresh(app, rotated.body.refresh_token)).body).toEqual(INVALID_GRANT);
+    // Tokens of another approval are not touched.
+    expect(await works(other.body.access_token)).toBe(true);
+    expect((await refresh(app, other.body.refresh_token)).status).toBe(200);
+  });
+
+  it('of a rotated refresh token is refused and revokes the tokens of its chain', async () => {
+    const first = await exchange(app, await codeFor(app));
+    const second = await refresh(app, first.body.refresh_token);
+    const third = await refresh(app, second.body.refresh_token);
+    const other = await exchange(app, await codeFor(app));
+    expect(await works(third.body.access_token)).toBe(true);
+
+    const reused = await refresh(app, first.body.refresh_token);
+    expect(reused.status).toBe(400);
+    expect(reused.body).toEqual(INVALID_GRANT);
+    for (const pair of [first, second, third]) expect(await works(pair.body.access_token)).toBe(false);
+    expect((await refresh(app, third.body.refresh_token)).body).toEqual(INVALID_GRANT);
+    expect(await works(other.body.access_token)).toBe(true);
   });
 });

@@ -176,6 +176,42 @@ describe('browsers', () => {
   });
 });
 
+describe('CORS', () => {
+  const origin = 'https://app.example.com';
+  const allowed = (res: Response) => res.headers.get('access-control-allow-origin');
+
+  it('goes out on /rest/ and /oauth/token/ only, the paths a page calls', async () => {
+    const token = await fetch(`${server().url}/oauth/token/?grant_type=password`, { headers: { origin } });
+    expect(token.status).toBe(400);
+    expect(allowed(token)).toBe('*');
+    const tokenPreflight = await fetch(`${server().url}/oauth/token/`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(tokenPreflight.status).toBe(204);
+    expect(allowed(tokenPreflight)).toBe('*');
+
+    const admin = { authorization: `Bearer ${server().server.adminToken}` };
+    for (const [path, headers] of [
+      ['/_admin/clock', admin],
+      ['/_admin/clock', {}],
+      ['/health', {}],
+      ['/metrics', admin],
+      ['/oauth/authorize/?client_id=none', admin],
+      ['/nowhere', {}],
+    ] as [string, Record<string, string>][]) {
+      const res = await fetch(`${server().url}${path}`, { headers: { ...headers, origin } });
+      expect(allowed(res), `GET ${path}`).toBeNull();
+      const preflight = await fetch(`${server().url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      expect(allowed(preflight), `OPTIONS ${path}`).toBeNull();
+      expect(preflight.status, `OPTIONS ${path}`).not.toBe(204);
+    }
+  });
+});
+
 describe('authentication', () => {
   it('refuses a wrong webhook secret with 401 NO_AUTH_FOUND', async () => {
     const reply = await server().request(`${server().url}/rest/1/wrongsecret/booking.v1.waitlist.list`, {});

@@ -3,25 +3,18 @@
  * the clock. Every call needs `Authorization: Bearer <admin token>`; without it the answer is
  * 401 and nothing changes. It lives off the REST path, and REST can reach none of it.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AdjustableClock } from '../clock.js';
+import { AdjustableClock, CLOCK_RANGE_TEXT, isClockTime } from '../clock.js';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
 import type { Platform } from '../rest/dispatch.js';
-import { RestError } from '../rest/errors.js';
+import { errors, RestError } from '../rest/errors.js';
 import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
+import { hasAdminBearer } from './admin-bearer.js';
 import { isoWithOffset } from './envelope.js';
 import { readBody, sendJson, utf8Text } from './io.js';
 
 /** Snapshot names: letters, digits, `-`, `_`, `.`; they appear in paths and CLI arguments. */
 const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
-
-function bearerMatches(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 const fail = (res: ServerResponse, status: number, error: string, description: string) =>
   sendJson(res, status, { error, error_description: description });
@@ -39,9 +32,9 @@ export async function handleAdmin(
   res: ServerResponse,
   path: string[],
 ): Promise<void> {
-  if (!bearerMatches(req, adminToken)) {
+  if (!hasAdminBearer(req, adminToken)) {
     req.resume();
-    fail(res, 401, 'UNAUTHORIZED', 'The admin API needs Authorization: Bearer <admin token>');
+    sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;
   }
   const post = req.method === 'POST';
@@ -95,7 +88,12 @@ function setClock(platform: Platform, text: string): void {
   } catch {
     throw new ClockError('The body is JSON: {"now": "2025-04-01T09:00:00+02:00"} or {"advance": 3600}');
   }
-  if (typeof body.now === 'string' && Number.isFinite(Date.parse(body.now))) clock.set(Date.parse(body.now));
-  else if (typeof body.advance === 'number' && Number.isFinite(body.advance)) clock.advance(body.advance * 1000);
-  else throw new ClockError('Give "now" (an ISO 8601 time) or "advance" (seconds)');
+  const now = typeof body.now === 'string' ? Date.parse(body.now) : Number.NaN;
+  const advance = typeof body.advance === 'number' ? body.advance * 1000 : Number.NaN;
+  const target = Number.isFinite(now) ? now : clock.now() + advance;
+  if (!Number.isFinite(target)) throw new ClockError('Give "now" (an ISO 8601 time) or "advance" (seconds)');
+  // Checked before the change, so a refused time leaves the clock as it was.
+  if (!isClockTime(target)) throw new ClockError(CLOCK_RANGE_TEXT);
+  if (Number.isFinite(now)) clock.set(now);
+  else clock.advance(advance);
 }

@@ -3,13 +3,13 @@
  * authorization server (`oauth.bitrix.info/oauth/token/`) answer them. There is no login page:
  * a request to authorize that carries `Authorization: Bearer <admin token>` approves at once.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approve, grantTokens } from '../oauth/grants.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { phpString } from '../rest/php.js';
-import { CORS_HEADERS, readBodyParams, requestOrigin, sendJson } from './io.js';
+import { hasAdminBearer } from './admin-bearer.js';
+import { readBodyParams, requestOrigin, sendJson } from './io.js';
 import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -45,13 +45,6 @@ function required(params: Params, name: string): string {
   return value;
 }
 
-function isAdmin(req: IncomingMessage, adminToken: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  if (!match) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest((match[1] as string).trim()), digest(adminToken));
-}
-
 async function authorize(
   platform: Platform,
   adminToken: string,
@@ -59,7 +52,7 @@ async function authorize(
   res: ServerResponse,
   params: Params,
 ) {
-  if (!isAdmin(req, adminToken)) throw errors.oauthAdminRequired();
+  if (!hasAdminBearer(req, adminToken)) throw errors.oauthAdminRequired();
   const clientId = required(params, 'client_id');
   const userId = Number(text(params, 'user_id') ?? '1');
   if (!Number.isSafeInteger(userId) || userId <= 0)
@@ -77,7 +70,7 @@ async function authorize(
   }
   const location = new URL(app.handlerUrl);
   for (const [name, value] of Object.entries(query)) location.searchParams.set(name, value);
-  res.writeHead(302, { location: location.toString(), 'content-length': 0, ...CORS_HEADERS }).end();
+  res.writeHead(302, { location: location.toString(), 'content-length': 0 }).end();
 }
 
 async function token(platform: Platform, req: IncomingMessage, res: ServerResponse, params: Params) {
@@ -96,6 +89,7 @@ async function token(platform: Platform, req: IncomingMessage, res: ServerRespon
       refreshToken: grantType === 'refresh_token' ? required(params, 'refresh_token') : undefined,
     },
     requestOrigin(req),
+    platform.callers,
   );
   sendJson(res, 200, answer);
 }

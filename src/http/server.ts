@@ -11,8 +11,10 @@ import { admit, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
+import { hasAdminBearer } from './admin-bearer.js';
 import { timeObject } from './envelope.js';
 import {
+  allowCors,
   type BodyBudget,
   type BodyClaim,
   ClientGone,
@@ -37,6 +39,8 @@ export interface HttpOptions {
   unauthenticatedBodies?: BodyBudget;
   /** The Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
+  metricsPublic?: boolean;
 }
 
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
@@ -55,9 +59,15 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
   const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
   const segments = path.split('/').filter((s) => s !== '');
 
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, CORS_HEADERS).end();
-    return;
+  // Browsers call /rest/ and /oauth/token/ from an app's page as they call a portal; nothing
+  // else is for pages on other origins (the admin API, health, metrics, approvals).
+  const cors = segments[0] === 'rest' || (segments[0] === 'oauth' && segments[1] === 'token' && segments.length === 2);
+  if (cors) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    allowCors(req, res);
   }
   if (segments[0] === 'rest') {
     await handleRest(platform, options, req, res, segments.slice(1), query);
@@ -76,6 +86,11 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
     return;
   }
   if (segments.length === 1 && segments[0] === 'metrics' && req.method === 'GET' && options.metrics) {
+    // Method names, call counts and the outbox depth tell an outsider what the server is used for.
+    if (!options.metricsPublic && !hasAdminBearer(req, options.adminToken)) {
+      sendJson(res, 401, errors.adminTokenRequired('GET /metrics').toBody());
+      return;
+    }
     const { contentType, body } = await options.metrics();
     res.writeHead(200, { 'content-type': contentType }).end(body);
     return;

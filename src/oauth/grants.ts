@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { defaultUser } from '../platform/users.js';
-import { hashSecret, newClientSecret, newToken } from '../rest/auth.js';
+import { type CallerCache, hashSecret, newClientSecret, newToken } from '../rest/auth.js';
 import { errors } from '../rest/errors.js';
 import type { IssuedGrant, OAuthApp } from '../store/repositories/oauth.js';
 import type { Repositories, Store } from '../store/store.js';
@@ -97,21 +97,32 @@ export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
+  /** The family the pair belongs to (see migration 008): revoked together. */
+  familyId: number;
 }
 
-/** A new token pair for a grant (the token endpoint's, or an event handler's). */
-export async function issueTokens(repos: Repositories, grant: IssuedGrant, now: number): Promise<IssuedTokens> {
+/**
+ * A new token pair for a grant (the token endpoint's, or an event handler's): in `familyId`'s
+ * family when it is a rotation, else the first of a family of its own.
+ */
+export async function issueTokens(
+  repos: Repositories,
+  grant: IssuedGrant,
+  now: number,
+  familyId?: number,
+): Promise<IssuedTokens> {
   const accessToken = newToken();
   const refreshToken = newToken();
   const expiresAt = now + ACCESS_TOKEN_TTL_MS;
-  await repos.oauth.addTokenPair({
+  const family = await repos.oauth.addTokenPair({
     accessHash: hashSecret(accessToken),
     refreshHash: hashSecret(refreshToken),
     grant,
     accessExpiresAt: expiresAt,
     refreshExpiresAt: now + REFRESH_TOKEN_TTL_MS,
+    familyId,
   });
-  return { accessToken, refreshToken, expiresAt };
+  return { accessToken, refreshToken, expiresAt, familyId: family };
 }
 
 export interface TokenRequest {
@@ -122,21 +133,56 @@ export interface TokenRequest {
   refreshToken?: string;
 }
 
-/** The token endpoint: checks the client, spends the code or refresh token, issues a new pair. */
-export async function grantTokens(store: Store, clock: Clock, request: TokenRequest, address: PortalAddress) {
-  return store.write(async (repos) => {
+/**
+ * What spending a code or a refresh token came to: a grant to issue tokens for, a second use of
+ * one spent already (with the family issued from it, null when none is recorded), or nothing.
+ */
+type Spent = { grant: IssuedGrant; familyId?: number; codeId?: number } | { reusedFamily: number | null } | undefined;
+
+async function spend(repos: Repositories, app: OAuthApp, request: TokenRequest, now: number): Promise<Spent> {
+  const { oauth } = repos;
+  if (request.grantType === 'authorization_code') {
+    const hash = hashSecret(request.code ?? '');
+    const code = await oauth.spendCode(hash, app.id, now);
+    if (code) return { grant: { appId: app.id, userId: code.userId, scopes: app.scopes }, codeId: code.id };
+    const reused = await oauth.spentCodeFamily(hash, app.id);
+    return reused === undefined ? undefined : { reusedFamily: reused };
+  }
+  const hash = hashSecret(request.refreshToken ?? '');
+  const token = await oauth.spendRefreshToken(hash, app.id, now);
+  if (token) return token;
+  const reused = await oauth.spentRefreshFamily(hash, app.id);
+  return reused === undefined ? undefined : { reusedFamily: reused };
+}
+
+/**
+ * The token endpoint: checks the client, spends the code or refresh token, issues a new pair.
+ * A second use of a code (RFC 6749 section 4.1.2) or of a rotated refresh token (RFC 9700
+ * section 4.14.2) means a copy is out, and the server cannot tell the client from the thief: it
+ * is refused, and every token of that approval's chain is revoked. `callers` (this process's
+ * cache of found tokens) forgets them at once; other processes within CALLER_CACHE_MS.
+ */
+export async function grantTokens(
+  store: Store,
+  clock: Clock,
+  request: TokenRequest,
+  address: PortalAddress,
+  callers?: CallerCache,
+) {
+  // The revocation commits, and only then is the request refused (a throw would roll it back).
+  const outcome = await store.write(async (repos) => {
     const app = await repos.oauth.findApp({ clientId: request.clientId });
     if (!app || app.secretHash !== hashSecret(request.clientSecret)) throw errors.oauthInvalidClient();
     const now = clock.now();
-    let grant: IssuedGrant | undefined;
-    if (request.grantType === 'authorization_code') {
-      const userId = await repos.oauth.spendCode(hashSecret(request.code ?? ''), app.id, now);
-      grant = userId === undefined ? undefined : { appId: app.id, userId, scopes: app.scopes };
-    } else {
-      grant = await repos.oauth.spendRefreshToken(hashSecret(request.refreshToken ?? ''), app.id, now);
+    const spent = await spend(repos, app, request, now);
+    if (spent === undefined) return undefined;
+    if ('reusedFamily' in spent) {
+      if (spent.reusedFamily !== null) await repos.oauth.revokeFamily(spent.reusedFamily);
+      return 'revoked' as const;
     }
-    if (!grant) throw errors.oauthInvalidGrant();
-    const { accessToken, refreshToken, expiresAt } = await issueTokens(repos, grant, now);
+    const { grant } = spent;
+    const { accessToken, refreshToken, expiresAt, familyId } = await issueTokens(repos, grant, now, spent.familyId);
+    if (spent.codeId !== undefined) await repos.oauth.linkCode(spent.codeId, familyId);
     const rest = `${address.origin}/rest/`;
     return {
       access_token: accessToken,
@@ -152,4 +198,7 @@ export async function grantTokens(store: Store, clock: Clock, request: TokenRequ
       user_id: grant.userId,
     };
   });
+  if (outcome === 'revoked') callers?.clear();
+  if (outcome === undefined || outcome === 'revoked') throw errors.oauthInvalidGrant();
+  return outcome;
 }

@@ -71,6 +71,10 @@ export const errors = {
       401,
     ),
 
+  // The admin token's own routes (/_admin/, /metrics): no Bitrix counterpart, the server's own.
+  adminTokenRequired: (route: string) =>
+    new RestError('UNAUTHORIZED', `${route} needs Authorization: Bearer <admin token>`, 401),
+
   // Transport: a request the server could not read. Bitrix has no code of its own for these
   // (PHP never sees such a request), so they reuse ERROR_ARGUMENT and WRONG_ENCODING.
   malformedJson: (detail: string) => new RestError('ERROR_ARGUMENT', `Malformed JSON body: ${detail}`, 400),

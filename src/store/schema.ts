@@ -200,6 +200,8 @@ export interface OAuthCodeTable {
   user_id: number;
   expires_at: Millis;
   used_at: Millis | null;
+  /** The family of the tokens issued for the code, once it is spent. */
+  family_id: number | null;
 }
 
 export interface OAuthTokenTable {
@@ -212,6 +214,8 @@ export interface OAuthTokenTable {
   access_expires_at: Millis;
   refresh_expires_at: Millis;
   refreshed_at: Millis | null;
+  /** The id of the first pair of its chain: every pair rotated from one approval shares it. */
+  family_id: number | null;
 }
 
 export interface RateBucketTable {

@@ -3,7 +3,7 @@
  * repositories inside `read` or `write`; `write` is one transaction, so a change and the events
  * it records are on disk together or not at all.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -346,12 +346,29 @@ function withStatementCache(sqlite: SQLite.Database): TransactionalSqlite {
   };
 }
 
-function openSqlite(options: StoreOptions): SQLite.Database {
-  let file = ':memory:';
-  if (options.data !== ':memory:') {
-    mkdirSync(options.data, { recursive: true });
-    file = join(options.data, 'b24-booking.sqlite');
+/**
+ * The database holds every record, webhook hashes and OAuth tokens: it is the owner's only. A
+ * data directory the server makes is 0700 (one the user made keeps the mode the user gave it);
+ * the database file is 0600 before SQLite opens it, and SQLite gives its -wal and -shm files
+ * the database file's mode. A file from an older version is tightened to 0600 too.
+ */
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+function privateDatabaseFile(data: string): string {
+  mkdirSync(data, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const file = join(data, 'b24-booking.sqlite');
+  if (existsSync(file)) {
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, PRIVATE_FILE_MODE);
+  } else {
+    // An empty file is an empty SQLite database.
+    closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
   }
+  return file;
+}
+
+function openSqlite(options: StoreOptions): SQLite.Database {
+  const file = options.data === ':memory:' ? ':memory:' : privateDatabaseFile(options.data);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);

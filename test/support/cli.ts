@@ -59,7 +59,10 @@ export interface StoredWebhookLine {
 /** What `serve` prints at start-up, parsed. */
 export interface Banner {
   url: string;
+  /** Printed in full: the webhooks whose secrets the server has just made. */
   webhookUrls: string[];
+  /** Given by flag or environment: printed without their secrets. */
+  givenWebhooks: StoredWebhookLine[];
   storedWebhooks: StoredWebhookLine[];
   certPath?: string;
 }
@@ -68,13 +71,20 @@ export function parseBanner(text: string): Banner {
   const url = /listening on (\S+)/.exec(text)?.[1];
   if (!url) throw new Error(`no "listening on" line in:\n${text}`);
   const webhookUrls = [...text.matchAll(/^Webhook: (\S+)$/gm)].map((m) => m[1] as string);
-  const storedWebhooks = [...text.matchAll(/^Webhook #(\d+): user (\d+), scopes (\S*) \(/gm)].map((m) => ({
-    id: Number(m[1]),
-    userId: Number(m[2]),
-    scopes: (m[3] as string).split(',').filter(Boolean),
-  }));
+  const webhookLines = (note: string) =>
+    [...text.matchAll(new RegExp(`^Webhook #(\\d+): user (\\d+), scopes (\\S*) \\(${note}`, 'gm'))].map((m) => ({
+      id: Number(m[1]),
+      userId: Number(m[2]),
+      scopes: (m[3] as string).split(',').filter(Boolean),
+    }));
   const certPath = /^TLS certificate: (.+?) \(/m.exec(text)?.[1];
-  return { url, webhookUrls, storedWebhooks, certPath };
+  return {
+    url,
+    webhookUrls,
+    givenWebhooks: webhookLines('secret as given'),
+    storedWebhooks: webhookLines('secret stored hashed'),
+    certPath,
+  };
 }
 
 export interface Exit {

@@ -7,6 +7,7 @@ import * as platform from './004-platform.js';
 import * as devtools from './005-devtools.js';
 import * as events from './006-events.js';
 import * as bookingClientFilter from './007-booking-client-filter.js';
+import * as oauthTokenFamily from './008-oauth-token-family.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005-devtools': devtools,
   '006-events': events,
   '007-booking-client-filter': bookingClientFilter,
+  '008-oauth-token-family': oauthTokenFamily,
 };

@@ -91,8 +91,8 @@ export class OAuthRepository {
       .execute();
   }
 
-  /** Marks the code used if it is live and unused; its user when it was. */
-  async spendCode(hash: string, appId: number, now: number): Promise<number | undefined> {
+  /** Marks the code used if it is live and unused; its id and user when it was. */
+  async spendCode(hash: string, appId: number, now: number): Promise<{ id: number; userId: number } | undefined> {
     const row = await this.db
       .updateTable('oauth_code')
       .set({ used_at: now })
@@ -100,19 +100,41 @@ export class OAuthRepository {
       .where('app_id', '=', appId)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
-      .returning('user_id')
+      .returning(['id', 'user_id'])
       .executeTakeFirst();
-    return row?.user_id;
+    return row && { id: row.id, userId: row.user_id };
   }
 
+  /** Records the family of the tokens a spent code was exchanged for. */
+  async linkCode(codeId: number, familyId: number): Promise<void> {
+    await this.db.updateTable('oauth_code').set({ family_id: familyId }).where('id', '=', codeId).execute();
+  }
+
+  /**
+   * A code of the app that was spent already: the family issued from it (null when none is
+   * recorded). Undefined when the code is unknown or was never spent.
+   */
+  async spentCodeFamily(hash: string, appId: number): Promise<number | null | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_code')
+      .select('family_id')
+      .where('code_hash', '=', hash)
+      .where('app_id', '=', appId)
+      .where('used_at', 'is not', null)
+      .executeTakeFirst();
+    return row === undefined ? undefined : row.family_id;
+  }
+
+  /** Stores a pair; it joins `familyId`, or starts a family of its own. The family's id. */
   async addTokenPair(pair: {
     accessHash: string;
     refreshHash: string;
     grant: IssuedGrant;
     accessExpiresAt: number;
     refreshExpiresAt: number;
-  }): Promise<void> {
-    await this.db
+    familyId?: number;
+  }): Promise<number> {
+    const { id } = await this.db
       .insertInto('oauth_token')
       .values({
         access_hash: pair.accessHash,
@@ -122,12 +144,21 @@ export class OAuthRepository {
         scopes: pair.grant.scopes.join(','),
         access_expires_at: pair.accessExpiresAt,
         refresh_expires_at: pair.refreshExpiresAt,
+        family_id: pair.familyId ?? null,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (pair.familyId !== undefined) return pair.familyId;
+    await this.db.updateTable('oauth_token').set({ family_id: id }).where('id', '=', id).execute();
+    return id;
   }
 
-  /** Spends a live, unspent refresh token of the app; the grant it carried when it was. */
-  async spendRefreshToken(hash: string, appId: number, now: number): Promise<IssuedGrant | undefined> {
+  /** Spends a live, unspent refresh token of the app; the grant it carried and its family when it was. */
+  async spendRefreshToken(
+    hash: string,
+    appId: number,
+    now: number,
+  ): Promise<{ grant: IssuedGrant; familyId: number | undefined } | undefined> {
     const row = await this.db
       .updateTable('oauth_token')
       .set({ refreshed_at: now })
@@ -135,9 +166,31 @@ export class OAuthRepository {
       .where('app_id', '=', appId)
       .where('refreshed_at', 'is', null)
       .where('refresh_expires_at', '>', now)
-      .returning(['app_id', 'user_id', 'scopes'])
+      .returning(['app_id', 'user_id', 'scopes', 'family_id'])
       .executeTakeFirst();
-    return row && { appId: row.app_id, userId: row.user_id, scopes: scopeList(row.scopes) };
+    return (
+      row && {
+        grant: { appId: row.app_id, userId: row.user_id, scopes: scopeList(row.scopes) },
+        familyId: row.family_id ?? undefined,
+      }
+    );
+  }
+
+  /** A refresh token of the app that was rotated already: its family (as spentCodeFamily). */
+  async spentRefreshFamily(hash: string, appId: number): Promise<number | null | undefined> {
+    const row = await this.db
+      .selectFrom('oauth_token')
+      .select('family_id')
+      .where('refresh_hash', '=', hash)
+      .where('app_id', '=', appId)
+      .where('refreshed_at', 'is not', null)
+      .executeTakeFirst();
+    return row === undefined ? undefined : row.family_id;
+  }
+
+  /** Revokes every pair of a family: its access and refresh tokens are gone. */
+  async revokeFamily(familyId: number): Promise<void> {
+    await this.db.deleteFrom('oauth_token').where('family_id', '=', familyId).execute();
   }
 
   async findAccessToken(hash: string): Promise<AccessTokenRow | undefined> {
