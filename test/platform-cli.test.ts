@@ -1,4 +1,4 @@
-/** The limit flags of `b24-booking serve`, as users script them. */
+/** The limit flags of `b24-booking serve` and the checks of `app add`, as users script them. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -44,5 +44,19 @@ describe('serve --rate-limit', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('--rate-limit must be X:Y');
+  });
+});
+
+describe('app add --handler', () => {
+  it('refuses a handler URL that is not http(s)', () => {
+    for (const handler of ['ftp://example.com/handler', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      const run = spawnSync(
+        process.execPath,
+        ['dist/cli.js', 'app', 'add', '--name', 'Bad', '--handler', handler, '--data', ':memory:'],
+        { encoding: 'utf8' },
+      );
+      expect({ handler, status: run.status, stdout: run.stdout }).toEqual({ handler, status: 1, stdout: '' });
+      expect(run.stderr).toContain(`--handler must be an http: or https: URL; got "${handler}"`);
+    }
   });
 });

@@ -9,7 +9,14 @@ import type { Store } from '../store/store.js';
 import { assertScope, authenticate, type Caller, type CallerCache, type Credentials } from './auth.js';
 import { errors } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
-import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
+import {
+  defaultSettings,
+  type HandlerUrlCheck,
+  type MethodOutcome,
+  type PortalSettings,
+  pageRequest,
+  type Registry,
+} from './registry.js';
 
 export interface Platform {
   readonly registry: Registry;
@@ -17,6 +24,8 @@ export interface Platform {
   readonly clock: Clock;
   readonly settings?: PortalSettings;
   readonly limits: LimitSettings;
+  /** Where event handlers may point (`--event-handlers`). */
+  readonly handlerUrls?: HandlerUrlCheck;
   /** Webhooks and tokens found lately (see CallerCache); none: every call asks the database. */
   readonly callers?: CallerCache;
 }
@@ -54,6 +63,7 @@ export async function runAs(
     store: platform.store,
     page: pageRequest(params.start),
     settings: platform.settings ?? defaultSettings,
+    handlerUrls: platform.handlerUrls,
     caller,
     registry: platform.registry,
     call: (inner: string, innerParams: Record<string, unknown>) => runAs(platform, caller, inner, innerParams),
