@@ -105,6 +105,9 @@ describe("event.bind on a server with the default 'local' handlers", () => {
       `http://127.0.0.2:${port}/`,
       `http://[::ffff:127.0.0.1]:${port}/_admin/reset`,
       `http://portal.localhost:${port}/`,
+      // Other spellings of 127.0.0.1, as URL parsing reads them.
+      `http://2130706433:${port}/`,
+      `http://0x7f.0.0.1:${port}/`,
     ]) {
       await refused(app, handler);
     }
