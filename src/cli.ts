@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
 import { resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
+import { HANDLER_MODES } from './events/handler-address.js';
 import { registerApp } from './oauth/grants.js';
 import { LOG_LEVELS } from './observability/log.js';
 import { ensureUser } from './platform/users.js';
@@ -25,7 +26,7 @@ const USAGE = `Usage:
                     [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--workers 1]
                     [--clock ISO-8601] [--seed FILE] [--log-level info]
                     [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
-                    [--event-concurrency 16]
+                    [--event-concurrency 16] [--event-handlers local|public]
                     [--max-connections 1000] [--headers-timeout 10] [--request-timeout 30]
                     [--unauthenticated-memory 64]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
@@ -65,6 +66,7 @@ const OPTIONS = {
   'headers-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
   'unauthenticated-memory': { type: 'string' },
+  'event-handlers': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
   user: { type: 'string' },
@@ -130,6 +132,7 @@ function main(argv: string[]): Promise<void> {
         backoffMs: positive(flag('event-backoff-ms'), '--event-backoff-ms'),
         concurrency: positive(flag('event-concurrency'), '--event-concurrency'),
       },
+      eventHandlers: oneOf(flag('event-handlers'), HANDLER_MODES, '--event-handlers'),
     });
   }
   const storeOptions = { data, database: flag('database') };
@@ -310,6 +313,11 @@ async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
   }
 }
 
+/** The authorization step redirects the browser to the handler: a web page, never `javascript:` or `file:`. */
+function isWebUrl(text: string): boolean {
+  return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
+}
+
 /** `app add`: registers a local OAuth application and prints its keys once, as JSON. */
 async function appAdd(
   storeOptions: StoreOptions,
@@ -322,7 +330,9 @@ async function appAdd(
     .map((s) => s.trim())
     .filter(Boolean);
   const handler = flag('handler');
-  if (handler !== undefined && !URL.canParse(handler)) throw new Error(`--handler must be a URL; got "${handler}"`);
+  if (handler !== undefined && !isWebUrl(handler)) {
+    throw new Error(`--handler must be an http: or https: URL; got "${handler}"`);
+  }
   const store = await Store.open(storeOptions);
   try {
     console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));

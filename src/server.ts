@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
 import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
 import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
+import { HandlerAddressPolicy, type HandlerMode } from './events/handler-address.js';
 import { graceful } from './http/graceful.js';
 import { BodyBudget } from './http/io.js';
 import { createRequestHandler } from './http/server.js';
@@ -85,6 +86,12 @@ export interface ServerOptions {
    * once, a 50 ms poll unless given.
    */
   events?: Partial<DeliverySettings>;
+  /**
+   * Where event handlers may point. Never at link-local or metadata addresses or this server
+   * itself; `local` (default, development) allows loopback and private addresses, `public` (a
+   * server others use) only public ones, checked after DNS at bind time and at each POST.
+   */
+  eventHandlers?: HandlerMode;
   onUnexpectedError?: (error: unknown) => void;
 }
 
@@ -137,13 +144,19 @@ function clockOf(options: ServerOptions): Clock {
   return new AdjustableClock(options.clock === undefined ? undefined : parseClockStart(options.clock));
 }
 
-function platformOf(store: Store, clock: Clock, options: ServerOptions): Platform {
+function platformOf(
+  store: Store,
+  clock: Clock,
+  options: ServerOptions,
+  handlerUrls = new HandlerAddressPolicy(options.eventHandlers),
+): Platform {
   return {
     registry: createRegistry(),
     store,
     clock,
     settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
     limits: options.limits ?? NO_LIMITS,
+    handlerUrls,
     callers: new CallerCache(),
     authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, ...definedOnly(options.authThrottle ?? {}) }),
   };
@@ -235,7 +248,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let startup: Startup | undefined;
   try {
     startup = await prepareStartup(store, options, clock);
-    const platform = platformOf(store, clock, options);
+    const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
+    const platform = platformOf(store, clock, options, handlerUrls);
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(
@@ -273,12 +287,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
     const { port } = server.address() as AddressInfo;
+    // Before any handler is bound or any POST made: handlers pointing back here are refused.
+    await handlerUrls.listening(host, port);
     const banner = bannerOf(startup, host, port);
     const delivery = new DeliveryWorker(
       store,
       clock,
       banner.url,
       { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) },
+      handlerUrls,
       options.onUnexpectedError,
     );
     delivery.start();

@@ -1,13 +1,17 @@
 /**
  * The delivery worker, in the server process and off the request path: it polls the database
- * (every `pollMs`, at once again while tries run or a full batch waits), fans new outbox entries out to
- * their handlers, and POSTs due deliveries, at most `concurrency` at a time and `perHandler` to
- * one handler (one that never answers holds only its share), in Bitrix24's
- * form encoding. Every try is counted in the database before it is made and leased for the
- * timeout, so a crash or `kill -9` delays a delivery but never drops it; several processes on
- * one PostgreSQL claim disjoint rows (`FOR UPDATE SKIP LOCKED`). A failed try is due again
- * after `backoffMs`, doubling, until `maxAttempts` tries: then it is given up on and listed by
- * `b24-booking events failed`.
+ * (every `pollMs`, at once again while tries run or a full batch waits), fans new outbox entries
+ * out to their handlers, and POSTs due deliveries in Bitrix24's form encoding: at most
+ * `concurrency` at a time, `perApp` for one application's handlers and `perHandler` to one
+ * handler, the applications taking turns, so handlers that never answer hold only their
+ * application's share. A handler whose try fails is backed off as a whole: its other waiting
+ * deliveries wait as long, and then one try at a time goes to it until one succeeds, so a dead
+ * handler holds one slot instead of one per queued event. Every try is counted in the database
+ * before it is made and leased for the timeout, so a crash or `kill -9` delays a delivery but
+ * never drops it; several processes on one PostgreSQL claim disjoint rows (`FOR UPDATE SKIP
+ * LOCKED`). A failed try is due again after `backoffMs`, doubling, until `maxAttempts` tries:
+ * then it is given up on and listed by `b24-booking events failed`. Each POST connects only to
+ * an address the handler rule allows (handler-address.ts), checked when it connects.
  */
 import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
@@ -17,7 +21,9 @@ import { phpHttpBuildQuery } from '../rest/php.js';
 import type { ClaimedDelivery } from '../store/repositories/event-deliveries.js';
 import type { Store } from '../store/store.js';
 import { eventScope } from './catalog.js';
+import { pickFairly } from './fair-claim.js';
 import { FAN_OUT_BATCH, fanOut } from './fan-out.js';
+import type { HandlerAddressPolicy } from './handler-address.js';
 import { HandlerAuth } from './handler-auth.js';
 
 export interface DeliverySettings {
@@ -31,6 +37,13 @@ export interface DeliverySettings {
   concurrency: number;
   /** POSTs in flight at once to one handler, so one that hangs holds only its share. */
   perHandler: number;
+  /**
+   * POSTs in flight at once for one application's handlers, so one whose handlers hang leaves
+   * slots to the others. Default: the larger of half of `concurrency` and all of it but one
+   * handler's share (12 of 16: another application's handler always finds its full share, and
+   * one application alone still drains its backlog with most of the slots).
+   */
+  perApp?: number;
   /** How often an idle worker looks for work, ms. */
   pollMs: number;
 }
@@ -67,6 +80,10 @@ export class DeliveryWorker {
   private readonly auth: HandlerAuth;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perHandler = new Map<number, number>();
+  private readonly perApp = new Map<number, number>();
+  /** Handlers whose last try failed: none of theirs is tried before `until`, then one at a time. */
+  private readonly failing = new Map<number, { until: number }>();
+  private readonly appShare: number;
   private finished: Finished[] = [];
   private readonly stopping = new AbortController();
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
@@ -78,9 +95,12 @@ export class DeliveryWorker {
     private readonly clock: Clock,
     baseUrl: string,
     private readonly settings: DeliverySettings,
+    private readonly handlerUrls: HandlerAddressPolicy,
     private readonly onError: (error: unknown) => void = () => {},
   ) {
     this.auth = new HandlerAuth(store, baseUrl);
+    this.appShare =
+      settings.perApp ?? Math.max(1, Math.ceil(settings.concurrency / 2), settings.concurrency - settings.perHandler);
     // Every POST in flight listens to it.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -138,27 +158,52 @@ export class DeliveryWorker {
     this.schedule(busy ? 0 : this.settings.pollMs);
   }
 
+  /** How many more tries may go to this handler now. */
+  private handlerRoom(handlerId: number, wall: number): number {
+    const inFlight = this.perHandler.get(handlerId) ?? 0;
+    const failing = this.failing.get(handlerId);
+    if (failing === undefined) return this.settings.perHandler - inFlight;
+    return failing.until > wall ? 0 : 1 - inFlight;
+  }
+
+  private appRoom(appId: number): number {
+    return this.appShare - (this.perApp.get(appId) ?? 0);
+  }
+
   /** Claims as many due deliveries as there are free slots and starts them. */
   private async claim(wall: number): Promise<number> {
     const free = this.settings.concurrency - this.inFlight.size;
     if (free <= 0 || this.stopping.signal.aborted) return 0;
     const lease = wall + this.settings.timeoutMs + LEASE_MARGIN_MS;
-    const room = (handlerId: number) => this.settings.perHandler - (this.perHandler.get(handlerId) ?? 0);
     // A read first: the write transaction (the write lock, on SQLite) only when a try is due.
     if (!(await this.store.read(({ eventDeliveries }) => eventDeliveries.anyDue(wall)))) return 0;
-    const claimed = await this.store.write(({ eventDeliveries }) => eventDeliveries.claimDue(wall, free, lease, room));
+    const skip = {
+      handlers: [...new Set([...this.perHandler.keys(), ...this.failing.keys()])].filter(
+        (id) => this.handlerRoom(id, wall) <= 0,
+      ),
+      apps: [...this.perApp.keys()].filter((id) => this.appRoom(id) <= 0),
+    };
+    const claimed = await this.store.write(({ eventDeliveries }) =>
+      // Candidates beyond the free slots, so a handler at its share leaves room for the others.
+      eventDeliveries.claimDue(wall, free * 4, lease, skip, (due) =>
+        pickFairly(due, free, {
+          handler: (id) => this.handlerRoom(id, wall),
+          app: (id) => this.appRoom(id),
+        }),
+      ),
+    );
     for (const delivery of claimed) {
-      const handlerId = delivery.handlerId;
-      this.perHandler.set(handlerId, (this.perHandler.get(handlerId) ?? 0) + 1);
+      const { handlerId, appId } = delivery;
+      count(this.perHandler, handlerId, 1);
+      count(this.perApp, appId, 1);
       const running: Promise<void> = this.deliver(delivery)
         .catch((error: unknown) => {
           if (!this.stopping.signal.aborted) this.onError(error);
         })
         .finally(() => {
           this.inFlight.delete(running);
-          const left = (this.perHandler.get(handlerId) ?? 1) - 1;
-          if (left > 0) this.perHandler.set(handlerId, left);
-          else this.perHandler.delete(handlerId);
+          count(this.perHandler, handlerId, -1);
+          count(this.perApp, appId, -1);
           this.wake();
         });
       this.inFlight.add(running);
@@ -178,7 +223,11 @@ export class DeliveryWorker {
     });
     const outcome = await this.post(delivery.handler, body);
     // A try cut by shutdown is not counted as failed: its lease runs out and it is tried again.
-    if (!this.stopping.signal.aborted) this.finished.push({ delivery, outcome });
+    if (this.stopping.signal.aborted) return;
+    // At once, not when the outcome is written: no further try of this handler is claimed meanwhile.
+    if (outcome.ok) this.failing.delete(delivery.handlerId);
+    else this.failing.set(delivery.handlerId, { until: Date.now() + backoff(this.settings, delivery.attempt) });
+    this.finished.push({ delivery, outcome });
   }
 
   /**
@@ -197,12 +246,10 @@ export class DeliveryWorker {
       for (const { delivery, outcome } of finished) {
         if (outcome.ok) continue;
         const last = delivery.attempt >= this.settings.maxAttempts;
-        await eventDeliveries.failedTry(
-          delivery.id,
-          outcome.error,
-          wall,
-          last ? undefined : wall + backoff(this.settings, delivery.attempt),
-        );
+        const retryAt = wall + backoff(this.settings, delivery.attempt);
+        await eventDeliveries.failedTry(delivery.id, outcome.error, wall, last ? undefined : retryAt);
+        // In the database too, for the other processes and so that waiting rows are not due.
+        await eventDeliveries.postponeHandler(delivery.handlerId, retryAt, wall);
       }
     });
     return finished.length;
@@ -211,6 +258,9 @@ export class DeliveryWorker {
   /** One POST; any 2xx answer within the timeout is a delivery. */
   private post(url: string, body: string): Promise<Outcome> {
     const target = new URL(url);
+    // Checked again at each POST: the rule may have changed since the bind, or the name's answer.
+    const refusal = this.handlerUrls.refusalBeforeConnect(target);
+    if (refusal !== undefined) return Promise.resolve({ ok: false, error: `handler address refused: ${refusal}` });
     const https = target.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     return new Promise<Outcome>((resolve) => {
@@ -226,6 +276,7 @@ export class DeliveryWorker {
           },
           timeout: this.settings.timeoutMs,
           signal: this.stopping.signal,
+          lookup: this.handlerUrls.connectLookup(target),
         },
         (res) => {
           res.resume();
@@ -247,4 +298,11 @@ export class DeliveryWorker {
       req.end(body);
     });
   }
+}
+
+/** Adds `delta` to a tally, dropping it at zero. */
+function count(tally: Map<number, number>, key: number, delta: number): void {
+  const n = (tally.get(key) ?? 0) + delta;
+  if (n > 0) tally.set(key, n);
+  else tally.delete(key);
 }

@@ -9,8 +9,18 @@ import { isPhpArray, phpIntCast, phpString } from '../rest/php.js';
 import { defineMethod, type MethodContext } from '../rest/registry.js';
 import { callerIsAdmin, callingApp } from './access.js';
 import { eventScope } from './catalog.js';
+import { HandlerAddressPolicy } from './handler-address.js';
 
 const OFFLINE = 'offline';
+
+/**
+ * Bindings of one application to one event. Bitrix24 sets no limit; here every binding turns
+ * each write into one more POST, so one application cannot multiply a write without bound.
+ */
+export const MAX_BINDINGS_PER_EVENT = 10;
+
+/** The rule when the platform names none (a platform built without a server): development's. */
+const LOCAL_HANDLERS = new HandlerAddressPolicy('local');
 
 /** A string parameter as PHP reads it: absent, null and arrays are ''. */
 function text(value: unknown): string {
@@ -21,11 +31,15 @@ function isOffline(eventType: unknown): boolean {
   return text(eventType).toLowerCase() === OFFLINE;
 }
 
-/** HandlerHelper::checkCallback: an absolute http(s) URL. */
-function checkHandlerUrl(handler: string): void {
+/**
+ * HandlerHelper::checkCallback: an absolute http(s) URL, at an address this server may send
+ * tokens to (Bitrix's own refusal, ERROR_WRONG_HANDLER_URL, for one it will not accept).
+ */
+async function checkHandlerUrl(ctx: MethodContext, handler: string): Promise<void> {
   if (!URL.canParse(handler)) throw errors.wrongHandlerUrl();
-  const { protocol } = new URL(handler);
-  if (protocol !== 'http:' && protocol !== 'https:') throw errors.unsupportedHandlerProtocol();
+  const url = new URL(handler);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw errors.unsupportedHandlerProtocol();
+  if ((await (ctx.handlerUrls ?? LOCAL_HANDLERS).checkHandler(url)) !== undefined) throw errors.wrongHandlerUrl();
 }
 
 /** The user whose bindings a non-administrator touches: always their own. */
@@ -68,18 +82,24 @@ const bind = defineMethod({
     } else {
       handler = text(args.handler);
       if (handler === '') throw errors.argumentNullOrEmpty('HANDLER');
-      checkHandlerUrl(handler);
+      await checkHandlerUrl(ctx, handler);
       authType = phpIntCast(args.auth_type);
       if (!admin) {
         authType = ownAuthType(ctx, authType, 'Event binding with AUTH_TYPE requires administrator access rights');
       }
     }
-    const id = await ctx.store.write(({ eventHandlers }) =>
-      eventHandlers.add(
+    const id = await ctx.store.write(async ({ eventHandlers }) => {
+      const added = await eventHandlers.add(
         { appId, event, handler, authType, boundBy: ctx.userId, offline, authConnector },
         ctx.clock.now(),
-      ),
-    );
+      );
+      // Counted after the insert, in its transaction: a refusal rolls it back, and binding one
+      // that exists is still "already binded".
+      if (added !== undefined && (await eventHandlers.countOf(appId, event)) > MAX_BINDINGS_PER_EVENT) {
+        throw errors.tooManyHandlers(MAX_BINDINGS_PER_EVENT);
+      }
+      return added;
+    });
     if (id === undefined) throw errors.handlerAlreadyBound();
     return true;
   },

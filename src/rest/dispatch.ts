@@ -10,7 +10,14 @@ import { assertScope, authenticate, type Caller, type CallerCache, type Credenti
 import type { AuthThrottle } from './auth-throttle.js';
 import { errors } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
-import { defaultSettings, type MethodOutcome, type PortalSettings, pageRequest, type Registry } from './registry.js';
+import {
+  defaultSettings,
+  type HandlerUrlCheck,
+  type MethodOutcome,
+  type PortalSettings,
+  pageRequest,
+  type Registry,
+} from './registry.js';
 
 export interface Platform {
   readonly registry: Registry;
@@ -18,6 +25,8 @@ export interface Platform {
   readonly clock: Clock;
   readonly settings?: PortalSettings;
   readonly limits: LimitSettings;
+  /** Where event handlers may point (`--event-handlers`). */
+  readonly handlerUrls?: HandlerUrlCheck;
   /** Webhooks and tokens found lately (see CallerCache); none: every call asks the database. */
   readonly callers?: CallerCache;
   /** Slows repeated failed authentication per client address; none: no throttle. */
@@ -76,6 +85,7 @@ export async function runAs(
     store: platform.store,
     page: pageRequest(params.start),
     settings: platform.settings ?? defaultSettings,
+    handlerUrls: platform.handlerUrls,
     caller,
     registry: platform.registry,
     call: (inner: string, innerParams: Record<string, unknown>) => runAs(platform, caller, inner, innerParams),

@@ -169,6 +169,9 @@ export const errors = {
   /** Main's ArgumentNullException, as CRestServer answers it. */
   argumentNullOrEmpty: (name: string) => methodError('ERROR_ARGUMENT', `Argument '${name}' is null or empty`),
   handlerAlreadyBound: () => methodError('ERROR_CORE', 'Handler already binded'),
+  /** This server's own limit (Bitrix24 has none): each binding turns every write into one more POST. */
+  tooManyHandlers: (max: number) =>
+    methodError('ERROR_CORE', `Too many handlers for this event: an application may bind at most ${max}`),
   wrongHandlerUrl: () => methodError('ERROR_WRONG_HANDLER_URL', 'Wrong handler URL'),
   unsupportedHandlerProtocol: () => methodError('ERROR_UNSUPPORTED_PROTOCOL', 'Unsupported handler protocol'),
   offlineIdsNotIntegers: () => methodError('ERROR_ARGUMENT', 'Value must be array of integers'),

@@ -30,12 +30,19 @@ export interface PortalSettings {
 
 export const defaultSettings: PortalSettings = { overbooking: true, dealForBooking: true };
 
+/** Where an event handler may point (src/events/handler-address.ts): why not, or undefined. */
+export interface HandlerUrlCheck {
+  checkHandler(url: URL): Promise<string | undefined>;
+}
+
 export interface MethodContext {
   readonly userId: number;
   readonly clock: Clock;
   readonly store: Store;
   readonly page: PageRequest;
   readonly settings: PortalSettings;
+  /** The server's rule for event handler addresses; absent: the `local` rule. */
+  readonly handlerUrls?: HandlerUrlCheck;
   /** Who is calling, for the platform methods that answer about the caller. */
   readonly caller: Caller;
   readonly registry: Registry;

@@ -7,6 +7,13 @@ const anyDue = prepared((db, now: number) =>
   db.selectFrom('event_delivery').select('id').where('state', '=', 'pending').where('due_at', '<=', now).limit(1),
 );
 
+/** A due delivery, as the claim chooses among them. */
+export interface DueDelivery {
+  id: number;
+  handlerId: number;
+  appId: number;
+}
+
 /** A delivery claimed for a try, with what the try sends. */
 export interface ClaimedDelivery {
   id: number;
@@ -64,36 +71,41 @@ export class EventDeliveryRepository {
   }
 
   /**
-   * Inside a write: takes up to `limit` due deliveries for a try, counting the try and leasing
-   * them until `leaseUntil` (a process that dies mid-try leaves them due again then). On
-   * PostgreSQL rows another process is claiming are skipped.
+   * Inside a write: takes the due deliveries `pick` chooses among up to `candidates` of them
+   * (oldest first, passing over the handlers and applications in `skip`), counting the try and
+   * leasing them until `leaseUntil` (a process that dies mid-try leaves them due again then).
+   * On PostgreSQL rows another process is claiming are skipped.
    */
   async claimDue(
     now: number,
-    limit: number,
+    candidates: number,
     leaseUntil: number,
-    /** How many more tries each handler may have in flight; a handler not listed, `perHandler`. */
-    room: (handlerId: number) => number,
+    /** Handlers and applications with no room for another try: their rows leave room for others. */
+    skip: { handlers: readonly number[]; apps: readonly number[] },
+    pick: (due: DueDelivery[]) => number[],
   ): Promise<ClaimedDelivery[]> {
     let q = this.db
-      .selectFrom('event_delivery')
-      .select(['id', 'handler_id'])
-      .where('state', '=', 'pending')
-      .where('due_at', '<=', now)
-      .orderBy('due_at')
-      .orderBy('id')
-      // Candidates beyond the limit, so a handler at its share leaves room for the others.
-      .limit(limit * 4);
-    if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
-    const taken = new Map<number, number>();
-    const ids: number[] = [];
+      .selectFrom('event_delivery as d')
+      .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
+      .select(['d.id', 'd.handler_id', 'h.app_id'])
+      .where('d.state', '=', 'pending')
+      .where('d.due_at', '<=', now)
+      .orderBy('d.due_at')
+      .orderBy('d.id')
+      .limit(candidates);
+    if (skip.handlers.length > 0) q = q.where('d.handler_id', 'not in', skip.handlers);
+    if (skip.apps.length > 0)
+      q = q.where((eb) => eb.or([eb('h.app_id', 'is', null), eb('h.app_id', 'not in', skip.apps)]));
+    if (this.dialect === 'postgres') q = q.forUpdate(['d']).skipLocked();
+    const due: DueDelivery[] = [];
+    // A delivery whose handler was unbound meanwhile is dropped, not tried.
+    const orphans: number[] = [];
     for (const row of await q.execute()) {
-      if (ids.length === limit) break;
-      const n = taken.get(row.handler_id) ?? 0;
-      if (n >= room(row.handler_id)) continue;
-      taken.set(row.handler_id, n + 1);
-      ids.push(row.id);
+      if (row.app_id === null) orphans.push(row.id);
+      else due.push({ id: row.id, handlerId: row.handler_id, appId: row.app_id });
     }
+    if (orphans.length > 0) await this.db.deleteFrom('event_delivery').where('id', 'in', orphans).execute();
+    const ids = pick(due);
     if (ids.length === 0) return [];
     await this.db
       .updateTable('event_delivery')
@@ -119,10 +131,6 @@ export class EventDeliveryRepository {
       .where('d.id', 'in', ids)
       .orderBy('d.id')
       .execute();
-    // A delivery whose handler was unbound meanwhile has no row here: it is dropped below.
-    const found = new Set(rows.map((r) => r.id));
-    const orphans = ids.filter((id) => !found.has(id));
-    if (orphans.length > 0) await this.db.deleteFrom('event_delivery').where('id', 'in', orphans).execute();
     return rows.map((r) => ({
       id: r.id,
       attempt: r.attempts,
@@ -155,6 +163,28 @@ export class EventDeliveryRepository {
           : { due_at: retryAt, last_error: error, updated_at: now },
       )
       .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * A handler that failed waits as a whole: its other deliveries that are due now wait until
+   * `until` instead, without a try counted (they were not tried). Rows in flight (leased) are
+   * left alone, and on PostgreSQL so are rows another process holds: the postponement is a hint
+   * that never waits for a lock, so two processes recording failures of one handler cannot
+   * deadlock on each other's rows.
+   */
+  async postponeHandler(handlerId: number, until: number, now: number): Promise<void> {
+    let waiting = this.db
+      .selectFrom('event_delivery')
+      .select('id')
+      .where('handler_id', '=', handlerId)
+      .where('state', '=', 'pending')
+      .where('due_at', '<=', now);
+    if (this.dialect === 'postgres') waiting = waiting.forUpdate().skipLocked();
+    await this.db
+      .updateTable('event_delivery')
+      .set({ due_at: until, updated_at: now })
+      .where('id', 'in', waiting)
       .execute();
   }
 

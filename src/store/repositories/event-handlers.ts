@@ -87,6 +87,17 @@ export class EventHandlerRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** How many bindings (online and offline) an application has for one event. */
+  async countOf(appId: number, event: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('event_handler')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('app_id', '=', appId)
+      .where('event', '=', event)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** An application's bindings in the order they were made; with `authType`, only that user's. */
   async listByApp(appId: number, authType?: number): Promise<EventHandler[]> {
     let q = this.db.selectFrom('event_handler').select(COLUMNS).where('app_id', '=', appId);
