@@ -271,3 +271,25 @@ describe('failed authentication from one address', () => {
     expect(token.status).toBe(503);
   });
 });
+
+describe('failed admin tokens', () => {
+  it('count as failed authentication of the address; the admin token already used goes on working', async () => {
+    const own = await startTestServer({ authThrottle: { burst: 3, drainPerSecond: 0.001 } });
+    try {
+      const clock = (token: string) =>
+        fetch(`${own.url}/_admin/clock`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+      expect(await clock(own.server.adminToken)).toBe(200);
+      expect(await Promise.all([1, 2, 3, 4].map(() => clock('guess-guess-guess')))).toEqual([401, 401, 401, 401]);
+      // The address is throttled now: webhook secrets it never used are not looked up.
+      const unseen = await post(
+        `${own.url}/rest/${USER_ID}/${SECRET}/booking.v1.waitlist.list`,
+        '{}',
+        'application/json',
+      );
+      expect(unseen.status, unseen.text).toBe(503);
+      expect(await clock(own.server.adminToken)).toBe(200);
+    } finally {
+      await own.server.close();
+    }
+  });
+});

@@ -32,7 +32,7 @@ export async function handleAdmin(
   res: ServerResponse,
   path: string[],
 ): Promise<void> {
-  if (!hasAdminBearer(req, adminToken)) {
+  if (!hasAdminBearer(req, adminToken, platform.authThrottle)) {
     req.resume();
     sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;

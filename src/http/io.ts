@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { errors } from '../rest/errors.js';
 import { parseMultipart } from './multipart.js';
-import { bodyKind, type Params, parseJsonParams, parsePhpQuery } from './request-params.js';
+import { bodyKind, JsonBounds, type Params, parseJsonParams, parsePhpQuery } from './request-params.js';
 
 export const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -57,9 +57,15 @@ export interface BodyClaim {
 
 /**
  * The whole body, refused when over `limit` bytes (the rest is drained, not kept). With a claim,
- * every chunk kept is counted against its budget first, and one that does not fit ends the read.
+ * every chunk kept is counted against its budget first, and one that does not fit ends the read;
+ * with `inspect`, every chunk is shown to it as it arrives, and an error it throws ends the read.
  */
-export async function readBody(req: IncomingMessage, limit: number, claim?: BodyClaim): Promise<Buffer> {
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+  claim?: BodyClaim,
+  inspect?: (chunk: Buffer) => void,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -74,6 +80,7 @@ export async function readBody(req: IncomingMessage, limit: number, claim?: Body
       if (size > limit) return;
       try {
         claim?.take(chunk.length);
+        inspect?.(chunk);
       } catch (error) {
         stop();
         reject(error);
@@ -115,10 +122,15 @@ export function utf8Text(body: Buffer): string {
 }
 
 export async function readBodyParams(req: IncomingMessage, limit: number, claim?: BodyClaim): Promise<Params> {
-  const body = await readBody(req, limit, claim);
-  if (body.length === 0) return {};
   const contentType = req.headers['content-type'];
   const kind = bodyKind(contentType);
+  let inspect: ((chunk: Buffer) => void) | undefined;
+  if (kind === 'json') {
+    const bounds = new JsonBounds();
+    inspect = (chunk) => bounds.feed(chunk);
+  }
+  const body = await readBody(req, limit, claim, inspect);
+  if (body.length === 0) return {};
   // Multipart parts carry their own encodings (and files may be binary): busboy decodes them.
   if (kind === 'multipart') return parseMultipart(body, contentType as string);
   const text = utf8Text(body);

@@ -52,7 +52,7 @@ async function authorize(
   res: ServerResponse,
   params: Params,
 ) {
-  if (!hasAdminBearer(req, adminToken)) throw errors.oauthAdminRequired();
+  if (!hasAdminBearer(req, adminToken, platform.authThrottle)) throw errors.oauthAdminRequired();
   const clientId = required(params, 'client_id');
   const userId = Number(text(params, 'user_id') ?? '1');
   if (!Number.isSafeInteger(userId) || userId <= 0)

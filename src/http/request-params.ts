@@ -38,10 +38,13 @@ export function parsePhpQuery(text: string): Params {
   }
 }
 
-/** JSON as PHP's json_decode into arrays reads it: `[]` is an empty object, scalars give nothing. */
+/**
+ * JSON as PHP's json_decode into arrays reads it: `[]` is an empty object, scalars give nothing.
+ * The text has passed a JsonBounds scan as it arrived (readBodyParams), so parsing it builds at
+ * most MAX_JSON_VALUES values at most MAX_DEPTH levels deep.
+ */
 export function parseJsonParams(text: string): Params {
   if (text.trim() === '') return {};
-  assertJsonBounds(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -52,32 +55,6 @@ export function parseJsonParams(text: string): Params {
   return typeof value === 'object' && value !== null ? (value as Params) : {};
 }
 
-/**
- * Refuses JSON nested deeper than a query string may be, or holding more than MAX_JSON_VALUES
- * values, in one pass over the text before anything is built: a body of millions of items or
- * of nested arrays costs this scan (milliseconds for 8 MiB), never the objects. Strings are
- * skipped, so brackets and commas inside them do not count; the text may still be malformed
- * (JSON.parse says so next), the scan only bounds what parsing would build.
- */
-function assertJsonBounds(text: string): void {
-  let depth = 0;
-  let values = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      i = endOfString(text, i);
-    } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-      // The root container is level 0, as in the parameters tree.
-      if (++depth > MAX_DEPTH + 1) throw errors.tooDeep(MAX_DEPTH);
-      if (++values > MAX_JSON_VALUES) throw errors.tooManyParameters(MAX_JSON_VALUES);
-    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-      depth--;
-    } else if (c === COMMA && ++values > MAX_JSON_VALUES) {
-      throw errors.tooManyParameters(MAX_JSON_VALUES);
-    }
-  }
-}
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -86,17 +63,44 @@ const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
-/** The index of the quote that closes the string opened at `start` (or the end of the text). */
-function endOfString(text: string, start: number): number {
-  let i = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', i);
-    if (quote === -1) return text.length;
-    // An escaped quote has an odd number of backslashes before it.
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    i = quote + 1;
+/**
+ * Refuses a JSON body nested deeper than a query string may be, or holding more than
+ * MAX_JSON_VALUES values, while its bytes arrive: a body of millions of items or of nested
+ * arrays is refused after its first few hundred kilobytes, before the rest is read, decoded or
+ * built into objects. It counts structure only (strings are skipped, so brackets and commas in
+ * them do not count; UTF-8's multi-byte sequences never contain these ASCII bytes); whether the
+ * text is valid JSON, JSON.parse says next.
+ */
+export class JsonBounds {
+  private depth = 0;
+  private values = 0;
+  private inString = false;
+  private escaped = false;
+
+  feed(bytes: Uint8Array): void {
+    let { depth, values, inString, escaped } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i] as number;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
+        else if (c === QUOTE) inString = false;
+      } else if (c === QUOTE) {
+        inString = true;
+      } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+        // The root container is level 0, as in the parameters tree.
+        if (++depth > MAX_DEPTH + 1) throw errors.tooDeep(MAX_DEPTH);
+        if (++values > MAX_JSON_VALUES) throw errors.tooManyParameters(MAX_JSON_VALUES);
+      } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+        depth--;
+      } else if (c === COMMA && ++values > MAX_JSON_VALUES) {
+        throw errors.tooManyParameters(MAX_JSON_VALUES);
+      }
+    }
+    this.depth = depth;
+    this.values = values;
+    this.inString = inString;
+    this.escaped = escaped;
   }
 }
 

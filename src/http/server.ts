@@ -87,7 +87,7 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
   }
   if (segments.length === 1 && segments[0] === 'metrics' && req.method === 'GET' && options.metrics) {
     // Method names, call counts and the outbox depth tell an outsider what the server is used for.
-    if (!options.metricsPublic && !hasAdminBearer(req, options.adminToken)) {
+    if (!options.metricsPublic && !hasAdminBearer(req, options.adminToken, platform.authThrottle)) {
       sendJson(res, 401, errors.adminTokenRequired('GET /metrics').toBody());
       return;
     }
