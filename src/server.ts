@@ -17,13 +17,17 @@ import { graceful } from './http/graceful.js';
 import { BodyBudget } from './http/io.js';
 import { createRequestHandler } from './http/server.js';
 import { createRegistry } from './methods.js';
+import { memberId } from './oauth/grants.js';
 import { createLogger, type LogLevel, logRequest } from './observability/log.js';
 import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
+import { type PortalHandle, portalHandle } from './portals/handle.js';
+import { type CreatePortalRequest, DEFAULT_PORTAL, type Portal, Portals } from './portals/portals.js';
+import { limitsOf, type PortalSettingsDocument } from './portals/settings.js';
 import { CallerCache, hashSecret, newWebhookSecret } from './rest/auth.js';
 import { AuthThrottle, type AuthThrottleSettings, DEFAULT_AUTH_THROTTLE } from './rest/auth-throttle.js';
 import type { Platform } from './rest/dispatch.js';
-import { type LimitSettings, NO_LIMITS } from './rest/limits.js';
+import type { LimitSettings } from './rest/limits.js';
 import { stateIsEmpty } from './store/state.js';
 import { Store, type StoreOptions } from './store/store.js';
 import { readTlsFiles, selfSignedTls, type TlsFiles } from './tls.js';
@@ -114,6 +118,12 @@ export interface RunningServer {
   clock: Clock;
   /** What the start-up seed added, when one was applied. */
   seeded?: SeedResult;
+  /** The portals this server holds (`default` and any made since). */
+  portals: Portals;
+  /** Makes a portal (as `POST /_admin/portals`): name, settings, webhooks, all optional. */
+  createPortal(request?: CreatePortalRequest): Promise<PortalHandle>;
+  /** A portal already there, by name (`default` included). */
+  portal(name: string): PortalHandle;
   /** Stops taking connections, lets requests in flight finish, closes the database. */
   close(): Promise<void>;
 }
@@ -144,22 +154,62 @@ function clockOf(options: ServerOptions): Clock {
   return new AdjustableClock(options.clock === undefined ? undefined : parseClockStart(options.clock));
 }
 
+/** What every portal's platform shares: the method registry, the handler rule, the throttle. */
+interface SharedPlatform {
+  registry: Platform['registry'];
+  handlerUrls: HandlerAddressPolicy;
+  authThrottle: AuthThrottle;
+}
+
+function sharedPlatform(options: ServerOptions, handlerUrls = new HandlerAddressPolicy(options.eventHandlers)) {
+  return {
+    registry: createRegistry(),
+    handlerUrls,
+    authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, ...definedOnly(options.authThrottle ?? {}) }),
+  };
+}
+
+/** A portal's platform: its own store, clock, settings and limits, over what all portals share. */
+function portalPlatform(
+  shared: SharedPlatform,
+  store: Store,
+  clock: Clock,
+  settings: PortalSettingsDocument,
+): Platform {
+  return {
+    ...shared,
+    store,
+    clock,
+    settings: {
+      overbooking: settings.overbooking,
+      dealForBooking: settings.bookingDeals,
+      bookingEnabled: settings.bookingEnabled,
+    },
+    limits: limitsOf(settings),
+    callers: new CallerCache(),
+  };
+}
+
+/** The default portal's settings, from the `serve` flags; new portals start from them too. */
+function settingsOf(options: ServerOptions): PortalSettingsDocument {
+  const rate = options.limits?.rate;
+  const operating = options.limits?.operatingSeconds;
+  return {
+    overbooking: options.overbooking ?? true,
+    bookingDeals: options.bookingDeals ?? true,
+    bookingEnabled: true,
+    rateLimit: rate ? `${rate.threshold}:${rate.drainPerSecond}` : 'off',
+    operatingLimit: operating ?? 'off',
+  };
+}
+
 function platformOf(
   store: Store,
   clock: Clock,
   options: ServerOptions,
   handlerUrls = new HandlerAddressPolicy(options.eventHandlers),
 ): Platform {
-  return {
-    registry: createRegistry(),
-    store,
-    clock,
-    settings: { overbooking: options.overbooking ?? true, dealForBooking: options.bookingDeals ?? true },
-    limits: options.limits ?? NO_LIMITS,
-    handlerUrls,
-    callers: new CallerCache(),
-    authThrottle: new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, ...definedOnly(options.authThrottle ?? {}) }),
-  };
+  return portalPlatform(sharedPlatform(options, handlerUrls), store, clock, settingsOf(options));
 }
 
 export interface WebhookInfo {
@@ -249,7 +299,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     startup = await prepareStartup(store, options, clock);
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
-    const platform = platformOf(store, clock, options, handlerUrls);
+    const shared = sharedPlatform(options, handlerUrls);
+    const defaults = settingsOf(options);
+    const platform = portalPlatform(shared, store, clock, defaults);
+    const defaultPortal: Portal = {
+      name: DEFAULT_PORTAL,
+      memberId: await store.write((repos) => memberId(repos)),
+      settings: defaults,
+      platform,
+    };
+    let url = '';
+    const portals = new Portals(
+      storeOptionsOf(options),
+      defaultPortal,
+      defaults,
+      (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
+      () => url,
+    );
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(
@@ -266,6 +332,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         },
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
         metricsPublic: options.metrics === 'public',
+        portals,
       }),
     );
     const { tls, scratchDir } = startup;
@@ -290,6 +357,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Before any handler is bound or any POST made: handlers pointing back here are refused.
     await handlerUrls.listening(host, port);
     const banner = bannerOf(startup, host, port);
+    url = banner.url;
     const delivery = new DeliveryWorker(
       store,
       clock,
@@ -311,9 +379,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       banner,
       store,
       clock,
+      portals,
+      createPortal: async (request = {}) => {
+        const info = await portals.create(request, clock.now());
+        return portalHandle(portals, info.name, info.webhookUrls?.[0]);
+      },
+      portal: (name) => portalHandle(portals, name),
       close: async () => {
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await delivery.stop();
+        await portals.close();
         await store.close();
         removeScratch(scratchDir);
       },

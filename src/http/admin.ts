@@ -6,6 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, CLOCK_RANGE_TEXT, isClockTime } from '../clock.js';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
+import { PortalError, type Portals } from '../portals/portals.js';
+import { PortalSettingsError } from '../portals/settings.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
@@ -31,47 +33,125 @@ export async function handleAdmin(
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
+  portals?: Portals,
 ): Promise<void> {
   if (!hasAdminBearer(req, adminToken, platform.authThrottle)) {
     req.resume();
     sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;
   }
-  const post = req.method === 'POST';
-  const [section, name, action] = path;
   try {
-    if (post && section === 'reset' && path.length === 1) {
-      req.resume();
-      await resetState(platform.store);
-      sendJson(res, 200, { ok: true });
-    } else if (section === 'snapshots' && !post && path.length === 1) {
-      sendJson(res, 200, { snapshots: await listSnapshots(platform.store) });
-    } else if (post && section === 'snapshots' && name !== undefined && SNAPSHOT_NAME.test(name)) {
-      req.resume();
-      if (action === undefined) {
-        await saveSnapshot(platform.store, name, platform.clock.now());
-        sendJson(res, 200, { ok: true, snapshot: name });
-      } else if (action === 'load' && path.length === 3) {
-        if (await loadSnapshot(platform.store, name)) sendJson(res, 200, { ok: true, snapshot: name });
-        else fail(res, 404, 'NOT_FOUND', `No snapshot named "${name}"`);
-      } else {
-        fail(res, 404, 'NOT_FOUND', 'Not found');
-      }
-    } else if (post && section === 'seed' && path.length === 1) {
-      const document = parseSeed(utf8Text(await readBody(req, bodyLimit)));
-      sendJson(res, 200, { ok: true, ...(await applySeed(platform, document)) });
-    } else if (section === 'clock' && path.length === 1) {
-      if (post) setClock(platform, utf8Text(await readBody(req, bodyLimit)));
-      sendJson(res, 200, clockState(platform));
-    } else {
-      req.resume();
-      fail(res, 404, 'NOT_FOUND', 'Not found');
-    }
+    if (path[0] === 'portals' && portals)
+      await portalRoutes(portals, platform.clock.now(), bodyLimit, req, res, path.slice(1));
+    else await portalAdmin(platform, bodyLimit, req, res, path);
   } catch (error) {
     if (error instanceof SeedError) fail(res, 400, 'SEED_REFUSED', error.message);
     else if (error instanceof ClockError) fail(res, 400, 'INVALID_CLOCK', error.message);
+    else if (error instanceof PortalError) fail(res, error.status, error.code, error.message);
+    else if (error instanceof PortalSettingsError) fail(res, 400, 'INVALID_SETTINGS', error.message);
     else if (error instanceof RestError) sendJson(res, error.status, error.toBody());
     else throw error;
+  }
+}
+
+/**
+ * `/_admin/portals[/NAME[/...]]`: make, list, read, change and remove portals; under a portal's
+ * name, the routes every portal has (reset, snapshots, seed, clock).
+ */
+async function portalRoutes(
+  portals: Portals,
+  now: number,
+  bodyLimit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string[],
+): Promise<void> {
+  const [name, ...rest] = path;
+  const method = req.method;
+  if (name === undefined) {
+    if (method === 'POST') {
+      sendJson(res, 201, await portals.create(await jsonBody(req, bodyLimit), now));
+    } else if (method === 'GET') {
+      req.resume();
+      sendJson(res, 200, { portals: await portals.list() });
+    } else {
+      notFound(req, res);
+    }
+    return;
+  }
+  if (rest.length > 0) {
+    await portalAdmin((await portals.require(name)).platform, bodyLimit, req, res, rest);
+  } else if (method === 'GET') {
+    req.resume();
+    sendJson(res, 200, portals.info(await portals.require(name)));
+  } else if (method === 'PATCH') {
+    const body = await jsonBody(req, bodyLimit);
+    sendJson(res, 200, await portals.updateSettings(name, body.settings));
+  } else if (method === 'DELETE') {
+    req.resume();
+    await portals.remove(name);
+    sendJson(res, 200, { ok: true });
+  } else {
+    notFound(req, res);
+  }
+}
+
+/** A JSON object body (an empty body is an empty object). */
+async function jsonBody(req: IncomingMessage, bodyLimit: number): Promise<Record<string, unknown>> {
+  const text = utf8Text(await readBody(req, bodyLimit));
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new PortalError(400, 'INVALID_JSON', 'The body is a JSON object');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new PortalError(400, 'INVALID_JSON', 'The body is a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function notFound(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  fail(res, 404, 'NOT_FOUND', 'Not found');
+}
+
+/** The routes of one portal: reset, snapshots, seed, the clock. */
+async function portalAdmin(
+  platform: Platform,
+  bodyLimit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string[],
+): Promise<void> {
+  const post = req.method === 'POST';
+  const [section, name, action] = path;
+  if (post && section === 'reset' && path.length === 1) {
+    req.resume();
+    await resetState(platform.store);
+    sendJson(res, 200, { ok: true });
+  } else if (section === 'snapshots' && !post && path.length === 1) {
+    sendJson(res, 200, { snapshots: await listSnapshots(platform.store) });
+  } else if (post && section === 'snapshots' && name !== undefined && SNAPSHOT_NAME.test(name)) {
+    req.resume();
+    if (action === undefined) {
+      await saveSnapshot(platform.store, name, platform.clock.now());
+      sendJson(res, 200, { ok: true, snapshot: name });
+    } else if (action === 'load' && path.length === 3) {
+      if (await loadSnapshot(platform.store, name)) sendJson(res, 200, { ok: true, snapshot: name });
+      else fail(res, 404, 'NOT_FOUND', `No snapshot named "${name}"`);
+    } else {
+      fail(res, 404, 'NOT_FOUND', 'Not found');
+    }
+  } else if (post && section === 'seed' && path.length === 1) {
+    const document = parseSeed(utf8Text(await readBody(req, bodyLimit)));
+    sendJson(res, 200, { ok: true, ...(await applySeed(platform, document)) });
+  } else if (section === 'clock' && path.length === 1) {
+    if (post) setClock(platform, utf8Text(await readBody(req, bodyLimit)));
+    sendJson(res, 200, clockState(platform));
+  } else {
+    notFound(req, res);
   }
 }
 

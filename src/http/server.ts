@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestRecord } from '../observability/metrics.js';
+import type { Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
 import { admit, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
@@ -39,6 +40,8 @@ export interface HttpOptions {
   unauthenticatedBodies?: BodyBudget;
   /** The Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** The portals; absent: the one platform is the only portal. */
+  portals?: Portals;
   /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
   metricsPublic?: boolean;
 }
@@ -52,7 +55,9 @@ export function createRequestHandler(platform: Platform, options: HttpOptions) {
     });
 }
 
-async function route(platform: Platform, options: HttpOptions, req: IncomingMessage, res: ServerResponse) {
+async function route(base: Platform, options: HttpOptions, req: IncomingMessage, res: ServerResponse) {
+  // The default portal's platform changes when its settings do.
+  const platform = options.portals?.defaultPortal.platform ?? base;
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -78,7 +83,7 @@ async function route(platform: Platform, options: HttpOptions, req: IncomingMess
     return;
   }
   if (segments[0] === '_admin') {
-    await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1));
+    await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1), options.portals);
     return;
   }
   if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {
@@ -127,15 +132,16 @@ function parseRestPath(segments: string[]): { method: string; webhook?: Credenti
 }
 
 async function handleRest(
-  platform: Platform,
+  defaultPlatform: Platform,
   options: HttpOptions,
   req: IncomingMessage,
   res: ServerResponse,
   segments: string[],
   query: string,
 ) {
-  const startedAt = platform.clock.now();
   const t0 = performance.now();
+  let platform = defaultPlatform;
+  let startedAt = platform.clock.now();
   const trace: { userId?: number } = {};
   let method = '';
   let status = 200;
@@ -150,6 +156,10 @@ async function handleRest(
     const address = req.socket.remoteAddress ?? '';
     // Credentials in the path are checked before the body is read: a caller without them costs
     // no more than this lookup, whatever it sends.
+    if (path.webhook && options.portals) {
+      platform = await options.portals.platformFor({ webhook: path.webhook });
+      startedAt = platform.clock.now();
+    }
     let caller = path.webhook ? await admit(platform, { webhook: path.webhook }, address, trace) : undefined;
     claim = caller ? undefined : options.unauthenticatedBodies?.claim();
     const queryParams = parsePhpQuery(query);

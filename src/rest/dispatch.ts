@@ -69,6 +69,8 @@ export async function admit(
   return caller;
 }
 
+const BOOKING_PREFIX = 'booking.v1.';
+
 /** Runs one method as an authenticated caller: the part `batch` repeats for each command. */
 export async function runAs(
   platform: Platform,
@@ -79,6 +81,9 @@ export async function runAs(
   const method = platform.registry.find(name);
   if (!method) throw errors.methodNotFound();
   assertScope(caller, method.scope);
+  if (platform.settings?.bookingEnabled === false && method.name.startsWith(BOOKING_PREFIX)) {
+    throw errors.bookingDisabled();
+  }
   const ctx = {
     userId: caller.userId,
     clock: platform.clock,

@@ -99,6 +99,8 @@ export const errors = {
   itemMustBeArray: () => methodError(422, "Array's element must be array, string given"),
 
   // Booking module.
+  /** Every booking.v1.* call of a portal whose booking tool is switched off (the module's own check). */
+  bookingDisabled: () => methodError(0, 'Booking tool is disabled. Please contact your administrator.'),
   invalidDate: () => methodError(422, 'Invalid date'),
   waitListNotFound: () => methodError(1040, 'Wait list not found'),
   waitListItemNotFoundOnDelete: () => methodError(1036, 'wait list item not found'),

@@ -26,6 +26,8 @@ export interface PortalSettings {
   readonly overbooking: boolean;
   /** Deals for bookings (Bitrix24 since 25.1150): a booking created without a deal gets a new one. */
   readonly dealForBooking: boolean;
+  /** False: the portal has the booking tool switched off, and every `booking.v1.*` call says so. */
+  readonly bookingEnabled?: boolean;
 }
 
 export const defaultSettings: PortalSettings = { overbooking: true, dealForBooking: true };

@@ -291,7 +291,24 @@ export interface EventOfflineTable {
   timestamp_x: Millis;
 }
 
+/** A portal of this server other than `default` (src/portals/); in the default portal's database. */
+export interface PortalTable {
+  name: string;
+  member_id: string;
+  /** JSON of the portal's settings. */
+  settings: string;
+  created_at: Millis;
+}
+
+/** Which portal a webhook secret belongs to (SHA-256, hex), for the portals other than `default`. */
+export interface PortalCredentialTable {
+  secret_hash: string;
+  portal: string;
+}
+
 export interface Database {
+  portal: PortalTable;
+  portal_credential: PortalCredentialTable;
   webhook: WebhookTable;
   wait_list_item: WaitListItemTable;
   wait_list_external_data: WaitListExternalDataTable;

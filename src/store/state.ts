@@ -25,6 +25,8 @@ export const KEPT_TABLES: ReadonlySet<string> = new Set([
   'operating_basket',
   'booking_client_type',
   'event_handler',
+  'portal',
+  'portal_credential',
 ]);
 
 // Rows are read and written through an untyped view: the tables vary, every one has an `id`.

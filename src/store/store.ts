@@ -33,6 +33,7 @@ import { LimitsRepository } from './repositories/limits.js';
 import { OAuthRepository } from './repositories/oauth.js';
 import { OutboxRepository } from './repositories/outbox.js';
 import { PortalRepository } from './repositories/portal.js';
+import { PortalDirectoryRepository } from './repositories/portals.js';
 import { ResourceRepository, ResourceTypeRepository } from './repositories/resources.js';
 import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
@@ -58,6 +59,7 @@ export interface Repositories {
   readonly crm: CrmRepository;
   readonly clients: ClientRepository;
   readonly portal: PortalRepository;
+  readonly portals: PortalDirectoryRepository;
   readonly oauth: OAuthRepository;
   readonly limits: LimitsRepository;
   readonly eventHandlers: EventHandlerRepository;
@@ -76,6 +78,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     crm: new CrmRepository(db, dialect),
     clients: new ClientRepository(db),
     portal: new PortalRepository(db, dialect),
+    portals: new PortalDirectoryRepository(db),
     oauth: new OAuthRepository(db),
     limits: new LimitsRepository(db),
     eventHandlers: new EventHandlerRepository(db),

@@ -11,11 +11,20 @@ const BACKGROUND_COLUMNS = new Set(['dispatched_at']);
 
 export async function storedState(server: TestServer): Promise<string> {
   const db = server.server.store.db as unknown as Kysely<Record<string, { id: number }>>;
-  const tables = (await db.introspection.getTables())
-    .map((t) => t.name)
-    .filter((name) => !name.startsWith('kysely_') && !BACKGROUND_TABLES.has(name))
-    .sort();
-  const rows = await Promise.all(tables.map((name) => db.selectFrom(name).selectAll().orderBy('id').execute()));
+  const found = (await db.introspection.getTables())
+    .filter(({ name }) => !name.startsWith('kysely_') && !BACKGROUND_TABLES.has(name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const tables = found.map((t) => t.name);
+  // Ordered by the first column: the id, or the key of a table without one (portal, portal_credential).
+  const rows = await Promise.all(
+    found.map((t) =>
+      db
+        .selectFrom(t.name)
+        .selectAll()
+        .orderBy((t.columns[0]?.name ?? 'id') as 'id')
+        .execute(),
+    ),
+  );
   return JSON.stringify(Object.fromEntries(tables.map((name, i) => [name, rows[i]])), (key, value) =>
     BACKGROUND_COLUMNS.has(key) ? undefined : value,
   );

@@ -8,6 +8,7 @@ import * as devtools from './005-devtools.js';
 import * as events from './006-events.js';
 import * as bookingClientFilter from './007-booking-client-filter.js';
 import * as oauthTokenFamily from './008-oauth-token-family.js';
+import * as portals from './009-portals.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006-events': events,
   '007-booking-client-filter': bookingClientFilter,
   '008-oauth-token-family': oauthTokenFamily,
+  '009-portals': portals,
 };

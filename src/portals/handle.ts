@@ -1,0 +1,59 @@
+/**
+ * A portal as a test suite holds it from `startServer()`: the admin API's per-portal routes as
+ * methods (reset, snapshots, seed, clock, settings, remove), acting on the portal directly.
+ */
+import { AdjustableClock, isClockTime } from '../clock.js';
+import { applySeed, type SeedResult } from '../devtools/seed.js';
+import { loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
+import { type Portal, PortalError, type PortalInfo, type Portals } from './portals.js';
+
+export interface PortalHandle {
+  readonly name: string;
+  /** The URL of the webhook made or given first when the portal was created (unknown otherwise). */
+  readonly webhookUrl: string | undefined;
+  reset(): Promise<void>;
+  snapshot(name: string): Promise<void>;
+  /** Returns to a saved snapshot; false when there is none of that name. */
+  load(name: string): Promise<boolean>;
+  /** A seed document, as `POST /_admin/portals/NAME/seed` takes it (already parsed). */
+  seed(document: unknown): Promise<SeedResult>;
+  readonly clock: { set(iso: string): Promise<void>; advance(seconds: number): Promise<void> };
+  settings(changes: Record<string, unknown>): Promise<PortalInfo>;
+  remove(): Promise<void>;
+}
+
+export function portalHandle(portals: Portals, name: string, webhookUrl?: string): PortalHandle {
+  const portal = () => portals.require(name);
+  const clock = async (): Promise<AdjustableClock> => {
+    const current = (await portal()).platform.clock;
+    if (!(current instanceof AdjustableClock)) throw new PortalError(400, 'INVALID_CLOCK', 'This clock cannot be set');
+    return current;
+  };
+  const within = (target: number) => {
+    if (!isClockTime(target))
+      throw new PortalError(400, 'INVALID_CLOCK', 'The clock takes times in the years 0001-9999');
+    return target;
+  };
+  const store = async (p?: Portal) => (p ?? (await portal())).platform.store;
+  return {
+    name,
+    webhookUrl,
+    reset: async () => resetState(await store()),
+    snapshot: async (snapshot) => {
+      const p = await portal();
+      await saveSnapshot(p.platform.store, snapshot, p.platform.clock.now());
+    },
+    load: async (snapshot) => loadSnapshot(await store(), snapshot),
+    seed: async (document) => applySeed((await portal()).platform, document),
+    clock: {
+      set: async (iso) => (await clock()).set(within(Date.parse(iso))),
+      advance: async (seconds) => {
+        const c = await clock();
+        within(c.now() + seconds * 1000);
+        c.advance(seconds * 1000);
+      },
+    },
+    settings: (changes) => portals.updateSettings(name, changes),
+    remove: () => portals.remove(name),
+  };
+}

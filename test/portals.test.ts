@@ -1,0 +1,174 @@
+/**
+ * Portals: many isolated Bitrix24 accounts in one server. Each has its own records and id
+ * counters, webhooks, settings and clock; a call acts on the portal its webhook belongs to.
+ * (Portals other than `default` live in SQLite databases for now; PostgreSQL comes next.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.server.close();
+});
+
+function admin(path: string, method = 'GET', body?: unknown) {
+  return fetch(`${server.url}/_admin/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.server.adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).then(readReply);
+}
+
+function call(hook: string, method: string, params: unknown = {}) {
+  return fetch(hook + method, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  }).then(readReply);
+}
+
+describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
+  it('a new portal answers through its own webhook, with its own records and ids from 1', async () => {
+    const made = await admin('portals', 'POST', { name: 'alpha', webhooks: ['1:alphasecret01'] });
+    expect(made.status, made.text).toBe(201);
+    expect(made.body).toMatchObject({ name: 'alpha', domain: new URL(server.url).host });
+    expect(made.body.memberId).toMatch(/^[0-9a-f]{32}$/);
+    expect(made.body.webhookUrls).toEqual([`${server.url}/rest/1/alphasecret01/`]);
+    const alpha = made.body.webhookUrls[0] as string;
+
+    // The default portal has records of its own; the new one starts at 1.
+    await server.call('booking.v1.waitlist.add', { fields: { note: 'default 1' } });
+    await server.call('booking.v1.waitlist.add', { fields: { note: 'default 2' } });
+    const added = await call(alpha, 'booking.v1.waitlist.add', { fields: { note: 'alpha 1' } });
+    expect(added.body.result).toBe(1);
+    const inAlpha = await call(alpha, 'booking.v1.waitlist.list');
+    expect(inAlpha.body.result.waitList.map((w: { note: string }) => w.note)).toEqual(['alpha 1']);
+    const inDefault = await server.call('booking.v1.waitlist.list');
+    expect(inDefault.body.result.waitList.map((w: { note: string }) => w.note)).not.toContain('alpha 1');
+    // The default webhook does not reach alpha's records, nor alpha's the default's.
+    const other = await call(alpha, 'booking.v1.waitlist.get', { id: 2 });
+    expect(other.body.error).toBe('1040');
+  });
+
+  it('fifty portals made at once: fifty, each counting its ids from 1', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => admin('portals', 'POST', { name: `many-${i}` })),
+    );
+    expect(made.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const ids = await Promise.all(
+      made.map((r) => call(r.body.webhookUrls[0], 'booking.v1.waitlist.add', { fields: { note: r.body.name } })),
+    );
+    expect(ids.map((r) => r.body.result)).toEqual(Array(50).fill(1));
+    const listed = await admin('portals');
+    const names = listed.body.portals.map((p: { name: string }) => p.name);
+    for (let i = 0; i < 50; i++) expect(names).toContain(`many-${i}`);
+    expect(names[0]).toBe('default');
+  });
+
+  it('refuses bad names, duplicates, unknown portals, bad settings and removing default, changing nothing', async () => {
+    const before = (await admin('portals')).body;
+    const cases: [string, string, unknown, number, string][] = [
+      ['portals', 'POST', { name: 'Not_A_Label' }, 400, 'INVALID_PORTAL_NAME'],
+      ['portals', 'POST', { name: '-x' }, 400, 'INVALID_PORTAL_NAME'],
+      ['portals', 'POST', { name: 'a'.repeat(64) }, 400, 'INVALID_PORTAL_NAME'],
+      ['portals', 'POST', { name: 'alpha' }, 409, 'PORTAL_EXISTS'],
+      ['portals', 'POST', { name: 'default' }, 409, 'PORTAL_EXISTS'],
+      ['portals', 'POST', { name: 'beta', settings: { overbooking: 'no' } }, 400, 'INVALID_SETTINGS'],
+      ['portals', 'POST', { name: 'beta', settings: { colour: 'red' } }, 400, 'INVALID_SETTINGS'],
+      ['portals', 'POST', { name: 'beta', settings: { rateLimit: '0:0' } }, 400, 'INVALID_SETTINGS'],
+      ['portals', 'POST', { name: 'beta', webhooks: ['1:short'] }, 400, 'INVALID_WEBHOOKS'],
+      ['portals', 'POST', { name: 'beta', webhooks: ['1:alphasecret01'] }, 409, 'SECRET_IN_USE'],
+      ['portals', 'POST', { name: 'beta', webhooks: ['1:testsecret0000ab'] }, 409, 'SECRET_IN_USE'],
+      ['portals/nope', 'GET', undefined, 404, 'PORTAL_NOT_FOUND'],
+      ['portals/nope', 'DELETE', undefined, 404, 'PORTAL_NOT_FOUND'],
+      ['portals/nope/reset', 'POST', undefined, 404, 'PORTAL_NOT_FOUND'],
+      ['portals/alpha', 'PATCH', { settings: { bookingEnabled: 1 } }, 400, 'INVALID_SETTINGS'],
+      ['portals/default', 'DELETE', undefined, 400, 'PORTAL_REQUIRED'],
+    ];
+    for (const [path, method, body, status, error] of cases) {
+      const reply = await admin(path, method, body);
+      expect({ path, body, status: reply.status, error: reply.body?.error }).toEqual({ path, body, status, error });
+      expect(typeof reply.body.error_description).toBe('string');
+    }
+    expect((await admin('portals')).body).toEqual(before);
+    const noToken = await fetch(`${server.url}/_admin/portals`, { method: 'POST', body: '{"name":"gamma"}' });
+    expect(noToken.status).toBe(401);
+    expect((await admin('portals')).body).toEqual(before);
+  });
+
+  it('settings per portal: bookingEnabled false refuses booking.v1.* as a real portal does, CRM goes on', async () => {
+    const made = await admin('portals', 'POST', { name: 'off', webhooks: ['1:offsecret0001'] });
+    const hook = made.body.webhookUrls[0] as string;
+    const patched = await admin('portals/off', 'PATCH', { settings: { bookingEnabled: false } });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.settings.bookingEnabled).toBe(false);
+    const refused = await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'x' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      error: '0',
+      error_description: 'Booking tool is disabled. Please contact your administrator.',
+    });
+    expect((await call(hook, 'crm.contact.add', { fields: { NAME: 'Ann' } })).status).toBe(200);
+    // Other portals are untouched.
+    expect((await server.call('booking.v1.waitlist.list')).status).toBe(200);
+    await admin('portals/off', 'PATCH', { settings: { bookingEnabled: true } });
+    expect((await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'x' } })).body.result).toBe(1);
+  });
+
+  it('clock, reset and snapshots of one portal leave the others alone', async () => {
+    const made = await admin('portals', 'POST', { name: 'timed', webhooks: ['1:timedsecret01'] });
+    const hook = made.body.webhookUrls[0] as string;
+    const set = await admin('portals/timed/clock', 'POST', { now: '2030-01-02T03:04:05+00:00' });
+    expect(set.status, set.text).toBe(200);
+    expect((await call(hook, 'server.time')).body.result).toMatch(/^2030-01-02T03:04/);
+    expect((await server.call('server.time')).body.result).not.toMatch(/^2030/);
+
+    await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'kept' } });
+    expect((await admin('portals/timed/snapshots/one', 'POST')).status).toBe(200);
+    await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'after' } });
+    const defaultBefore = (await server.call('booking.v1.waitlist.list')).body;
+    expect((await admin('portals/timed/reset', 'POST')).status).toBe(200);
+    expect((await call(hook, 'booking.v1.waitlist.list')).body.result.waitList).toEqual([]);
+    expect((await server.call('booking.v1.waitlist.list')).body.result).toEqual(defaultBefore.result);
+    expect((await admin('portals/timed/snapshots/one/load', 'POST')).status).toBe(200);
+    const notes = (await call(hook, 'booking.v1.waitlist.list')).body.result.waitList.map(
+      (w: { note: string }) => w.note,
+    );
+    expect(notes).toEqual(['kept']);
+  });
+
+  it('a removed portal is gone at once: its webhook answers as a wrong secret', async () => {
+    const made = await admin('portals', 'POST', { name: 'brief', webhooks: ['1:briefsecret01'] });
+    const hook = made.body.webhookUrls[0] as string;
+    expect((await call(hook, 'booking.v1.waitlist.list')).status).toBe(200);
+    expect((await admin('portals/brief', 'DELETE')).status).toBe(200);
+    const gone = await call(hook, 'booking.v1.waitlist.list');
+    expect(gone.status).toBe(401);
+    expect(gone.body.error).toBe('NO_AUTH_FOUND');
+    expect((await admin('portals/brief')).status).toBe(404);
+  });
+
+  it('startServer: createPortal and portal(name) act on one portal', async () => {
+    const portal = await server.server.createPortal({ name: 'lib', webhooks: ['1:libsecret0001'] });
+    expect(portal.webhookUrl).toBe(`${server.url}/rest/1/libsecret0001/`);
+    const hook = portal.webhookUrl as string;
+    await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'one' } });
+    await portal.snapshot('s');
+    await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'two' } });
+    await portal.reset();
+    expect((await call(hook, 'booking.v1.waitlist.list')).body.result.waitList).toEqual([]);
+    expect(await portal.load('s')).toBe(true);
+    expect((await call(hook, 'booking.v1.waitlist.list')).body.result.waitList).toHaveLength(1);
+    await portal.clock.set('2031-05-06T07:08:09+00:00');
+    await portal.clock.advance(3600);
+    expect((await call(hook, 'server.time')).body.result).toMatch(/^2031-05-06T08:08/);
+    await server.server.portal('lib').settings({ overbooking: false });
+    expect((await admin('portals/lib')).body.settings.overbooking).toBe(false);
+    await portal.remove();
+    expect((await call(hook, 'booking.v1.waitlist.list')).status).toBe(401);
+  });
+});
