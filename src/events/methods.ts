@@ -7,6 +7,7 @@ import { errors } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isPhpArray, phpIntCast, phpString } from '../rest/php.js';
 import { defineMethod, type MethodContext } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 import { callerIsAdmin, callingApp } from './access.js';
 import { eventScope } from './catalog.js';
 import { HandlerAddressPolicy } from './handler-address.js';
@@ -66,6 +67,7 @@ const bindingParams = {
 const bind = defineMethod({
   name: 'event.bind',
   scope: 'basic',
+  result: result.success(),
   caseInsensitiveParams: true,
   params: { ...bindingParams, auth_connector: param.loose(), options: param.loose() },
   handler: async (args, ctx) => {
@@ -108,6 +110,7 @@ const bind = defineMethod({
 const unbind = defineMethod({
   name: 'event.unbind',
   scope: 'basic',
+  result: result.value('object'),
   caseInsensitiveParams: true,
   params: bindingParams,
   handler: async (args, ctx) => {
@@ -134,6 +137,7 @@ const unbind = defineMethod({
 const get = defineMethod({
   name: 'event.get',
   scope: 'basic',
+  result: result.value('list'),
   params: {},
   handler: async (_args, ctx) => {
     const appId = callingApp(ctx);
