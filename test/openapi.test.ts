@@ -140,6 +140,10 @@ describe('GET /openapi.json', () => {
     expect(errorExamples(doc, 'booking.v1.waitlist.list', 403)).toContainEqual(refused.body);
     const anonymous = await readReply(await fetch(`${server().url}/rest/booking.v1.waitlist.list`));
     expect(errorExamples(doc, 'booking.v1.waitlist.list', anonymous.status)).toContainEqual(anonymous.body);
+    // The method's own errors, as it declares them: event.bind needs an application.
+    const byWebhook = await server().call('event.bind', { event: 'OnBookingAdd', handler: 'http://127.0.0.1/h' });
+    expect(byWebhook.status).toBe(403);
+    expect(errorExamples(doc, 'event.bind', 403)).toContainEqual(byWebhook.body);
     // Methods of the global scope need no scope, so they cannot be refused one.
     expect(errorExamples(doc, 'server.time', 403)).toEqual([]);
     expect(doc.paths['/booking.v1.waitlist.get'].post['x-errors']).toContainEqual({

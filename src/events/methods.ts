@@ -57,6 +57,14 @@ function knownEvent(ctx: MethodContext, name: string): string {
 }
 
 /** What names a binding, in bind and unbind alike. */
+/** Why a non-administrator is refused (`ACCESS_DENIED`, the detail after the class message). */
+const DENIED = {
+  offlineBind: 'Offline events binding requires administrator access rights',
+  authTypeBind: 'Event binding with AUTH_TYPE requires administrator access rights',
+  offlineUnbind: 'Offline events unbinding requires administrator access rights',
+  authTypeUnbind: 'Event unbinding with AUTH_TYPE requires administrator access rights',
+};
+
 const bindingParams = {
   event: param.loose(),
   handler: param.loose(),
@@ -68,6 +76,17 @@ const bind = defineMethod({
   name: 'event.bind',
   scope: 'basic',
   result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.eventNotFound,
+    () => errors.accessDenied(DENIED.offlineBind),
+    () => errors.argumentNullOrEmpty('HANDLER'),
+    errors.wrongHandlerUrl,
+    errors.unsupportedHandlerProtocol,
+    () => errors.accessDenied(DENIED.authTypeBind),
+    () => errors.tooManyHandlers(MAX_BINDINGS_PER_EVENT),
+    errors.handlerAlreadyBound,
+  ],
   caseInsensitiveParams: true,
   params: { ...bindingParams, auth_connector: param.loose(), options: param.loose() },
   handler: async (args, ctx) => {
@@ -79,7 +98,7 @@ const bind = defineMethod({
     let authType = 0;
     let authConnector = '';
     if (offline) {
-      if (!admin) throw errors.accessDenied('Offline events binding requires administrator access rights');
+      if (!admin) throw errors.accessDenied(DENIED.offlineBind);
       authConnector = text(args.auth_connector);
     } else {
       handler = text(args.handler);
@@ -87,7 +106,7 @@ const bind = defineMethod({
       await checkHandlerUrl(ctx, handler);
       authType = phpIntCast(args.auth_type);
       if (!admin) {
-        authType = ownAuthType(ctx, authType, 'Event binding with AUTH_TYPE requires administrator access rights');
+        authType = ownAuthType(ctx, authType, DENIED.authTypeBind);
       }
     }
     const id = await ctx.store.write(async ({ eventHandlers }) => {
@@ -111,6 +130,13 @@ const unbind = defineMethod({
   name: 'event.unbind',
   scope: 'basic',
   result: result.value('object'),
+  raises: [
+    errors.wrongAuthType,
+    () => errors.argumentNullOrEmpty('EVENT'),
+    () => errors.accessDenied(DENIED.offlineUnbind),
+    () => errors.argumentNullOrEmpty('HANDLER'),
+    () => errors.accessDenied(DENIED.authTypeUnbind),
+  ],
   caseInsensitiveParams: true,
   params: bindingParams,
   handler: async (args, ctx) => {
@@ -120,12 +146,12 @@ const unbind = defineMethod({
     const admin = await callerIsAdmin(ctx);
     const offline = isOffline(args.event_type);
     const handler = offline ? '' : text(args.handler);
-    if (offline && !admin) throw errors.accessDenied('Offline events unbinding requires administrator access rights');
+    if (offline && !admin) throw errors.accessDenied(DENIED.offlineUnbind);
     if (!offline && handler === '') throw errors.argumentNullOrEmpty('HANDLER');
     // Absent: bindings of every user; given (also empty, which is 0): that user's only.
     let authType = args.auth_type === undefined || args.auth_type === null ? undefined : phpIntCast(args.auth_type);
     if (!admin && !offline) {
-      authType = ownAuthType(ctx, authType ?? 0, 'Event unbinding with AUTH_TYPE requires administrator access rights');
+      authType = ownAuthType(ctx, authType ?? 0, DENIED.authTypeUnbind);
     }
     const count = await ctx.store.write(({ eventHandlers }) =>
       eventHandlers.remove({ appId, event, handler, offline, authType }),
@@ -138,6 +164,7 @@ const get = defineMethod({
   name: 'event.get',
   scope: 'basic',
   result: result.value('list'),
+  raises: [errors.wrongAuthType],
   params: {},
   handler: async (_args, ctx) => {
     const appId = callingApp(ctx);

@@ -107,6 +107,7 @@ const get = defineMethod({
   name: 'event.offline.get',
   scope: 'basic',
   result: result.value('object'),
+  raises: [errors.wrongAuthType, errors.accessDenied],
   caseInsensitiveParams: true,
   params: {
     filter: param.loose(),
@@ -143,6 +144,7 @@ const list = defineMethod({
   name: 'event.offline.list',
   scope: 'basic',
   result: result.crmPage(),
+  raises: [errors.wrongAuthType, errors.accessDenied],
   caseInsensitiveParams: true,
   params: { filter: param.loose(), order: param.loose(), auth_connector: param.loose() },
   handler: async (args, ctx) => {
@@ -190,6 +192,13 @@ const clear = defineMethod({
   name: 'event.offline.clear',
   scope: 'basic',
   result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.accessDenied,
+    () => errors.argumentNullOrEmpty('PROCESS_ID'),
+    errors.offlineMessageIdsInvalid,
+    errors.offlineIdsNotIntegers,
+  ],
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), id: param.loose(), message_id: param.loose(), auth_connector: param.loose() },
   handler: async (args, ctx) => {
@@ -208,6 +217,12 @@ const error = defineMethod({
   name: 'event.offline.error',
   scope: 'basic',
   result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.accessDenied,
+    () => errors.argumentNullOrEmpty('PROCESS_ID'),
+    errors.offlineMessageIdsInvalid,
+  ],
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), message_id: param.loose() },
   handler: async (args, ctx) => {
