@@ -140,6 +140,13 @@ describe('GET /openapi.json', () => {
     expect(errorExamples(doc, 'booking.v1.waitlist.list', 403)).toContainEqual(refused.body);
     const anonymous = await readReply(await fetch(`${server().url}/rest/booking.v1.waitlist.list`));
     expect(errorExamples(doc, 'booking.v1.waitlist.list', anonymous.status)).toContainEqual(anonymous.body);
+    const entry = (await server().call('booking.v1.waitlist.add', { fields: { note: 'x' } })).body.result;
+    const emptyLink = await server().call('booking.v1.waitlist.externalData.set', {
+      waitListId: entry,
+      externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '' }],
+    });
+    expect(emptyLink.status).toBe(400);
+    expect(errorExamples(doc, 'booking.v1.waitlist.externalData.set', 400)).toContainEqual(emptyLink.body);
     // The method's own errors, as it declares them: event.bind needs an application.
     const byWebhook = await server().call('event.bind', { event: 'OnBookingAdd', handler: 'http://127.0.0.1/h' });
     expect(byWebhook.status).toBe(403);

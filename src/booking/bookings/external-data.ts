@@ -10,7 +10,7 @@ import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import { fillClientsFromLinkedDeals } from '../clients/clients.js';
-import { toLink } from '../external-links.js';
+import { linkLengthMessage, toLink } from '../external-links.js';
 import { externalDataView } from '../waitlist/views.js';
 import { pushClientsToNewDeals } from './deals.js';
 import { updateBooking } from './methods.js';
@@ -19,7 +19,7 @@ const set = defineMethod({
   name: 'booking.v1.booking.externalData.set',
   scope: 'booking',
   result: result.success(),
-  raises: [errors.bookingNotFound],
+  raises: [errors.bookingNotFound, () => errors.bookingUpdateFailed(linkLengthMessage('VALUE'))],
   params: { bookingId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ bookingId, externalData }, ctx) =>
     updateBooking(ctx, bookingId, errors.bookingNotFound, async (repos, _booking, now) => {

@@ -11,7 +11,7 @@ import { BookingPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import { fillClientsFromLinkedDeals } from '../clients/clients.js';
-import { toLink } from '../external-links.js';
+import { linkLengthMessage, toLink } from '../external-links.js';
 import { updateWaitListEntry } from './methods.js';
 import { externalDataView } from './views.js';
 
@@ -19,7 +19,7 @@ const set = defineMethod({
   name: 'booking.v1.waitlist.externalData.set',
   scope: 'booking',
   result: result.success(),
-  raises: [errors.waitListNotFound],
+  raises: [errors.waitListNotFound, () => errors.waitListUpdateFailed(linkLengthMessage('VALUE'))],
   params: { waitListId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ waitListId, externalData }, ctx) =>
     updateWaitListEntry(ctx, waitListId, async (repos) => {
