@@ -115,7 +115,6 @@ function envelope(method: MethodDeclaration): Schema {
 }
 
 function operation(method: MethodDeclaration, into: Shared): Schema {
-  const list = methodErrors(method);
   const scopes = method.scope === BASIC_SCOPE ? [] : [method.scope];
   return {
     operationId: method.name,
@@ -132,9 +131,8 @@ function operation(method: MethodDeclaration, into: Shared): Schema {
         description: 'The method answered.',
         content: { 'application/json': { schema: envelope(method) } },
       },
-      ...into.examples.responses(list),
+      ...into.examples.responses(methodErrors(method)),
     },
-    'x-errors': list.map((error) => ({ code: error.code, text: error.description, status: error.status })),
   };
 }
 
@@ -163,6 +161,7 @@ export function openApiDocument(methods: readonly MethodDeclaration[]): Schema {
     paths,
     components: {
       schemas: into.schemas,
+      responses: into.examples.responseComponents,
       examples: into.examples.components,
       securitySchemes: {
         auth: {

@@ -47,7 +47,10 @@ export function methodErrors(method: MethodDeclaration): RestError[] {
  */
 export class ErrorExamples {
   private readonly byBody = new Map<string, string>();
+  private readonly byResponse = new Map<string, string>();
   readonly components: Record<string, Schema> = {};
+  /** Error responses, each kept once: most methods share their 401, 403, 429, 500 and 503. */
+  readonly responseComponents: Record<string, Schema> = {};
 
   /** The reference to this error's example, added on first use. */
   ref(error: RestError): Schema {
@@ -70,11 +73,22 @@ export class ErrorExamples {
     for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
       const examples = Object.fromEntries(group.map((error, i) => [`e${i + 1}`, this.ref(error)]));
       const codes = [...new Set(group.map((e) => (e.code === '' ? '(empty)' : e.code)))].join(', ');
-      responses[String(status)] = {
+      responses[String(status)] = this.shared(status, {
         description: `Bitrix error, code ${codes}`,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
-      };
+      });
     }
     return responses;
+  }
+
+  private shared(status: number, response: Schema): Schema {
+    const text = JSON.stringify(response);
+    let name = this.byResponse.get(text);
+    if (name === undefined) {
+      name = `Error${status}-${this.byResponse.size + 1}`;
+      this.byResponse.set(text, name);
+      this.responseComponents[name] = response;
+    }
+    return { $ref: `#/components/responses/${name}` };
   }
 }
