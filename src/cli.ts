@@ -7,8 +7,10 @@ import { parseArgs } from 'node:util';
 import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
 import { resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
 import { HANDLER_MODES } from './events/handler-address.js';
+import { createRegistry } from './methods.js';
 import { registerApp } from './oauth/grants.js';
 import { LOG_LEVELS } from './observability/log.js';
+import { openApiJson } from './openapi/document.js';
 import { ensureUser } from './platform/users.js';
 import { hashSecret, newWebhookSecret } from './rest/auth.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
@@ -35,6 +37,7 @@ const USAGE = `Usage:
   b24-booking app add --name NAME --scopes booking,crm [--handler URL]
   b24-booking reset | snapshot save NAME | snapshot load NAME | snapshot list | seed FILE
   b24-booking events failed     (deliveries given up on, one JSON object a line)
+  b24-booking openapi           (the OpenAPI 3.1 document of the REST methods, as GET /openapi.json)
   (the offline commands take the same --data or --database as serve)`;
 
 const OPTIONS = {
@@ -99,6 +102,11 @@ function main(argv: string[]): Promise<void> {
 
   if (values.help || command === undefined) {
     console.log(USAGE);
+    return Promise.resolve();
+  }
+  // Describes the methods only: no store is opened.
+  if (command === 'openapi') {
+    process.stdout.write(openApiJson(createRegistry().all()));
     return Promise.resolve();
   }
   if (command === 'serve') {

@@ -12,6 +12,10 @@ import type { ExternalLink } from '../store/repositories/external-links.js';
 
 const MAX_LENGTH = 255;
 
+/** The ORM's refusal of a column value out of its length range (the owner's command re-throws it). */
+export const linkLengthMessage = (column: string) =>
+  `The length of the field "${column}" must be between 1 and ${MAX_LENGTH} characters`;
+
 export function toLink(item: Record<string, unknown>, fail: (message: string) => RestError): ExternalLink {
   const link = {
     moduleId: phpString(item.moduleId),
@@ -25,7 +29,7 @@ export function toLink(item: Record<string, unknown>, fail: (message: string) =>
   ] as const) {
     const length = [...link[name]].length;
     if (length < 1 || length > MAX_LENGTH) {
-      throw fail(`The length of the field "${column}" must be between 1 and ${MAX_LENGTH} characters`);
+      throw fail(linkLengthMessage(column));
     }
   }
   return link;

@@ -8,8 +8,9 @@
 import { errors } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { defineMethod } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 import { createDealForBooking } from './bookings/deals.js';
-import { assertPlaceable, readPlacement } from './bookings/placement.js';
+import { assertPlaceable, placementErrors, readPlacement } from './bookings/placement.js';
 import { bookingPlacementView } from './bookings/views.js';
 import { bookingEvents } from './events.js';
 
@@ -19,6 +20,8 @@ const FROM_WAIT_LIST_CODE = 1038;
 const createFromWaitList = defineMethod({
   name: 'booking.v1.booking.createfromwaitlist',
   scope: 'booking',
+  result: result.id(),
+  raises: [errors.bookingFromWaitListFailed, ...placementErrors(FROM_WAIT_LIST_CODE)],
   params: { waitListId: param.int(), fields: param.fields(bookingPlacementView, { required: 'add' }) },
   handler: ({ waitListId, fields }, ctx) => {
     const { resourceIds = [], period } = readPlacement(fields);
@@ -48,6 +51,8 @@ const createFromWaitList = defineMethod({
 const createFromBooking = defineMethod({
   name: 'booking.v1.waitlist.createfrombooking',
   scope: 'booking',
+  result: result.id(),
+  raises: [errors.waitListFromBookingFailed],
   params: { bookingId: param.int() },
   handler: ({ bookingId }, ctx) =>
     ctx.store.write(async (repos) => {

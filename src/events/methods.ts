@@ -7,6 +7,7 @@ import { errors } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isPhpArray, phpIntCast, phpString } from '../rest/php.js';
 import { defineMethod, type MethodContext } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 import { callerIsAdmin, callingApp } from './access.js';
 import { eventScope } from './catalog.js';
 import { HandlerAddressPolicy } from './handler-address.js';
@@ -56,6 +57,14 @@ function knownEvent(ctx: MethodContext, name: string): string {
 }
 
 /** What names a binding, in bind and unbind alike. */
+/** Why a non-administrator is refused (`ACCESS_DENIED`, the detail after the class message). */
+const DENIED = {
+  offlineBind: 'Offline events binding requires administrator access rights',
+  authTypeBind: 'Event binding with AUTH_TYPE requires administrator access rights',
+  offlineUnbind: 'Offline events unbinding requires administrator access rights',
+  authTypeUnbind: 'Event unbinding with AUTH_TYPE requires administrator access rights',
+};
+
 const bindingParams = {
   event: param.loose(),
   handler: param.loose(),
@@ -66,6 +75,18 @@ const bindingParams = {
 const bind = defineMethod({
   name: 'event.bind',
   scope: 'basic',
+  result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.eventNotFound,
+    () => errors.accessDenied(DENIED.offlineBind),
+    () => errors.argumentNullOrEmpty('HANDLER'),
+    errors.wrongHandlerUrl,
+    errors.unsupportedHandlerProtocol,
+    () => errors.accessDenied(DENIED.authTypeBind),
+    () => errors.tooManyHandlers(MAX_BINDINGS_PER_EVENT),
+    errors.handlerAlreadyBound,
+  ],
   caseInsensitiveParams: true,
   params: { ...bindingParams, auth_connector: param.loose(), options: param.loose() },
   handler: async (args, ctx) => {
@@ -77,7 +98,7 @@ const bind = defineMethod({
     let authType = 0;
     let authConnector = '';
     if (offline) {
-      if (!admin) throw errors.accessDenied('Offline events binding requires administrator access rights');
+      if (!admin) throw errors.accessDenied(DENIED.offlineBind);
       authConnector = text(args.auth_connector);
     } else {
       handler = text(args.handler);
@@ -85,7 +106,7 @@ const bind = defineMethod({
       await checkHandlerUrl(ctx, handler);
       authType = phpIntCast(args.auth_type);
       if (!admin) {
-        authType = ownAuthType(ctx, authType, 'Event binding with AUTH_TYPE requires administrator access rights');
+        authType = ownAuthType(ctx, authType, DENIED.authTypeBind);
       }
     }
     const id = await ctx.store.write(async ({ eventHandlers }) => {
@@ -108,6 +129,14 @@ const bind = defineMethod({
 const unbind = defineMethod({
   name: 'event.unbind',
   scope: 'basic',
+  result: result.value('object'),
+  raises: [
+    errors.wrongAuthType,
+    () => errors.argumentNullOrEmpty('EVENT'),
+    () => errors.accessDenied(DENIED.offlineUnbind),
+    () => errors.argumentNullOrEmpty('HANDLER'),
+    () => errors.accessDenied(DENIED.authTypeUnbind),
+  ],
   caseInsensitiveParams: true,
   params: bindingParams,
   handler: async (args, ctx) => {
@@ -117,12 +146,12 @@ const unbind = defineMethod({
     const admin = await callerIsAdmin(ctx);
     const offline = isOffline(args.event_type);
     const handler = offline ? '' : text(args.handler);
-    if (offline && !admin) throw errors.accessDenied('Offline events unbinding requires administrator access rights');
+    if (offline && !admin) throw errors.accessDenied(DENIED.offlineUnbind);
     if (!offline && handler === '') throw errors.argumentNullOrEmpty('HANDLER');
     // Absent: bindings of every user; given (also empty, which is 0): that user's only.
     let authType = args.auth_type === undefined || args.auth_type === null ? undefined : phpIntCast(args.auth_type);
     if (!admin && !offline) {
-      authType = ownAuthType(ctx, authType ?? 0, 'Event unbinding with AUTH_TYPE requires administrator access rights');
+      authType = ownAuthType(ctx, authType ?? 0, DENIED.authTypeUnbind);
     }
     const count = await ctx.store.write(({ eventHandlers }) =>
       eventHandlers.remove({ appId, event, handler, offline, authType }),
@@ -134,6 +163,8 @@ const unbind = defineMethod({
 const get = defineMethod({
   name: 'event.get',
   scope: 'basic',
+  result: result.value('list'),
+  raises: [errors.wrongAuthType],
   params: {},
   handler: async (_args, ctx) => {
     const appId = callingApp(ctx);

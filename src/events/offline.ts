@@ -5,13 +5,13 @@
  * removes a batch or part of it, `error` marks records as failed and releases them, so they
  * come back with `error=1` only.
  */
-
 import { isoWithOffset } from '../http/envelope.js';
 import { randomString } from '../rest/auth.js';
 import { errors } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isNumeric, isPhpArray, phpArrayValues, phpIntCast, phpString } from '../rest/php.js';
 import { CrmPage, defineMethod } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 import type {
   Comparison,
   OfflineColumn,
@@ -106,6 +106,8 @@ const newProcessId = () => randomString(32);
 const get = defineMethod({
   name: 'event.offline.get',
   scope: 'basic',
+  result: result.value('object'),
+  raises: [errors.wrongAuthType, errors.accessDenied],
   caseInsensitiveParams: true,
   params: {
     filter: param.loose(),
@@ -141,6 +143,8 @@ const get = defineMethod({
 const list = defineMethod({
   name: 'event.offline.list',
   scope: 'basic',
+  result: result.crmPage(),
+  raises: [errors.wrongAuthType, errors.accessDenied],
   caseInsensitiveParams: true,
   params: { filter: param.loose(), order: param.loose(), auth_connector: param.loose() },
   handler: async (args, ctx) => {
@@ -187,6 +191,14 @@ function idsOf(raw: unknown): number[] | undefined {
 const clear = defineMethod({
   name: 'event.offline.clear',
   scope: 'basic',
+  result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.accessDenied,
+    () => errors.argumentNullOrEmpty('PROCESS_ID'),
+    errors.offlineMessageIdsInvalid,
+    errors.offlineIdsNotIntegers,
+  ],
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), id: param.loose(), message_id: param.loose(), auth_connector: param.loose() },
   handler: async (args, ctx) => {
@@ -204,6 +216,13 @@ const clear = defineMethod({
 const error = defineMethod({
   name: 'event.offline.error',
   scope: 'basic',
+  result: result.success(),
+  raises: [
+    errors.wrongAuthType,
+    errors.accessDenied,
+    () => errors.argumentNullOrEmpty('PROCESS_ID'),
+    errors.offlineMessageIdsInvalid,
+  ],
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), message_id: param.loose() },
   handler: async (args, ctx) => {

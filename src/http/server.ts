@@ -6,11 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RequestRecord } from '../observability/metrics.js';
+import { openApiJson } from '../openapi/document.js';
 import type { Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
 import { admit, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
-import type { MethodOutcome } from '../rest/registry.js';
+import type { MethodOutcome, Registry } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
 import { hasAdminBearer } from './admin-bearer.js';
 import { timeObject } from './envelope.js';
@@ -46,6 +47,20 @@ export interface HttpOptions {
   metricsPublic?: boolean;
 }
 
+const OPENAPI_PATH = '/openapi.json';
+
+/** A registry does not change while the server runs: its document is made once, when first asked for. */
+const openApiTexts = new WeakMap<Registry, string>();
+
+function openApiOf(registry: Registry): string {
+  let text = openApiTexts.get(registry);
+  if (text === undefined) {
+    text = openApiJson(registry.all());
+    openApiTexts.set(registry, text);
+  }
+  return text;
+}
+
 export function createRequestHandler(platform: Platform, options: HttpOptions) {
   return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     route(platform, options, req, res).catch((error: unknown) => {
@@ -64,9 +79,13 @@ async function route(base: Platform, options: HttpOptions, req: IncomingMessage,
   const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
   const segments = path.split('/').filter((s) => s !== '');
 
-  // Browsers call /rest/ and /oauth/token/ from an app's page as they call a portal; nothing
-  // else is for pages on other origins (the admin API, health, metrics, approvals).
-  const cors = segments[0] === 'rest' || (segments[0] === 'oauth' && segments[1] === 'token' && segments.length === 2);
+  // Browsers call /rest/ and /oauth/token/ from an app's page as they call a portal, and API
+  // tools in a browser read /openapi.json; nothing else is for pages on other origins (the
+  // admin API, health, metrics, approvals).
+  const cors =
+    segments[0] === 'rest' ||
+    (segments[0] === 'oauth' && segments[1] === 'token' && segments.length === 2) ||
+    path === OPENAPI_PATH;
   if (cors) {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS).end();
@@ -84,6 +103,12 @@ async function route(base: Platform, options: HttpOptions, req: IncomingMessage,
   }
   if (segments[0] === '_admin') {
     await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1), options.portals);
+    return;
+  }
+  if (path === OPENAPI_PATH && req.method === 'GET') {
+    // It describes the methods and holds no data: no credentials needed.
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openApiOf(platform.registry));
     return;
   }
   if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {

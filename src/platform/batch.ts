@@ -10,6 +10,7 @@ import { errors, RestError } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isNumeric, isPhpArray, phpTruthy } from '../rest/php.js';
 import { defineMethod, type MethodContext } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 
 export const BATCH_MAX_LENGTH = 50;
 
@@ -26,6 +27,7 @@ const batch = defineMethod({
   name: 'batch',
   caseInsensitiveParams: true,
   scope: 'basic',
+  result: result.value('object'),
   params: { cmd: param.loose(), halt: param.loose() },
   // Only the commands' own time counts against the operating limit (limits.md).
   countsOperatingTime: false,

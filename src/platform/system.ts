@@ -8,6 +8,7 @@ import { BASIC_SCOPE, hasScope } from '../rest/auth.js';
 import { param } from '../rest/params.js';
 import { phpString, phpTruthy } from '../rest/php.js';
 import { defineMethod } from '../rest/registry.js';
+import { result } from '../rest/result.js';
 import { ensureUser } from './users.js';
 
 /** A self-hosted portal's licence, as CRestProvider::appInfo reports it without the bitrix24 module. */
@@ -18,6 +19,7 @@ const methods = defineMethod({
   name: 'methods',
   caseInsensitiveParams: true,
   scope: BASIC_SCOPE,
+  result: result.value('list'),
   params: { scope: param.loose(), full: param.loose() },
   handler: async ({ scope, full }, ctx) => {
     const all = ctx.registry.all();
@@ -37,6 +39,7 @@ const methods = defineMethod({
 const methodGet = defineMethod({
   name: 'method.get',
   scope: BASIC_SCOPE,
+  result: result.value('object'),
   params: { name: param.loose() },
   handler: async ({ name }, ctx) => {
     const method = phpTruthy(name) ? ctx.registry.find(phpString(name)) : undefined;
@@ -51,6 +54,7 @@ const scope = defineMethod({
   name: 'scope',
   caseInsensitiveParams: true,
   scope: BASIC_SCOPE,
+  result: result.value('list'),
   params: { full: param.loose() },
   handler: async ({ full }, ctx) => {
     if (!phpTruthy(full)) return [...ctx.caller.scopes];
@@ -63,6 +67,7 @@ const scope = defineMethod({
 const serverTime = defineMethod({
   name: 'server.time',
   scope: BASIC_SCOPE,
+  result: result.value('string'),
   params: {},
   handler: async (_args, ctx) => isoWithOffset(ctx.clock.now()),
 });
@@ -70,6 +75,7 @@ const serverTime = defineMethod({
 const profile = defineMethod({
   name: 'profile',
   scope: BASIC_SCOPE,
+  result: result.value('object'),
   params: {},
   handler: async (_args, ctx) => {
     const id = ctx.caller.userId;
@@ -94,6 +100,7 @@ const profile = defineMethod({
 const appInfo = defineMethod({
   name: 'app.info',
   scope: BASIC_SCOPE,
+  result: result.value('object'),
   params: {},
   handler: async (_args, ctx) => {
     const appId = ctx.caller.appId;

@@ -6,7 +6,7 @@
  * structured ones go through their view (`fields`, `filter`, set items: codes 422 and 0).
  * So a missing `externalData` wins over a bad `waitListId` item, exactly as in Bitrix.
  */
-import { errors } from './errors.js';
+import { errors, type RestError } from './errors.js';
 import { isNumeric, isPhpArray, type PhpArray, phpInt, phpIntCast, phpString } from './php.js';
 import {
   assertRequired,
@@ -16,6 +16,13 @@ import {
   internalizeValues,
   type View,
 } from './view.js';
+
+/** How a parameter carries a view's fields: which of them are required depends on the use. */
+export interface ParamView {
+  readonly view: View;
+  /** `add`/`update`: `fields`; `filter`; `order` (a direction per field); `items` of a `set` call. */
+  readonly use: 'add' | 'update' | 'filter' | 'order' | 'items';
+}
 
 export interface ParamSpec<T> {
   /** The PHP type the binder checks, as introspection shows it. */
@@ -30,6 +37,10 @@ export interface ParamSpec<T> {
    * `FIELDS`, `Fields`, `arFields`, and `ID` before `id`). PHP `isset`: null counts as absent.
    */
   find?(params: Record<string, unknown>, name: string): { present: boolean; raw: unknown };
+  /** The view whose fields the value carries, for the API description. */
+  readonly view?: ParamView;
+  /** The errors binding this parameter may answer, with example values (for the API description). */
+  raises(name: string): RestError[];
 }
 
 export type ParamValue<S> = S extends ParamSpec<infer T> ? T : never;
@@ -48,15 +59,29 @@ function bindArray(name: string, raw: unknown): PhpArray {
   return raw;
 }
 
+/** An example of a value the binder refuses, as its error text shows it. */
+const REFUSED_EXAMPLE = 'abc';
+
+/** What the first pass can answer: a missing required value, a value of the wrong type. */
+function binderErrors(type: ParamSpec<unknown>['type'], required: boolean, name: string): RestError[] {
+  const out = required ? [errors.missingParameter(name)] : [];
+  if (type === 'int' || type === 'array') out.push(errors.invalidParameter(name, REFUSED_EXAMPLE, type));
+  return out;
+}
+
 function spec<T>(
   type: ParamSpec<T>['type'],
   check: (name: string, raw: unknown) => unknown,
   convert: (bound: unknown) => T,
   fallback?: () => unknown,
+  described: { view?: ParamView; raises?: () => RestError[] } = {},
 ): ParamSpec<T> {
+  const required = fallback === undefined;
   return {
     type,
-    required: fallback === undefined,
+    required,
+    ...(described.view && { view: described.view }),
+    raises: (name) => [...binderErrors(type, required, name), ...(described.raises?.() ?? [])],
     bind(name, raw, present) {
       if (!present) {
         if (fallback === undefined) throw errors.missingParameter(name);
@@ -94,8 +119,30 @@ const crmArrayKeys = (name: string) => {
 function crmSpec<T>(
   keys: (name: string) => string[],
   bind: (name: string, raw: unknown, present: boolean) => T,
+  described: { type?: ParamSpec<T>['type']; raises?: (name: string) => RestError[] } = {},
 ): ParamSpec<T> {
-  return { type: 'array', required: false, bind, convert: identity<T>, find: firstSet(keys) };
+  const { type = 'array', raises = () => [] } = described;
+  return { type, required: false, bind, convert: identity<T>, find: firstSet(keys), raises };
+}
+
+/** The names a view requires for one use, as its "Required fields" error lists them. */
+function requiredNames(view: View, flag: 'requiredOnAdd' | 'requiredOnSet'): string[] {
+  return Object.keys(view.fields).filter((name) => view.fields[name]?.[flag]);
+}
+
+/** A filter's object fields must carry their own required keys: the first such field's error. */
+function filterErrors(view: View): RestError[] {
+  for (const field of Object.values(view.fields)) {
+    if (field.type !== 'object' || field.view === undefined) continue;
+    const inner = field.view;
+    return requiredFieldsError(Object.keys(inner.fields).filter((name) => inner.fields[name]?.requiredInFilter));
+  }
+  return [];
+}
+
+/** "Required fields: ..." when the view requires any field for this use. */
+function requiredFieldsError(names: string[]): RestError[] {
+  return names.length > 0 ? [errors.requiredFields(names)] : [];
 }
 
 export const param = {
@@ -118,12 +165,21 @@ export const param = {
    * by type; `{}` is taken as it is. `required: 'add'` checks the view's REQUIRED_ADD fields.
    */
   fields: (view: View, options: { required?: 'add' } = {}): ParamSpec<Record<string, unknown>> =>
-    spec('array', bindArray, (bound) => {
-      const keys = internalizeKeys(view, asRecord(bound as PhpArray));
-      for (const name of Object.keys(keys)) if (view.fields[name]?.readonly) delete keys[name];
-      if (options.required === 'add') assertRequiredOnAdd(view, keys);
-      return internalizeValues(view, keys);
-    }),
+    spec(
+      'array',
+      bindArray,
+      (bound) => {
+        const keys = internalizeKeys(view, asRecord(bound as PhpArray));
+        for (const name of Object.keys(keys)) if (view.fields[name]?.readonly) delete keys[name];
+        if (options.required === 'add') assertRequiredOnAdd(view, keys);
+        return internalizeValues(view, keys);
+      },
+      undefined,
+      {
+        view: { view, use: options.required ?? 'update' },
+        raises: () => (options.required === 'add' ? requiredFieldsError(requiredNames(view, 'requiredOnAdd')) : []),
+      },
+    ),
 
   /** `filter` of a list: optional; nested objects must carry their required keys. */
   filter: (view: View): ParamSpec<Record<string, unknown>> =>
@@ -143,6 +199,7 @@ export const param = {
         return internalizeValues(view, values);
       },
       () => [],
+      { view: { view, use: 'filter' }, raises: () => filterErrors(view) },
     ),
 
   /**
@@ -161,19 +218,27 @@ export const param = {
           ],
         ),
       () => [],
+      { view: { view, use: 'order' }, raises: () => [errors.orderMustBeString(), errors.invalidOrder('UP')] },
     ),
 
   /** The items of a `set` call (`externalData`, `clients`, `slots`). */
   items: (view: View): ParamSpec<Record<string, unknown>[]> =>
-    spec('array', bindArray, (bound) => internalizeSetItems(view, bound)),
+    spec('array', bindArray, (bound) => internalizeSetItems(view, bound), undefined, {
+      view: { view, use: 'items' },
+      raises: () => [errors.itemMustBeArray(), ...requiredFieldsError(requiredNames(view, 'requiredOnSet'))],
+    }),
 
   /** CRM `fields`, `params`, `order`, `filter`: absent is `{}`, anything but an array is refused. */
   crmArray: (): ParamSpec<Record<string, unknown>> =>
-    crmSpec(crmArrayKeys, (name, raw, present) => {
-      if (!present) return {};
-      if (!isPhpArray(raw)) throw errors.crmParameterNotArray(name);
-      return asRecord(raw);
-    }),
+    crmSpec(
+      crmArrayKeys,
+      (name, raw, present) => {
+        if (!present) return {};
+        if (!isPhpArray(raw)) throw errors.crmParameterNotArray(name);
+        return asRecord(raw);
+      },
+      { raises: (name) => [errors.crmParameterNotArray(name)] },
+    ),
 
   /** CRM `select`: a list of field names; anything else selects the defaults. */
   crmList: (): ParamSpec<string[]> =>
@@ -184,6 +249,8 @@ export const param = {
     crmSpec(
       () => ['ID', 'id'],
       (_name, raw, present) => (present ? phpIntCast(raw) : 0),
+      // Cast, never refused by type: what it is checked against is the handler's (ID > 0).
+      { type: 'int' },
     ),
 } as const;
 

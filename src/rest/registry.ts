@@ -5,9 +5,10 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Caller } from './auth.js';
-import { errors } from './errors.js';
+import { errors, type RestError } from './errors.js';
 import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
 import { phpIntSaturating } from './php.js';
+import type { ResultSpec } from './result.js';
 
 /** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
 export type Scope = 'basic' | 'booking' | 'crm';
@@ -80,6 +81,13 @@ export interface MethodDeclaration<S extends ParamSpecs = ParamSpecs> {
   readonly scope: Scope;
   readonly params: S;
   readonly handler: (args: BoundParams<S>, ctx: MethodContext) => Promise<unknown>;
+  /** What `result` holds; a page must be declared, with its key (see `assertDeclaredPage`). */
+  readonly result?: ResultSpec;
+  /**
+   * The method's own errors, by reference to `errors` (a thunk where the error takes values).
+   * The platform's and the binder's are derived from the scope and the params, not listed.
+   */
+  readonly raises?: readonly (() => RestError)[];
   /**
    * CRestProvider's own methods (batch, methods, scope) upper-case the request's keys before
    * reading them, so `CMD` and `Halt` work as well as `cmd` and `halt`.
@@ -130,6 +138,21 @@ function lowerCaseKeys(params: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+/**
+ * A page answered by a method that did not declare it (or under another key) would make the
+ * published description wrong about `total` and `next`: refused as the server's own bug.
+ */
+function assertDeclaredPage(method: MethodDeclaration, answer: unknown): void {
+  const declared = method.result;
+  const asDeclared =
+    answer instanceof BookingPage
+      ? declared?.kind === 'bookingPage' && declared.key === answer.key
+      : answer instanceof CrmPage
+        ? declared?.kind === 'crmPage'
+        : declared?.kind !== 'bookingPage' && declared?.kind !== 'crmPage';
+  if (!asDeclared) throw errors.internal();
+}
+
 export class Registry {
   private readonly byName = new Map<string, MethodDeclaration>();
 
@@ -153,6 +176,7 @@ export class Registry {
   async invoke(method: MethodDeclaration, params: Record<string, unknown>, ctx: MethodContext): Promise<MethodOutcome> {
     const args = bindParams(method.params, method.caseInsensitiveParams ? lowerCaseKeys(params) : params);
     const result = await method.handler(args, ctx);
+    assertDeclaredPage(method, result);
     if (result instanceof BookingPage) {
       const outcome: MethodOutcome = { result: { [result.key]: result.items } };
       if (ctx.page.countTotal) outcome.total = 0;

@@ -7,9 +7,10 @@
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import { fillClientsFromLinkedDeals } from '../clients/clients.js';
-import { toLink } from '../external-links.js';
+import { linkLengthMessage, toLink } from '../external-links.js';
 import { externalDataView } from '../waitlist/views.js';
 import { pushClientsToNewDeals } from './deals.js';
 import { updateBooking } from './methods.js';
@@ -17,6 +18,8 @@ import { updateBooking } from './methods.js';
 const set = defineMethod({
   name: 'booking.v1.booking.externalData.set',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.bookingNotFound, () => errors.bookingUpdateFailed(linkLengthMessage('VALUE'))],
   params: { bookingId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ bookingId, externalData }, ctx) =>
     updateBooking(ctx, bookingId, errors.bookingNotFound, async (repos, _booking, now) => {
@@ -33,6 +36,8 @@ const set = defineMethod({
 const list = defineMethod({
   name: 'booking.v1.booking.externalData.list',
   scope: 'booking',
+  result: result.bookingPage('externalData', externalDataView),
+  raises: [errors.bookingNotFound],
   params: { bookingId: param.int() },
   handler: ({ bookingId }, ctx) =>
     ctx.store.read(async ({ bookings }) => {
@@ -48,6 +53,8 @@ const list = defineMethod({
 const unset = defineMethod({
   name: 'booking.v1.booking.externalData.unset',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.bookingNotFound],
   params: { bookingId: param.int() },
   handler: ({ bookingId }, ctx) =>
     updateBooking(ctx, bookingId, errors.bookingNotFound, async ({ bookings }) => {

@@ -8,6 +8,7 @@ import { errors } from '../../rest/errors.js';
 import { param, sortOrder } from '../../rest/params.js';
 import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import type { BookingQuery, BookingRecord } from '../../store/repositories/bookings.js';
 import type { Store } from '../../store/store.js';
@@ -15,7 +16,7 @@ import { bookingEvents } from '../events.js';
 import { createdWithinRange } from '../portal-date.js';
 import { runUpdate, type UpdateChange, type UpdateTarget } from '../update-command.js';
 import { createDealForBooking } from './deals.js';
-import { assertPlaceable, readPlacement } from './placement.js';
+import { assertPlaceable, placementErrors, readPlacement } from './placement.js';
 import { bookingFilterView, bookingOrderView, bookingView } from './views.js';
 
 export function showBooking(booking: BookingRecord) {
@@ -35,6 +36,8 @@ const text = (value: unknown, fallback: string | null) =>
 const add = defineMethod({
   name: 'booking.v1.booking.add',
   scope: 'booking',
+  result: result.id(),
+  raises: placementErrors(),
   params: { fields: param.fields(bookingView, { required: 'add' }) },
   handler: ({ fields }, ctx) => {
     const { resourceIds = [], period } = readPlacement(fields);
@@ -63,6 +66,8 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'booking.v1.booking.get',
   scope: 'booking',
+  result: result.entity('booking', bookingView),
+  raises: [errors.bookingNotFound],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.read(async ({ bookings }) => {
@@ -96,6 +101,8 @@ function bookingQuery(filter: Record<string, unknown>): Omit<BookingQuery, 'orde
 const list = defineMethod({
   name: 'booking.v1.booking.list',
   scope: 'booking',
+  result: result.bookingPage('booking', bookingView),
+  raises: [errors.invalidDate],
   params: { filter: param.filter(bookingFilterView), order: param.order(bookingOrderView) },
   handler: ({ filter, order }, ctx) => {
     const query = {
@@ -137,6 +144,8 @@ export function updateBooking(
 const update = defineMethod({
   name: 'booking.v1.booking.update',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.bookingNotFoundOnUpdate, ...placementErrors()],
   params: { id: param.int(), fields: param.fields(bookingView) },
   handler: ({ id, fields }, ctx) => {
     const placement = readPlacement(fields);
@@ -158,6 +167,8 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'booking.v1.booking.delete',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.bookingNotFoundOnDelete],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ bookings, outbox }) => {

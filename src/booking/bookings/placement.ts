@@ -92,3 +92,16 @@ export async function assertPlaceable(
   }
   if (busy.length > 0) throw errors.resourcesUnavailable(busy, options.code);
 }
+
+/** What readPlacement and assertPlaceable may answer, for declarations (`code`: as assertPlaceable's). */
+export function placementErrors(code?: number) {
+  const example = [7];
+  return [
+    errors.resourceIdsNotArray,
+    errors.resourceIdsNotIntegers,
+    errors.invalidDatePeriod,
+    () => errors.emptyResourceCollection(code),
+    () => errors.resourcesNotFound(example, code),
+    () => errors.resourcesUnavailable(example, code),
+  ];
+}

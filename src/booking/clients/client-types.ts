@@ -1,10 +1,12 @@
 /** booking.v1.clienttype.list: every client type (seeded: crm/COMPANY, crm/CONTACT), `total: 0`. */
 import { BookingPage, defineMethod } from '../../rest/registry.js';
-import { externalizeClientType } from './clients.js';
+import { result } from '../../rest/result.js';
+import { clientTypeView, externalizeClientType } from './clients.js';
 
 const list = defineMethod({
   name: 'booking.v1.clienttype.list',
   scope: 'booking',
+  result: result.bookingPage('clientType', clientTypeView),
   params: {},
   handler: (_args, ctx) =>
     ctx.store.read(

@@ -4,9 +4,10 @@
  * client types are checked (1025); set and unset run through the owner's update command, so
  * they record its Update event even when nothing changed.
  */
-import type { RestError } from '../../rest/errors.js';
+import { errors, type RestError } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { BookingPage, defineMethod, type MethodContext } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import type { ClientOwner, ClientOwnerKind } from '../../store/repositories/clients.js';
 import type { ExternalLink } from '../../store/repositories/external-links.js';
 import type { Repositories } from '../../store/store.js';
@@ -34,6 +35,8 @@ export function clientMethods(owner: ClientOwnerMethods) {
   const set = defineMethod({
     name: `${owner.prefix}.client.set`,
     scope: 'booking',
+    result: result.success(),
+    raises: [owner.notFound, errors.clientTypeNotFound],
     params: { [owner.idParam]: param.int(), clients: param.items(clientView) },
     handler: (args, ctx) => {
       const id = idOf(args);
@@ -47,6 +50,8 @@ export function clientMethods(owner: ClientOwnerMethods) {
   const list = defineMethod({
     name: `${owner.prefix}.client.list`,
     scope: 'booking',
+    result: result.bookingPage(owner.listKey, clientView),
+    raises: [owner.notFound],
     params: { [owner.idParam]: param.int() },
     handler: (args, ctx) =>
       ctx.store.read(async (repos) => {
@@ -59,6 +64,8 @@ export function clientMethods(owner: ClientOwnerMethods) {
   const unset = defineMethod({
     name: `${owner.prefix}.client.unset`,
     scope: 'booking',
+    result: result.success(),
+    raises: [owner.notFound],
     params: { [owner.idParam]: param.int() },
     handler: (args, ctx) => {
       const id = idOf(args);

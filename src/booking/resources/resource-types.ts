@@ -7,6 +7,7 @@ import { errors } from '../../rest/errors.js';
 import { param, sortOrder } from '../../rest/params.js';
 import { phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import type { ResourceTypeRecord } from '../../store/repositories/resources.js';
 import { bookingEvents } from '../events.js';
@@ -23,6 +24,8 @@ function show(type: ResourceTypeRecord) {
 const add = defineMethod({
   name: 'booking.v1.resourceType.add',
   scope: 'booking',
+  result: result.id(),
+  raises: [() => errors.invalidFieldValue('templateTypeInfo'), () => errors.resourceTypeCodeTaken('doctor')],
   params: { fields: param.fields(resourceTypeView, { required: 'add' }) },
   handler: ({ fields }, ctx) => {
     assertTemplates(fields);
@@ -46,6 +49,8 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'booking.v1.resourceType.get',
   scope: 'booking',
+  result: result.entity('resourceType', resourceTypeView),
+  raises: [errors.resourceTypeNotFound],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.read(async ({ resourceTypes }) => {
@@ -58,6 +63,7 @@ const get = defineMethod({
 const list = defineMethod({
   name: 'booking.v1.resourceType.list',
   scope: 'booking',
+  result: result.bookingPage('resourceType', resourceTypeView),
   params: { filter: param.filter(resourceTypeFilterView), order: param.order(resourceTypeOrderView) },
   handler: ({ filter, order }, ctx) => {
     const text = (name: string) => (filter[name] === undefined ? undefined : phpString(filter[name]));
@@ -80,6 +86,13 @@ const list = defineMethod({
 const update = defineMethod({
   name: 'booking.v1.resourceType.update',
   scope: 'booking',
+  result: result.success(),
+  raises: [
+    () => errors.invalidFieldValue('templateTypeInfo'),
+    errors.resourceTypeUpdateWithoutCode,
+    () => errors.resourceTypeCodeTakenOnUpdate('doctor'),
+    errors.resourceTypeNotFoundOnUpdate,
+  ],
   params: { id: param.int(), fields: param.fields(resourceTypeView) },
   handler: ({ id, fields }, ctx) => {
     assertTemplates(fields);
@@ -110,6 +123,8 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'booking.v1.resourceType.delete',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.resourceTypeNotFoundOnDelete, errors.resourceTypeInUse],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ resourceTypes, outbox }) => {

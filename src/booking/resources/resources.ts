@@ -8,6 +8,7 @@ import { errors } from '../../rest/errors.js';
 import { param, sortOrder } from '../../rest/params.js';
 import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import type { ResourceRecord } from '../../store/repositories/resources.js';
 import type { Repositories, Store } from '../../store/store.js';
@@ -45,6 +46,12 @@ const text = (value: unknown, fallback: string | null) =>
 const add = defineMethod({
   name: 'booking.v1.resource.add',
   scope: 'booking',
+  result: result.id(),
+  raises: [
+    () => errors.resourceTypeMissing(7),
+    () => errors.invalidFieldValue('templateTypeInfo'),
+    errors.resourceTypeRequired,
+  ],
   params: { fields: param.fields(resourceView, { required: 'add' }) },
   handler: ({ fields }, ctx) =>
     ctx.store.write(async (repos) => {
@@ -76,6 +83,8 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'booking.v1.resource.get',
   scope: 'booking',
+  result: result.entity('resource', resourceView),
+  raises: [errors.resourceNotFound],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.read(async ({ resources }) => {
@@ -94,6 +103,7 @@ function typeIdsOf(value: unknown): number[] | undefined {
 const list = defineMethod({
   name: 'booking.v1.resource.list',
   scope: 'booking',
+  result: result.bookingPage('resource', resourceView),
   params: { filter: param.filter(resourceFilterView), order: param.order(resourceOrderView) },
   handler: ({ filter, order }, ctx) => {
     const query = {
@@ -132,6 +142,12 @@ export function updateResource(
 const update = defineMethod({
   name: 'booking.v1.resource.update',
   scope: 'booking',
+  result: result.success(),
+  raises: [
+    errors.resourceNotFoundOnUpdate,
+    () => errors.resourceTypeMissing(7),
+    () => errors.invalidFieldValue('templateTypeInfo'),
+  ],
   params: { id: param.int(), fields: param.fields(resourceView) },
   handler: ({ id, fields }, ctx) =>
     updateResource(ctx, id, errors.resourceNotFoundOnUpdate, async (repos, resource, now) => {
@@ -155,6 +171,8 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'booking.v1.resource.delete',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.resourceNotFoundOnDelete, errors.resourceHasFutureBookings],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ resources, outbox }) => {

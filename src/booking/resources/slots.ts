@@ -7,6 +7,7 @@ import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import type { Slot } from '../../store/repositories/resources.js';
 import { updateResource } from './resources.js';
@@ -44,6 +45,8 @@ function toSlot(item: Record<string, unknown>): Slot {
 const set = defineMethod({
   name: 'booking.v1.resource.slots.set',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.resourceNotFound, errors.invalidRangeFields],
   params: { resourceId: param.int(), slots: param.items(slotView) },
   handler: ({ resourceId, slots }, ctx) =>
     updateResource(ctx, resourceId, errors.resourceNotFound, async ({ resources }) => {
@@ -54,6 +57,8 @@ const set = defineMethod({
 const list = defineMethod({
   name: 'booking.v1.resource.slots.list',
   scope: 'booking',
+  result: result.bookingPage('slots', slotView),
+  raises: [errors.resourceNotFound],
   params: { resourceId: param.int() },
   handler: ({ resourceId }, ctx) =>
     ctx.store.read(async ({ resources }) => {
@@ -69,6 +74,8 @@ const list = defineMethod({
 const unset = defineMethod({
   name: 'booking.v1.resource.slots.unset',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.resourceNotFound],
   params: { resourceId: param.int() },
   handler: ({ resourceId }, ctx) =>
     updateResource(ctx, resourceId, errors.resourceNotFound, async ({ resources }) => {

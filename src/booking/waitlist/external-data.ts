@@ -8,15 +8,18 @@
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import { fillClientsFromLinkedDeals } from '../clients/clients.js';
-import { toLink } from '../external-links.js';
+import { linkLengthMessage, toLink } from '../external-links.js';
 import { updateWaitListEntry } from './methods.js';
 import { externalDataView } from './views.js';
 
 const set = defineMethod({
   name: 'booking.v1.waitlist.externalData.set',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.waitListNotFound, () => errors.waitListUpdateFailed(linkLengthMessage('VALUE'))],
   params: { waitListId: param.int(), externalData: param.items(externalDataView) },
   handler: ({ waitListId, externalData }, ctx) =>
     updateWaitListEntry(ctx, waitListId, async (repos) => {
@@ -30,6 +33,8 @@ const set = defineMethod({
 const list = defineMethod({
   name: 'booking.v1.waitlist.externalData.list',
   scope: 'booking',
+  result: result.bookingPage('externalData', externalDataView),
+  raises: [errors.waitListNotFound],
   params: { waitListId: param.int() },
   handler: ({ waitListId }, ctx) =>
     ctx.store.read(async ({ waitList }) => {
@@ -45,6 +50,8 @@ const list = defineMethod({
 const unset = defineMethod({
   name: 'booking.v1.waitlist.externalData.unset',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.waitListNotFound],
   params: { waitListId: param.int() },
   handler: ({ waitListId }, ctx) =>
     updateWaitListEntry(ctx, waitListId, async ({ waitList }) => {

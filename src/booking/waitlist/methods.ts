@@ -8,6 +8,7 @@ import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { phpString } from '../../rest/php.js';
 import { BookingPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { externalize } from '../../rest/view.js';
 import type { Repositories, Store } from '../../store/store.js';
 import { bookingEvents } from '../events.js';
@@ -24,6 +25,7 @@ function noteOf(fields: Record<string, unknown>): string | undefined {
 const add = defineMethod({
   name: 'booking.v1.waitlist.add',
   scope: 'booking',
+  result: result.id(),
   params: { fields: param.fields(waitListView) },
   handler: ({ fields }, ctx) =>
     ctx.store.write(async ({ waitList, outbox }) => {
@@ -37,6 +39,8 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'booking.v1.waitlist.get',
   scope: 'booking',
+  result: result.entity('waitList', waitListView),
+  raises: [errors.waitListNotFound],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.read(async ({ waitList }) => {
@@ -49,6 +53,8 @@ const get = defineMethod({
 const list = defineMethod({
   name: 'booking.v1.waitlist.list',
   scope: 'booking',
+  result: result.bookingPage('waitList', waitListView),
+  raises: [errors.invalidDate],
   params: { filter: param.filter(waitListFilterView) },
   handler: ({ filter }, ctx) => {
     const { createdFrom, createdBefore } = createdWithinRange(filter.createdWithin);
@@ -80,6 +86,8 @@ export function updateWaitListEntry(
 const update = defineMethod({
   name: 'booking.v1.waitlist.update',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.waitListNotFound],
   params: { id: param.int(), fields: param.fields(waitListView) },
   handler: ({ id, fields }, ctx) =>
     updateWaitListEntry(ctx, id, async ({ waitList }) => {
@@ -92,6 +100,8 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'booking.v1.waitlist.delete',
   scope: 'booking',
+  result: result.success(),
+  raises: [errors.waitListItemNotFoundOnDelete],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
     ctx.store.write(async ({ waitList, outbox }) => {

@@ -6,6 +6,7 @@
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { CrmPage, defineMethod } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
 import { clampInt, describeFields } from './fields.js';
 
@@ -21,6 +22,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.add`,
       scope: 'crm',
+      result: result.id(),
       params: { fields: param.crmArray(), params: param.crmArray() },
       handler: ({ fields }, ctx) =>
         ctx.store.write((repos) => addRecord(entity, repos, fields, { userId: ctx.userId, now: ctx.clock.now() })),
@@ -28,6 +30,8 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.get`,
       scope: 'crm',
+      result: result.value('object'),
+      raises: [errors.crmInvalidId, entity.notFound.get],
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {
         const record = await ctx.store.read((repos) => readRecord(entity, repos, checkId(id)));
@@ -38,6 +42,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.list`,
       scope: 'crm',
+      result: result.crmPage(),
       params: { order: param.crmArray(), filter: param.crmArray(), select: param.crmList() },
       handler: ({ order, filter, select }, ctx) =>
         ctx.store.read(async (repos) => {
@@ -54,6 +59,8 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.update`,
       scope: 'crm',
+      result: result.success(),
+      raises: [errors.crmInvalidId, entity.notFound.update],
       params: { id: param.crmId(), fields: param.crmArray(), params: param.crmArray() },
       handler: ({ id, fields }, ctx) => {
         const known = checkId(id);
@@ -65,6 +72,8 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.delete`,
       scope: 'crm',
+      result: result.success(),
+      raises: [errors.crmInvalidId, entity.notFound.delete],
       params: { id: param.crmId() },
       handler: ({ id }, ctx) => {
         const known = checkId(id);
@@ -74,6 +83,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.fields`,
       scope: 'crm',
+      result: result.value('object'),
       params: {},
       handler: async () => describeFields(entity.fields),
     }),

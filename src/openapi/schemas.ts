@@ -1,0 +1,129 @@
+/**
+ * JSON Schemas (the 2020-12 dialect of OpenAPI 3.1) from the declarations' parameter specs,
+ * views and result specs.
+ */
+import type { ParamSpec, ParamView } from '../rest/params.js';
+import type { ResultSpec } from '../rest/result.js';
+import type { FieldSpec, View } from '../rest/view.js';
+
+export type Schema = Record<string, unknown>;
+
+/** Y/N, the wire form of a view's booleans both ways. */
+const YES_NO: Schema = { type: 'string', enum: ['Y', 'N'] };
+
+/** Sort directions; the server upper-cases them before checking. */
+const DIRECTION: Schema = { type: 'string', enum: ['ASC', 'DESC', 'asc', 'desc'] };
+
+type RequiredFlag = 'requiredOnAdd' | 'requiredOnSet' | 'requiredInFilter';
+
+const REQUIRED_FLAG: Record<ParamView['use'], RequiredFlag | undefined> = {
+  add: 'requiredOnAdd',
+  update: undefined,
+  filter: 'requiredInFilter',
+  order: undefined,
+  items: 'requiredOnSet',
+};
+
+/** The fields of a view as a client sends them: read-only ones only where they are kept (filters). */
+function inputObject(view: View, flag: RequiredFlag | undefined, dropReadonly: boolean): Schema {
+  const properties: Record<string, Schema> = {};
+  const required: string[] = [];
+  for (const [name, field] of Object.entries(view.fields)) {
+    if (dropReadonly && field.readonly) continue;
+    properties[name] = inputField(field, flag, dropReadonly);
+    if (flag && field[flag]) required.push(name);
+  }
+  return { type: 'object', properties, ...(required.length > 0 && { required }) };
+}
+
+function inputField(field: FieldSpec, flag: RequiredFlag | undefined, dropReadonly: boolean): Schema {
+  switch (field.type) {
+    case 'int':
+      return { type: 'integer' };
+    case 'string':
+      return { type: 'string' };
+    case 'boolean':
+      return YES_NO;
+    case 'list':
+      return { type: 'array' };
+    case 'object':
+      return field.view ? inputObject(field.view, flag, dropReadonly) : { type: 'object' };
+  }
+}
+
+/** One parameter of a request body. */
+export function paramSchema(spec: ParamSpec<unknown>): Schema {
+  const described = spec.view;
+  if (described) {
+    const { view, use } = described;
+    if (use === 'order') {
+      return { type: 'object', properties: Object.fromEntries(Object.keys(view.fields).map((n) => [n, DIRECTION])) };
+    }
+    const object = inputObject(view, REQUIRED_FLAG[use], use === 'add' || use === 'update');
+    return use === 'items' ? { type: 'array', items: object } : object;
+  }
+  switch (spec.type) {
+    case 'int':
+      return { type: 'integer', description: 'A numeric string is taken as well (form encodings carry only strings).' };
+    case 'string':
+      return { type: 'string' };
+    case 'array':
+      return { type: ['object', 'array'], description: 'A PHP array: an object, or a list.' };
+    case 'mixed':
+      return {};
+  }
+}
+
+/** A view's record as it leaves the server: every field, empty values as null. */
+export function outputObject(view: View): Schema {
+  const properties: Record<string, Schema> = {};
+  for (const name of view.outputOrder) properties[name] = outputField(view.fields[name] as FieldSpec);
+  // A boolean that is not set leaves its key out; every other field is always there.
+  const required = view.outputOrder.filter((name) => view.fields[name]?.type !== 'boolean');
+  return { type: 'object', properties, ...(required.length > 0 && { required }) };
+}
+
+function outputField(field: FieldSpec): Schema {
+  switch (field.type) {
+    case 'int':
+      return { type: ['integer', 'null'] };
+    case 'string':
+      return { type: ['string', 'null'] };
+    case 'boolean':
+      return YES_NO;
+    case 'list':
+      return { type: ['array', 'null'] };
+    case 'object':
+      return field.view ? { oneOf: [outputObject(field.view), { type: 'null' }] } : { type: ['object', 'null'] };
+  }
+}
+
+const VALUE_SCHEMA: Record<Extract<ResultSpec, { kind: 'value' }>['type'], Schema> = {
+  object: { type: ['object', 'array'], description: 'An object (PHP encodes an empty one as `[]`).' },
+  list: { type: 'array' },
+  string: { type: 'string' },
+  boolean: { type: 'boolean' },
+};
+
+/** `result` of the envelope. */
+export function resultSchema(spec: ResultSpec | undefined): Schema {
+  if (spec === undefined) return {};
+  switch (spec.kind) {
+    case 'id':
+      return { type: 'integer', description: 'The id of the new record.' };
+    case 'success':
+      return { const: true };
+    case 'entity':
+      return { type: 'object', properties: { [spec.key]: outputObject(spec.view) }, required: [spec.key] };
+    case 'bookingPage':
+      return {
+        type: 'object',
+        properties: { [spec.key]: { type: 'array', items: outputObject(spec.view) } },
+        required: [spec.key],
+      };
+    case 'crmPage':
+      return { type: 'array', items: { type: 'object' } };
+    case 'value':
+      return VALUE_SCHEMA[spec.type];
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * GET /openapi.json and `b24-booking openapi`: an OpenAPI 3.1 document generated from the
+ * method declarations, checked with a real validator and against what the server answers.
+ */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, SQLITE_RUN } from './support/cli.js';
+import { readReply, SECRET, useServer } from './support/server.js';
+
+const server = useServer({ webhooks: [`1:${SECRET}:booking,crm`, '7:crmonly000000000:crm'] });
+
+// biome-ignore lint/suspicious/noExplicitAny: the document is read path by path
+type Doc = any;
+
+async function fetchDocument(init: RequestInit = {}): Promise<{ status: number; text: string; doc: Doc }> {
+  const reply = await readReply(await fetch(`${server().url}/openapi.json`, init));
+  return { status: reply.status, text: reply.text, doc: reply.body };
+}
+
+/** A `$ref` inside the document followed (one level, as the generator writes them). */
+function deref(doc: Doc, node: Doc): Doc {
+  if (typeof node?.$ref !== 'string') return node;
+  return (node.$ref as string)
+    .slice(2)
+    .split('/')
+    .reduce((at: Doc, key: string) => at[key], doc);
+}
+
+/** The examples of an operation's error response with this status, as error bodies. */
+function errorExamples(doc: Doc, method: string, status: number): unknown[] {
+  const response = deref(doc, doc.paths[`/${method}`].post.responses[String(status)]);
+  if (response === undefined) return [];
+  return Object.values(response.content['application/json'].examples).map((e) => deref(doc, e).value);
+}
+
+function bodySchema(doc: Doc, method: string): Doc {
+  return deref(doc, doc.paths[`/${method}`].post.requestBody.content['application/json'].schema);
+}
+
+function okSchema(doc: Doc, method: string): Doc {
+  return doc.paths[`/${method}`].post.responses['200'].content['application/json'].schema;
+}
+
+/**
+ * The document's JSON Schemas, compiled strictly (an unknown type or keyword fails): the
+ * OpenAPI validator checks the document's structure, not the schemas inside it.
+ */
+function schemaChecker(doc: Doc): (schema: Doc) => ValidateFunction {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+  const local = (schema: Doc) =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"https://b24.test/components#/$defs/'));
+  ajv.addSchema({ $id: 'https://b24.test/components', $defs: local(doc.components.schemas) });
+  return (schema) => ajv.compile(local(schema));
+}
+
+/** Calls a method and checks the answer against the success schema the document gives it. */
+async function callAsDocumented(doc: Doc, compile: (schema: Doc) => ValidateFunction, method: string, params = {}) {
+  const checkParams = compile(bodySchema(doc, method));
+  expect(checkParams(params), JSON.stringify(checkParams.errors)).toBe(true);
+  const reply = await server().call(method, params);
+  expect(reply.status, reply.text).toBe(200);
+  const check = compile(okSchema(doc, method));
+  expect(check(reply.body), `${method}: ${JSON.stringify(check.errors)}`).toBe(true);
+  return reply.body.result;
+}
+
+describe('GET /openapi.json', () => {
+  it('is served without credentials and is a valid OpenAPI 3.1 document', async () => {
+    const { status, doc } = await fetchDocument();
+    expect(status).toBe(200);
+    expect(doc.openapi).toBe('3.1.0');
+    const validator = new Validator();
+    const verdict = await validator.validate(doc);
+    expect(verdict.errors).toBeUndefined();
+    expect(verdict.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('answers a browser on another origin, as /rest does', async () => {
+    const origin = 'https://tools.example';
+    const res = await fetch(`${server().url}/openapi.json`, { headers: { origin } });
+    await res.text();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).not.toBeNull();
+    const preflight = await fetch(`${server().url}/openapi.json`, { method: 'OPTIONS', headers: { origin } });
+    expect(preflight.status).toBe(204);
+  });
+
+  it('has exactly one operation for each method `methods` lists, and no other', async () => {
+    const { doc } = await fetchDocument();
+    const listed = (await server().call('methods', { full: true })).body.result as string[];
+    const operations = Object.entries(doc.paths as Record<string, Record<string, Doc>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([verb, op]) => ({ path, verb, id: op.operationId as string })),
+    );
+    expect(operations.every((op) => op.verb === 'post' && op.path === `/${op.id}`)).toBe(true);
+    expect(operations.map((op) => op.id.toLowerCase()).sort()).toEqual([...listed].sort());
+    expect(new Set(operations.map((op) => op.id.toLowerCase())).size).toBe(operations.length);
+  });
+
+  it('names the scopes the server has as the OAuth scopes, and both ways to call', async () => {
+    const { doc } = await fetchDocument();
+    const scopes = (await server().call('scope', { full: true })).body.result as string[];
+    const flow = doc.components.securitySchemes.oauth2.flows.authorizationCode;
+    expect(Object.keys(flow.scopes).sort()).toEqual([...scopes].sort());
+    expect(doc.components.securitySchemes.auth).toMatchObject({ type: 'apiKey', name: 'auth' });
+    expect(doc.servers.map((s: { url: string }) => s.url)).toEqual(['/rest', '/rest/{userId}/{secret}']);
+    const add = doc.paths['/booking.v1.waitlist.add'].post;
+    expect(add.security).toContainEqual({ oauth2: ['booking'] });
+  });
+
+  it('documents a method’s parameters with the view’s fields and what add requires', async () => {
+    const { doc } = await fetchDocument();
+    const add = bodySchema(doc, 'booking.v1.booking.add');
+    expect(add.required).toEqual(['fields']);
+    expect(add.properties.fields.required).toEqual(['resourceIds', 'datePeriod']);
+    expect(add.properties.fields.properties.datePeriod.properties.from.required).toEqual(['timestamp', 'timezone']);
+    // Read-only fields are dropped from add, so they are not offered.
+    expect(add.properties.fields.properties.id).toBeUndefined();
+    expect(bodySchema(doc, 'booking.v1.waitlist.get')).toMatchObject({
+      required: ['id'],
+      properties: { id: { type: 'integer' } },
+    });
+    const encodings = Object.keys(doc.paths['/booking.v1.waitlist.add'].post.requestBody.content);
+    expect(encodings).toEqual(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+  });
+
+  it('documents the errors the server really answers, with their code, text and status', async () => {
+    const { doc } = await fetchDocument();
+    const notFound = await server().call('booking.v1.waitlist.get', { id: 987654 });
+    expect(notFound.status).toBe(400);
+    expect(errorExamples(doc, 'booking.v1.waitlist.get', 400)).toContainEqual(notFound.body);
+    const missing = await server().call('booking.v1.waitlist.get', {});
+    expect(errorExamples(doc, 'booking.v1.waitlist.get', missing.status)).toContainEqual(missing.body);
+    const required = await server().call('booking.v1.booking.add', { fields: { name: 'x' } });
+    expect(errorExamples(doc, 'booking.v1.booking.add', required.status)).toContainEqual(required.body);
+    const outOfScope = await fetch(`${server().url}/rest/7/crmonly000000000/booking.v1.waitlist.list`);
+    const refused = await readReply(outOfScope);
+    expect(refused.status).toBe(403);
+    expect(errorExamples(doc, 'booking.v1.waitlist.list', 403)).toContainEqual(refused.body);
+    const anonymous = await readReply(await fetch(`${server().url}/rest/booking.v1.waitlist.list`));
+    expect(errorExamples(doc, 'booking.v1.waitlist.list', anonymous.status)).toContainEqual(anonymous.body);
+    const entry = (await server().call('booking.v1.waitlist.add', { fields: { note: 'x' } })).body.result;
+    const emptyLink = await server().call('booking.v1.waitlist.externalData.set', {
+      waitListId: entry,
+      externalData: [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '' }],
+    });
+    expect(emptyLink.status).toBe(400);
+    expect(errorExamples(doc, 'booking.v1.waitlist.externalData.set', 400)).toContainEqual(emptyLink.body);
+    // The method's own errors, as it declares them: event.bind needs an application.
+    const byWebhook = await server().call('event.bind', { event: 'OnBookingAdd', handler: 'http://127.0.0.1/h' });
+    expect(byWebhook.status).toBe(403);
+    expect(errorExamples(doc, 'event.bind', 403)).toContainEqual(byWebhook.body);
+    // Methods of the global scope need no scope, so they cannot be refused one.
+    expect(errorExamples(doc, 'server.time', 403)).toEqual([]);
+  });
+
+  it('documents `total` where a method answers it: always 0 in the booking module, real in CRM', async () => {
+    const { doc } = await fetchDocument();
+    const waitList = okSchema(doc, 'booking.v1.waitlist.list');
+    expect(waitList.properties.total).toMatchObject({ const: 0 });
+    expect(waitList.properties.result.properties.waitList.items.properties.note).toEqual({ type: ['string', 'null'] });
+    expect(bodySchema(doc, 'booking.v1.waitlist.list').properties.start).toMatchObject({ type: 'integer' });
+    const listed = await server().call('booking.v1.waitlist.list', {});
+    expect(listed.body.total).toBe(waitList.properties.total.const);
+    const deals = okSchema(doc, 'crm.deal.list');
+    expect(deals.properties.total).toMatchObject({ type: 'integer' });
+    expect(deals.properties.next).toMatchObject({ type: 'integer' });
+    expect(okSchema(doc, 'booking.v1.waitlist.get').properties.total).toBeUndefined();
+    expect(okSchema(doc, 'booking.v1.waitlist.add').properties.result).toMatchObject({ type: 'integer' });
+  });
+});
+
+describe('the documented schemas', () => {
+  it('all compile as JSON Schema 2020-12, strictly', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Doc>)) {
+      const content = item.post.responses['200'].content['application/json'];
+      expect(() => compile(content.schema), path).not.toThrow();
+      expect(() => compile(bodySchema(doc, path.slice(1))), path).not.toThrow();
+    }
+  });
+
+  it('describe what the server answers and what it takes, across a booking’s life', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const call = (method: string, params = {}) => callAsDocumented(doc, compile, method, params);
+    const typeId = await call('booking.v1.resourceType.add', { fields: { name: 'Doctor', code: 'doctor-oa' } });
+    const resourceId = await call('booking.v1.resource.add', { fields: { name: 'Dr Smith', typeId } });
+    await call('booking.v1.resource.slots.set', {
+      resourceId,
+      slots: [{ from: 540, to: 1080, timezone: 'UTC', weekDays: ['Mon'], slotSize: 60 }],
+    });
+    const contactId = await call('crm.contact.add', { fields: { NAME: 'Ann' } });
+    const bookingId = await call('booking.v1.booking.add', {
+      fields: {
+        resourceIds: [resourceId],
+        name: 'Check-up',
+        datePeriod: {
+          from: { timestamp: 1893456000, timezone: 'UTC' },
+          to: { timestamp: 1893459600, timezone: 'UTC' },
+        },
+      },
+    });
+    await call('booking.v1.booking.client.set', {
+      bookingId,
+      clients: [{ id: contactId, type: { module: 'crm', code: 'CONTACT' } }],
+    });
+    await call('booking.v1.booking.externalData.set', {
+      bookingId,
+      externalData: [{ moduleId: 'crm', entityTypeId: 'CONTACT', value: String(contactId) }],
+    });
+    for (const method of ['booking.v1.resourceType.get', 'booking.v1.resource.get']) {
+      await call(method, { id: method.includes('resourceType') ? typeId : resourceId });
+    }
+    await call('booking.v1.booking.get', { id: bookingId });
+    await call('booking.v1.booking.list', { filter: { resourceId: [resourceId] }, order: { id: 'DESC' } });
+    await call('booking.v1.booking.client.list', { bookingId });
+    await call('booking.v1.booking.externalData.list', { bookingId });
+    await call('booking.v1.resource.slots.list', { resourceId });
+    await call('booking.v1.resource.list', {});
+    await call('booking.v1.resourceType.list', {});
+    await call('booking.v1.clienttype.list', {});
+    const waitListId = await call('booking.v1.waitlist.createfrombooking', { bookingId });
+    await call('booking.v1.waitlist.update', { id: waitListId, fields: { note: 'call back' } });
+    await call('booking.v1.waitlist.get', { id: waitListId });
+    await call('booking.v1.waitlist.list', {});
+    await call('crm.contact.get', { id: contactId });
+    await call('crm.contact.list', { select: ['ID', 'NAME'] });
+    await call('crm.deal.fields', {});
+    await call('server.time', {});
+    await call('methods', { full: true });
+    await call('batch', { cmd: { a: 'server.time' } });
+    await call('booking.v1.waitlist.delete', { id: waitListId });
+  });
+});
+
+describe.runIf(SQLITE_RUN)('b24-booking openapi', () => {
+  it('prints the document GET /openapi.json serves, without a store', async () => {
+    const run = await runCli(['openapi', '--data', '/nonexistent/never-created']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { text } = await fetchDocument();
+    expect(run.stdout).toBe(text);
+  });
+});
