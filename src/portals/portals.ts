@@ -8,14 +8,16 @@
  * finds its portal from its credentials alone.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
 import { ensureUser } from '../platform/users.js';
 import { type Credentials, hashSecret, newWebhookSecret } from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
+import { migrations } from '../store/migrations/index.js';
 import type { PortalRow } from '../store/repositories/portals.js';
-import { Store, type StoreOptions } from '../store/store.js';
+import { copyDatabase, Store, type StoreOptions, sqliteFileOf } from '../store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from '../webhook-spec.js';
 import { mergeSettings, type PortalSettingsDocument } from './settings.js';
 
@@ -64,8 +66,27 @@ export type PlatformBuilder = (store: Store, clock: AdjustableClock, settings: P
 /** How long a credential's portal is believed without asking the directory again, ms. */
 const RESOLVED_MS = 1000;
 
+/**
+ * Portal databases kept open at once; past it, those idle longest are closed (and opened again
+ * on their next call, in a few milliseconds). An open SQLite portal costs about 0.8 MiB.
+ */
+const MAX_OPEN = 64;
+/** A portal must have been idle this long to be closed, so no call in flight loses its store. */
+const IDLE_BEFORE_CLOSE_MS = 30_000;
+/** How often a portal's row is read again for settings changed (or a removal) by another process. */
+const REFRESH_MS = 1000;
+
 export class Portals {
   private readonly open = new Map<string, Promise<Portal | undefined>>();
+  /** When each open portal was last asked for (performance.now()). */
+  private readonly lastUsed = new Map<string, number>();
+  /** When each open portal's row was last read. */
+  private readonly checkedAt = new Map<string, number>();
+  /** The migrated empty database new SQLite portals are copied from, made once per process. */
+  private template: Promise<string> | undefined;
+  /** With `--data :memory:`: a directory for this run's portals, removed at close. */
+  private scratch: string | undefined;
+  private readonly sweeper: NodeJS.Timeout;
   /** Credentials whose portal was looked up lately: key as the caller cache keys them. */
   private readonly resolved = new Map<string, { portal: string; until: number }>();
 
@@ -77,13 +98,16 @@ export class Portals {
     private readonly build: PlatformBuilder,
     /** The server's base URL, where every portal's webhooks are called. */
     private readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.sweeper = setInterval(() => void this.closeIdle().catch(() => {}), IDLE_BEFORE_CLOSE_MS / 3);
+    this.sweeper.unref();
+  }
 
   private get control(): Store {
     return this.defaultPortal.platform.store;
   }
 
-  info(portal: Portal, webhookUrls?: string[]): PortalInfo {
+  info(portal: Pick<Portal, 'name' | 'memberId' | 'settings'>, webhookUrls?: string[]): PortalInfo {
     const info: PortalInfo = {
       name: portal.name,
       domain: new URL(this.baseUrl()).host,
@@ -114,8 +138,7 @@ export class Portals {
     let store: Store | undefined;
     try {
       for (const spec of specs) await this.claimSecret(spec.secret, name);
-      store = await Store.open(this.storeOptionsOf(name));
-      const opened = store;
+      store = await this.openStore(name, true);
       await store.write(async (repos) => {
         // What OAuth answers and event payloads carry as member_id.
         await repos.portal.setting('member_id', () => row.memberId);
@@ -124,10 +147,10 @@ export class Portals {
           await repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, now);
         }
       });
-      const portal = this.portalOf(row, opened);
-      this.open.set(name, Promise.resolve(portal));
+      // Closed until its first call: a suite that makes a thousand portals holds none of them open.
+      await store.close();
       return this.info(
-        portal,
+        { name, memberId: row.memberId, settings },
         specs.map((s) => `${this.baseUrl()}/rest/${s.userId}/${s.secret}/`),
       );
     } catch (error) {
@@ -139,19 +162,68 @@ export class Portals {
   }
 
   /** The portal, opening its database on first use; undefined when there is none of that name. */
-  get(name: string): Promise<Portal | undefined> {
-    if (name === DEFAULT_PORTAL) return Promise.resolve(this.defaultPortal);
+  async get(name: string): Promise<Portal | undefined> {
+    if (name === DEFAULT_PORTAL) return this.defaultPortal;
     let opening = this.open.get(name);
     if (opening === undefined) {
       opening = this.openPortal(name);
       this.open.set(name, opening);
+      this.checkedAt.set(name, performance.now());
       // A portal that is not there (yet) is asked for again next time.
       opening.then(
-        (p) => p ?? this.open.delete(name),
-        () => this.open.delete(name),
+        (p) => p ?? this.forget(name),
+        () => this.forget(name),
       );
     }
-    return opening;
+    const now = performance.now();
+    this.lastUsed.set(name, now);
+    const portal = await opening;
+    if (portal && now - (this.checkedAt.get(name) ?? 0) > REFRESH_MS) return this.refresh(portal, now);
+    return portal;
+  }
+
+  /**
+   * Another process sharing the database may have changed the portal's settings or removed it:
+   * its row says so, read at most once a second.
+   */
+  private async refresh(portal: Portal, now: number): Promise<Portal | undefined> {
+    this.checkedAt.set(portal.name, now);
+    const row = await this.control.read(({ portals }) => portals.find(portal.name));
+    if (row === undefined || row.memberId !== portal.memberId) {
+      await this.close1(portal.name);
+      return row === undefined ? undefined : this.get(portal.name);
+    }
+    if (row.settings !== JSON.stringify(portal.settings)) {
+      portal.settings = mergeSettings(this.defaults, JSON.parse(row.settings));
+      portal.platform = this.build(portal.platform.store, portal.platform.clock as AdjustableClock, portal.settings);
+    }
+    return portal;
+  }
+
+  private forget(name: string): void {
+    this.open.delete(name);
+    this.lastUsed.delete(name);
+    this.checkedAt.delete(name);
+  }
+
+  /** Closes one open portal's database (it opens again on its next call). */
+  private async close1(name: string): Promise<void> {
+    const opening = this.open.get(name);
+    this.forget(name);
+    const portal = await opening?.catch(() => undefined);
+    await portal?.platform.store.close();
+  }
+
+  /** Past MAX_OPEN, closes the portals idle longest (and at least IDLE_BEFORE_CLOSE_MS). */
+  private async closeIdle(): Promise<void> {
+    const excess = this.open.size - MAX_OPEN;
+    if (excess <= 0) return;
+    const now = performance.now();
+    const idle = [...this.lastUsed]
+      .filter(([, at]) => now - at >= IDLE_BEFORE_CLOSE_MS)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, excess);
+    for (const [name] of idle) await this.close1(name);
   }
 
   async list(): Promise<PortalInfo[]> {
@@ -179,11 +251,10 @@ export class Portals {
     if (name === DEFAULT_PORTAL) {
       throw new PortalError(400, 'PORTAL_REQUIRED', 'The portal "default" cannot be removed');
     }
-    const portal = await this.require(name);
+    await this.require(name);
     await this.control.write(({ portals }) => portals.remove(name));
-    this.open.delete(name);
     for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
-    await portal.platform.store.close();
+    await this.close1(name);
     this.removeFiles(name);
   }
 
@@ -213,15 +284,47 @@ export class Portals {
   }
 
   async close(): Promise<void> {
-    const portals = await Promise.all(this.open.values());
-    this.open.clear();
-    for (const portal of portals) if (portal) await portal.platform.store.close();
+    clearInterval(this.sweeper);
+    for (const name of [...this.open.keys()]) await this.close1(name);
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 
   private async openPortal(name: string): Promise<Portal | undefined> {
     const row = await this.control.read(({ portals }) => portals.find(name));
     if (row === undefined) return undefined;
-    return this.portalOf(row, await Store.open(this.storeOptionsOf(name)));
+    return this.portalOf(row, await this.openStore(name, false));
+  }
+
+  /** A portal's database; a new one starts as a copy of the migrated template. */
+  private async openStore(name: string, isNew: boolean): Promise<Store> {
+    const options = this.storeOptionsOf(name);
+    if (isNew && options.database === undefined) copyDatabase(await this.templateDir(), options.data);
+    return Store.open(options);
+  }
+
+  private templateDir(): Promise<string> {
+    this.template ??= (async () => {
+      // Named by the migrations it has, so a newer version makes a new one.
+      const dir = join(this.portalsDir(), `.template-${Object.keys(migrations).length}`);
+      if (!existsSync(sqliteFileOf(dir))) {
+        const building = `${dir}.${process.pid}`;
+        // Closed before it is copied: closing moves everything from the WAL into the file.
+        await (await Store.open({ ...this.storeOptions, data: building })).close();
+        // Several processes may build one at once: each renames its own whole file into place.
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        renameSync(sqliteFileOf(building), sqliteFileOf(dir));
+        rmSync(building, { recursive: true, force: true });
+      }
+      return dir;
+    })();
+    return this.template;
+  }
+
+  /** Where the portals' databases live: `<data>/portals/`, or this run's scratch directory. */
+  private portalsDir(): string {
+    if (this.storeOptions.data !== ':memory:') return join(this.storeOptions.data, 'portals');
+    this.scratch ??= mkdtempSync(join(tmpdir(), 'b24-portals-'));
+    return this.scratch;
   }
 
   private portalOf(row: PortalRow, store: Store): Portal {
@@ -247,13 +350,12 @@ export class Portals {
     if (this.storeOptions.database !== undefined) {
       throw new PortalError(501, 'NOT_SUPPORTED', 'Portals other than "default" are not yet kept in PostgreSQL');
     }
-    const data = this.storeOptions.data === ':memory:' ? ':memory:' : join(this.storeOptions.data, 'portals', name);
-    return { ...this.storeOptions, data };
+    return { ...this.storeOptions, data: join(this.portalsDir(), name) };
   }
 
   private removeFiles(name: string): void {
-    if (this.storeOptions.data === ':memory:' || this.storeOptions.database !== undefined) return;
-    rmSync(join(this.storeOptions.data, 'portals', name), { recursive: true, force: true });
+    if (this.storeOptions.database !== undefined) return;
+    rmSync(join(this.portalsDir(), name), { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
  * repositories inside `read` or `write`; `write` is one transaction, so a change and the events
  * it records are on disk together or not at all.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -131,9 +131,25 @@ export class Store {
   }
 
   private async migrate(): Promise<void> {
+    if (await this.isMigrated()) return;
     const migrator = new Migrator({ db: this.db, provider: { getMigrations: async () => migrations } });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
+  }
+
+  /**
+   * Whether every migration has run already, in one read: the migrator's own check (its tables,
+   * its lock) took about 5 ms, most of the cost of opening a portal's database.
+   */
+  private async isMigrated(): Promise<boolean> {
+    try {
+      const rows = await this.db.selectFrom('kysely_migration' as 'webhook').select('name' as 'id').execute();
+      const done = new Set(rows.map((r) => (r as unknown as { name: string }).name));
+      return Object.keys(migrations).every((name) => done.has(name));
+    } catch {
+      // No migration table yet: a new database.
+      return false;
+    }
   }
 
   private repositoriesOfDb: Repositories | undefined;
@@ -358,9 +374,24 @@ function withStatementCache(sqlite: SQLite.Database): TransactionalSqlite {
 const PRIVATE_DIR_MODE = 0o700;
 const PRIVATE_FILE_MODE = 0o600;
 
+/** The SQLite file of a data directory. */
+export function sqliteFileOf(data: string): string {
+  return join(data, 'b24-booking.sqlite');
+}
+
+/**
+ * Makes `data` a data directory whose database is a copy of `template`'s (migrated already):
+ * a copy is a fraction of a millisecond, running every migration on an empty file about 15.
+ */
+export function copyDatabase(template: string, data: string): void {
+  mkdirSync(data, { recursive: true, mode: PRIVATE_DIR_MODE });
+  copyFileSync(sqliteFileOf(template), sqliteFileOf(data));
+  chmodSync(sqliteFileOf(data), PRIVATE_FILE_MODE);
+}
+
 function privateDatabaseFile(data: string): string {
   mkdirSync(data, { recursive: true, mode: PRIVATE_DIR_MODE });
-  const file = join(data, 'b24-booking.sqlite');
+  const file = sqliteFileOf(data);
   if (existsSync(file)) {
     for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, PRIVATE_FILE_MODE);
   } else {
