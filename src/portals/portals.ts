@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
 import { ensureUser } from '../platform/users.js';
-import { type Credentials, hashSecret, newWebhookSecret } from '../rest/auth.js';
+import { type Credentials, callerKey, hashSecret, newWebhookSecret } from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
 import { migrations } from '../store/migrations/index.js';
 import type { PortalRow } from '../store/repositories/portals.js';
@@ -275,7 +275,14 @@ export class Portals {
     const known = this.resolved.get(secret);
     let name = known !== undefined && known.until > now ? known.portal : undefined;
     if (name === undefined) {
-      name = (await this.control.read(({ portals }) => portals.portalOf(hashSecret(secret)))) ?? DEFAULT_PORTAL;
+      // A secret the default portal found lately is its own: no other portal can hold it (a
+      // portal's secrets are claimed in the directory, one portal each).
+      if (this.defaultPortal.platform.callers?.get(callerKey(credentials) as string))
+        return this.defaultPortal.platform;
+      // Anything else is asked of the directory every time it is not known, so a portal made
+      // by another process answers at once.
+      name = await this.control.read(({ portals }) => portals.portalOf(hashSecret(secret)));
+      if (name === undefined) return this.defaultPortal.platform;
       if (this.resolved.size >= 10_000) this.resolved.clear();
       this.resolved.set(secret, { portal: name, until: now + RESOLVED_MS });
     }

@@ -114,6 +114,12 @@ export interface Origin {
   address: string;
 }
 
+/** How the caller cache (and the throttle) name credentials; undefined: there are none. */
+export function callerKey(credentials: Credentials): string | undefined {
+  if (credentials.webhook) return `webhook\u0000${credentials.webhook.secret}`;
+  return credentials.token !== undefined && credentials.token !== '' ? `token\u0000${credentials.token}` : undefined;
+}
+
 export async function authenticate(
   store: Store,
   clock: Clock,
@@ -121,11 +127,7 @@ export async function authenticate(
   cache?: CallerCache,
   origin?: Origin,
 ): Promise<Caller> {
-  const key = credentials.webhook
-    ? `webhook\u0000${credentials.webhook.secret}`
-    : credentials.token !== undefined && credentials.token !== ''
-      ? `token\u0000${credentials.token}`
-      : undefined;
+  const key = callerKey(credentials);
   if (key === undefined) throw errors.noAuthFound();
   let found = cache?.get(key);
   if (found === undefined) {

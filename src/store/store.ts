@@ -143,7 +143,10 @@ export class Store {
    */
   private async isMigrated(): Promise<boolean> {
     try {
-      const rows = await this.db.selectFrom('kysely_migration' as 'webhook').select('name' as 'id').execute();
+      const rows = await this.db
+        .selectFrom('kysely_migration' as 'webhook')
+        .select('name' as 'id')
+        .execute();
       const done = new Set(rows.map((r) => (r as unknown as { name: string }).name));
       return Object.keys(migrations).every((name) => done.has(name));
     } catch {
