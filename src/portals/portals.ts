@@ -4,15 +4,24 @@
  * default portal's: its records and id counters, webhooks, users, limits' counters and
  * snapshots cannot meet another portal's, and no query can forget a scope, because there is
  * none to forget. The default portal's database also holds the directory: each other portal's
- * name, member id and settings, and which portal each webhook secret belongs to, so a call
- * finds its portal from its credentials alone.
+ * name, member id and settings, and which portal each webhook secret, application client id and
+ * access token belongs to, so a call finds its portal from its credentials alone. A portal's
+ * events are delivered by a worker of its own, started only once it has a binding, so idle
+ * portals cost nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
+import { registerApp } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
-import { type Credentials, hashSecret, newWebhookSecret } from '../rest/auth.js';
+import {
+  type CredentialIndex,
+  type CredentialKind,
+  type Credentials,
+  hashSecret,
+  newWebhookSecret,
+} from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
 import type { PortalRow } from '../store/repositories/portals.js';
 import { Store, type StoreOptions } from '../store/store.js';
@@ -40,6 +49,47 @@ export interface Portal {
   settings: PortalSettingsDocument;
   /** The store, clock, settings and limits every call of this portal runs with. */
   platform: Platform;
+  /** The delivery of its events, running while the portal is open and has (had) a binding. */
+  delivery?: Stoppable;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** What a portal runs besides answering calls (src/server.ts). */
+export interface PortalServices {
+  /** Starts delivering the portal's events to its handlers. */
+  startDelivery(portal: Portal): Stoppable;
+}
+
+/**
+ * The directory's key of a client id or an access token (`hash` is hashSecret of it). The kind
+ * in front keeps the kinds apart, and apart from webhook secrets, whose key is the bare hash.
+ */
+export function credentialKey(kind: CredentialKind, hash: string): string {
+  return `${kind}:${hash}`;
+}
+
+/**
+ * Where a portal's client ids and tokens are recorded: the directory in `control`, the default
+ * portal's store. Also for commands that act on a portal offline (`app add --portal`).
+ */
+export function credentialIndex(control: Store, portal: string): CredentialIndex {
+  return {
+    claim: async (kind, hash) => {
+      const claimed = await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal));
+      // Client ids and tokens are random: another portal holding the same one means a broken generator.
+      if (!claimed) throw new Error(`A ${kind} of another portal has the same value`);
+    },
+    forget: (kind, hashes) =>
+      control.write(({ portals }) =>
+        portals.forget(
+          hashes.map((h) => credentialKey(kind, h)),
+          portal,
+        ),
+      ),
+  };
 }
 
 /** What the admin API answers about a portal. */
@@ -66,8 +116,9 @@ const RESOLVED_MS = 1000;
 
 export class Portals {
   private readonly open = new Map<string, Promise<Portal | undefined>>();
-  /** Credentials whose portal was looked up lately: key as the caller cache keys them. */
+  /** Credentials whose portal was looked up lately, by kind and value. */
   private readonly resolved = new Map<string, { portal: string; until: number }>();
+  private closed = false;
 
   constructor(
     private readonly storeOptions: StoreOptions,
@@ -77,6 +128,8 @@ export class Portals {
     private readonly build: PlatformBuilder,
     /** The server's base URL, where every portal's webhooks are called. */
     private readonly baseUrl: () => string,
+    /** None: no portal but `default` delivers events (the default portal's worker is the server's). */
+    private readonly services?: PortalServices,
   ) {}
 
   private get control(): Store {
@@ -171,7 +224,7 @@ export class Portals {
       await this.control.write(({ portals }) => portals.updateSettings(name, JSON.stringify(settings)));
     }
     portal.settings = settings;
-    portal.platform = this.build(portal.platform.store, portal.platform.clock as AdjustableClock, settings);
+    portal.platform = this.platformOf(name, portal.platform.store, portal.platform.clock as AdjustableClock, settings);
     return this.info(portal);
   }
 
@@ -183,8 +236,19 @@ export class Portals {
     await this.control.write(({ portals }) => portals.remove(name));
     this.open.delete(name);
     for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
+    await stopDelivery(portal);
     await portal.platform.store.close();
     this.removeFiles(name);
+  }
+
+  /**
+   * Registers an OAuth application in the portal (`POST /_admin/portals/NAME/apps`); answers
+   * what `b24-booking app add` prints, the only time the client secret is seen.
+   */
+  async addApp(name: string, request: unknown): Promise<Awaited<ReturnType<typeof registerApp>>> {
+    const app = appRequest(request);
+    const { platform } = await this.require(name);
+    return registerApp(platform.store, app, platform.clock.now(), platform.credentialIndex);
   }
 
   async require(name: string): Promise<Portal> {
@@ -194,34 +258,54 @@ export class Portals {
   }
 
   /**
-   * The platform of the portal the credentials belong to. A webhook secret of another portal is
-   * in the directory; anything else (and anything unknown) is the default portal's to judge.
+   * The platform of the portal the credentials belong to. A webhook secret or an access token of
+   * another portal is in the directory; anything else (and anything unknown) is the default
+   * portal's to judge.
    */
   async platformFor(credentials: Credentials): Promise<Platform> {
     const secret = credentials.webhook?.secret;
-    if (secret === undefined) return this.defaultPortal.platform;
+    if (secret !== undefined) return this.platformOfKey(`webhook\u0000${secret}`, () => hashSecret(secret));
+    const token = credentials.token;
+    if (token === undefined || token === '') return this.defaultPortal.platform;
+    return this.platformOfKey(`token\u0000${token}`, () => credentialKey('token', hashSecret(token)));
+  }
+
+  /** The platform of the portal an application's client id belongs to (`/oauth/authorize`, `/oauth/token`). */
+  platformForClient(clientId: string): Promise<Platform> {
+    return this.platformOfKey(`client\u0000${clientId}`, () => credentialKey('client', hashSecret(clientId)));
+  }
+
+  async close(): Promise<void> {
+    // A portal that finishes opening from here on starts no worker.
+    this.closed = true;
+    const portals = await Promise.all(this.open.values());
+    this.open.clear();
+    for (const portal of portals) if (portal) await stopDelivery(portal);
+    for (const portal of portals) if (portal) await portal.platform.store.close();
+  }
+
+  private async platformOfKey(cacheKey: string, directoryKey: () => string): Promise<Platform> {
     const now = performance.now();
-    const known = this.resolved.get(secret);
+    const known = this.resolved.get(cacheKey);
     let name = known !== undefined && known.until > now ? known.portal : undefined;
     if (name === undefined) {
-      name = (await this.control.read(({ portals }) => portals.portalOf(hashSecret(secret)))) ?? DEFAULT_PORTAL;
+      const key = directoryKey();
+      name = (await this.control.read(({ portals }) => portals.portalOf(key))) ?? DEFAULT_PORTAL;
       if (this.resolved.size >= 10_000) this.resolved.clear();
-      this.resolved.set(secret, { portal: name, until: now + RESOLVED_MS });
+      this.resolved.set(cacheKey, { portal: name, until: now + RESOLVED_MS });
     }
     // A portal removed by another process: its credentials match nothing.
     return ((await this.get(name)) ?? this.defaultPortal).platform;
   }
 
-  async close(): Promise<void> {
-    const portals = await Promise.all(this.open.values());
-    this.open.clear();
-    for (const portal of portals) if (portal) await portal.platform.store.close();
-  }
-
   private async openPortal(name: string): Promise<Portal | undefined> {
     const row = await this.control.read(({ portals }) => portals.find(name));
     if (row === undefined) return undefined;
-    return this.portalOf(row, await Store.open(this.storeOptionsOf(name)));
+    const store = await Store.open(this.storeOptionsOf(name));
+    const portal = this.portalOf(row, store);
+    // Bindings made before (another run, another process): their events are delivered from now.
+    if (await store.read(({ eventHandlers }) => eventHandlers.any())) this.startDelivery(portal);
+    return portal;
   }
 
   private portalOf(row: PortalRow, store: Store): Portal {
@@ -230,8 +314,33 @@ export class Portals {
       name: row.name,
       memberId: row.memberId,
       settings,
-      platform: this.build(store, new AdjustableClock(), settings),
+      platform: this.platformOf(row.name, store, new AdjustableClock(), settings),
     };
+  }
+
+  /** A portal's platform: the server's, plus where its credentials are recorded and who starts its worker. */
+  private platformOf(name: string, store: Store, clock: AdjustableClock, settings: PortalSettingsDocument): Platform {
+    const platform = this.build(store, clock, settings);
+    if (name === DEFAULT_PORTAL) return platform;
+    return {
+      ...platform,
+      credentialIndex: credentialIndex(this.control, name),
+      bindingsChanged: () => this.bindingAdded(name),
+    };
+  }
+
+  /** event.bind added a binding in the portal: it needs a worker, if it has none yet. */
+  private bindingAdded(name: string): void {
+    // Not reopened: a portal removed meanwhile is gone from `open`, and stays without a worker.
+    this.open.get(name)?.then(
+      (portal) => portal && this.startDelivery(portal),
+      () => {},
+    );
+  }
+
+  private startDelivery(portal: Portal): void {
+    if (portal.delivery !== undefined || this.closed || this.services === undefined) return;
+    portal.delivery = this.services.startDelivery(portal);
   }
 
   /** A secret is one portal's: a call with it must reach that portal and no other. */
@@ -255,6 +364,40 @@ export class Portals {
     if (this.storeOptions.data === ':memory:' || this.storeOptions.database !== undefined) return;
     rmSync(join(this.storeOptions.data, 'portals', name), { recursive: true, force: true });
   }
+}
+
+async function stopDelivery(portal: Portal): Promise<void> {
+  const delivery = portal.delivery;
+  portal.delivery = undefined;
+  await delivery?.stop();
+}
+
+const INVALID_APP = (text: string) => new PortalError(400, 'INVALID_APP', text);
+
+/** `{"name", "scopes"?, "handler"?}` of `POST /_admin/portals/NAME/apps`, as `app add` takes them. */
+function appRequest(given: unknown): { name: string; scopes: string[]; handlerUrl?: string } {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw INVALID_APP('The body is {"name": "...", "scopes": ["booking", "crm"], "handler"?: "https://..."}');
+  }
+  const { name, scopes, handler } = given as Record<string, unknown>;
+  if (typeof name !== 'string' || name.trim() === '') throw INVALID_APP('"name" is a string that is not empty');
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || !/^[a-z0-9_.]+$/.test(s)))
+  ) {
+    throw INVALID_APP('"scopes" is a list of scope names, e.g. ["booking", "crm"]');
+  }
+  if (
+    handler !== undefined &&
+    (typeof handler !== 'string' || !URL.canParse(handler) || !/^https?:$/.test(new URL(handler).protocol))
+  ) {
+    throw INVALID_APP('"handler" is an http: or https: URL');
+  }
+  return {
+    name: name.trim(),
+    scopes: (scopes as string[] | undefined) ?? [...DEFAULT_SCOPES],
+    ...(handler === undefined ? {} : { handlerUrl: handler as string }),
+  };
 }
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
