@@ -309,12 +309,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       platform,
     };
     let url = '';
+    const deliverySettings = { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) };
+    const deliveryOf = (on: Platform) => {
+      const worker = new DeliveryWorker(
+        on.store,
+        on.clock,
+        url,
+        deliverySettings,
+        handlerUrls,
+        options.onUnexpectedError,
+        on.credentialIndex,
+      );
+      worker.start();
+      return worker;
+    };
     const portals = new Portals(
       storeOptionsOf(options),
       defaultPortal,
       defaults,
       (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
       () => url,
+      // Other portals' workers start with their first binding (or when opened with one).
+      { startDelivery: (portal) => deliveryOf(portal.platform) },
     );
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
@@ -358,15 +374,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await handlerUrls.listening(host, port);
     const banner = bannerOf(startup, host, port);
     url = banner.url;
-    const delivery = new DeliveryWorker(
-      store,
-      clock,
-      banner.url,
-      { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) },
-      handlerUrls,
-      options.onUnexpectedError,
-    );
-    delivery.start();
+    // The default portal delivers from the start, as a single-portal server always has.
+    const delivery = deliveryOf(platform);
     return {
       url: banner.url,
       // The caller gave these secrets (or may read them here): every known one, as a URL.

@@ -17,6 +17,7 @@ import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Clock } from '../clock.js';
+import type { CredentialIndex } from '../rest/auth.js';
 import { phpHttpBuildQuery } from '../rest/php.js';
 import type { ClaimedDelivery } from '../store/repositories/event-deliveries.js';
 import type { Store } from '../store/store.js';
@@ -97,8 +98,10 @@ export class DeliveryWorker {
     private readonly settings: DeliverySettings,
     private readonly handlerUrls: HandlerAddressPolicy,
     private readonly onError: (error: unknown) => void = () => {},
+    /** A portal other than `default`: where the tokens its handlers get are recorded. */
+    credentialIndex?: CredentialIndex,
   ) {
-    this.auth = new HandlerAuth(store, baseUrl);
+    this.auth = new HandlerAuth(store, baseUrl, credentialIndex);
     this.appShare =
       settings.perApp ?? Math.max(1, Math.ceil(settings.concurrency / 2), settings.concurrency - settings.perHandler);
     // Every POST in flight listens to it.

@@ -6,7 +6,7 @@
  */
 import { issueTokens, memberId } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
-import { newToken } from '../rest/auth.js';
+import { type CredentialIndex, newToken } from '../rest/auth.js';
 import type { Store } from '../store/store.js';
 
 /** Tokens are issued again when less than this is left of their hour. */
@@ -41,6 +41,8 @@ export class HandlerAuth {
     private readonly store: Store,
     /** The server's base URL, `http://host:port`. */
     private readonly baseUrl: string,
+    /** A portal other than `default`: its handlers call back with these tokens, so they are recorded. */
+    private readonly index?: CredentialIndex,
   ) {}
 
   async block(appId: number, userId: number, scope: string, now: number): Promise<AuthBlock> {
@@ -53,6 +55,8 @@ export class HandlerAuth {
           repos,
           { appId, userId, scopes: (await repos.oauth.findApp({ id: appId }))?.scopes ?? [] },
           now,
+          undefined,
+          this.index,
         );
       });
       this.tokens.set(key, tokens);

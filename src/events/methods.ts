@@ -109,7 +109,10 @@ const bind = defineMethod({
         authType = ownAuthType(ctx, authType, DENIED.authTypeBind);
       }
     }
-    const id = await ctx.store.write(async ({ eventHandlers }) => {
+    const id = await ctx.store.write(async ({ eventHandlers, outbox }) => {
+      // Entries recorded while nothing was bound go nowhere: a portal whose delivery worker starts
+      // with its first binding must not hand them to it (a running worker would have dropped them).
+      if (!(await eventHandlers.any())) await outbox.dismissUndispatched(ctx.clock.now());
       const added = await eventHandlers.add(
         { appId, event, handler, authType, boundBy: ctx.userId, offline, authConnector },
         ctx.clock.now(),
@@ -122,6 +125,7 @@ const bind = defineMethod({
       return added;
     });
     if (id === undefined) throw errors.handlerAlreadyBound();
+    ctx.bindingsChanged?.();
     return true;
   },
 });

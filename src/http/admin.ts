@@ -56,7 +56,8 @@ export async function handleAdmin(
 
 /**
  * `/_admin/portals[/NAME[/...]]`: make, list, read, change and remove portals; under a portal's
- * name, the routes every portal has (reset, snapshots, seed, clock).
+ * name, its OAuth applications (`apps`) and the routes every portal has (reset, snapshots, seed,
+ * clock).
  */
 async function portalRoutes(
   portals: Portals,
@@ -79,7 +80,9 @@ async function portalRoutes(
     }
     return;
   }
-  if (rest.length > 0) {
+  if (rest.length === 1 && rest[0] === 'apps' && method === 'POST') {
+    sendJson(res, 201, await portals.addApp(name, await jsonBody(req, bodyLimit)));
+  } else if (rest.length > 0) {
     await portalAdmin((await portals.require(name)).platform, bodyLimit, req, res, rest);
   } else if (method === 'GET') {
     req.resume();

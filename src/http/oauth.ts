@@ -2,9 +2,11 @@
  * `/oauth/authorize/` and `/oauth/token/`, as Bitrix24's authorization page and the
  * authorization server (`oauth.bitrix.info/oauth/token/`) answer them. There is no login page:
  * a request to authorize that carries `Authorization: Bearer <admin token>` approves at once.
+ * Both act in the portal the `client_id` belongs to.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approve, grantTokens } from '../oauth/grants.js';
+import type { Portals } from '../portals/portals.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { phpString } from '../rest/php.js';
@@ -21,12 +23,14 @@ export async function handleOAuth(
   res: ServerResponse,
   endpoint: string,
   query: string,
+  portals?: Portals,
 ): Promise<void> {
   try {
     const params: Params = { ...parsePhpQuery(query), ...(await readBodyParams(req, BODY_LIMIT)) };
     assertNoNul(params);
-    if (endpoint === 'authorize') await authorize(platform, adminToken, req, res, params);
-    else if (endpoint === 'token') await token(platform, req, res, params);
+    const portalOf = async (clientId: string) => (portals ? portals.platformForClient(clientId) : platform);
+    if (endpoint === 'authorize') await authorize(platform, portalOf, adminToken, req, res, params);
+    else if (endpoint === 'token') await token(portalOf, req, res, params);
     else sendJson(res, 404, { error: 'NOT_FOUND', error_description: 'Not found' });
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
@@ -45,8 +49,12 @@ function required(params: Params, name: string): string {
   return value;
 }
 
+/** The platform of the portal an application's client id belongs to. */
+type PortalOf = (clientId: string) => Promise<Platform>;
+
 async function authorize(
   platform: Platform,
+  portalOf: PortalOf,
   adminToken: string,
   req: IncomingMessage,
   res: ServerResponse,
@@ -57,9 +65,10 @@ async function authorize(
   const userId = Number(text(params, 'user_id') ?? '1');
   if (!Number.isSafeInteger(userId) || userId <= 0)
     throw errors.oauthInvalidRequest('user_id must be a positive integer');
+  const portal = await portalOf(clientId);
   const { app, query } = await approve(
-    platform.store,
-    platform.clock,
+    portal.store,
+    portal.clock,
     { clientId, state: text(params, 'state'), userId },
     requestOrigin(req),
   );
@@ -73,23 +82,26 @@ async function authorize(
   res.writeHead(302, { location: location.toString(), 'content-length': 0 }).end();
 }
 
-async function token(platform: Platform, req: IncomingMessage, res: ServerResponse, params: Params) {
+async function token(portalOf: PortalOf, req: IncomingMessage, res: ServerResponse, params: Params) {
   const grantType = required(params, 'grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     throw errors.oauthInvalidRequest(`Unsupported grant_type: ${grantType}`);
   }
+  const clientId = required(params, 'client_id');
+  const platform = await portalOf(clientId);
   const answer = await grantTokens(
     platform.store,
     platform.clock,
     {
       grantType,
-      clientId: required(params, 'client_id'),
+      clientId,
       clientSecret: required(params, 'client_secret'),
       code: grantType === 'authorization_code' ? required(params, 'code') : undefined,
       refreshToken: grantType === 'refresh_token' ? required(params, 'refresh_token') : undefined,
     },
     requestOrigin(req),
     platform.callers,
+    platform.credentialIndex,
   );
   sendJson(res, 200, answer);
 }

@@ -98,7 +98,7 @@ async function route(base: Platform, options: HttpOptions, req: IncomingMessage,
     return;
   }
   if (segments[0] === 'oauth' && segments.length === 2 && (req.method === 'GET' || req.method === 'POST')) {
-    await handleOAuth(platform, options.adminToken, req, res, segments[1] as string, query);
+    await handleOAuth(platform, options.adminToken, req, res, segments[1] as string, query, options.portals);
     return;
   }
   if (segments[0] === '_admin') {
@@ -193,6 +193,10 @@ async function handleRest(
     assertNoNul(params);
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
+      if (options.portals) {
+        platform = await options.portals.platformFor({ token });
+        startedAt = platform.clock.now();
+      }
       caller = await admit(platform, { token }, address, trace);
     }
     claim?.release();

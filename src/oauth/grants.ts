@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { defaultUser } from '../platform/users.js';
-import { type CallerCache, hashSecret, newClientSecret, newToken } from '../rest/auth.js';
+import { type CallerCache, type CredentialIndex, hashSecret, newClientSecret, newToken } from '../rest/auth.js';
 import { errors } from '../rest/errors.js';
 import type { IssuedGrant, OAuthApp } from '../store/repositories/oauth.js';
 import type { Repositories, Store } from '../store/store.js';
@@ -33,10 +33,14 @@ export interface NewApp {
   handlerUrl?: string;
 }
 
-/** Registers a local application; the only time its secret is seen in clear. */
-export async function registerApp(store: Store, app: NewApp, now: number) {
+/**
+ * Registers a local application; the only time its secret is seen in clear. In a portal other
+ * than `default`, `index` records the client id as the portal's first, so /oauth/ finds it.
+ */
+export async function registerApp(store: Store, app: NewApp, now: number, index?: CredentialIndex) {
   const clientId = `local.${randomBytes(7).toString('hex').slice(0, 14)}.${String(randomBytes(4).readUInt32BE()).padStart(8, '0').slice(0, 8)}`;
   const clientSecret = newClientSecret();
+  await index?.claim('client', hashSecret(clientId));
   const { row, applicationToken } = await store.write(async ({ oauth }) => {
     const row = await oauth.addApp({ ...app, clientId, secretHash: hashSecret(clientSecret) }, now);
     return { row, applicationToken: await oauth.applicationToken(row.id, newToken) };
@@ -103,19 +107,25 @@ export interface IssuedTokens {
 
 /**
  * A new token pair for a grant (the token endpoint's, or an event handler's): in `familyId`'s
- * family when it is a rotation, else the first of a family of its own.
+ * family when it is a rotation, else the first of a family of its own. In a portal other than
+ * `default`, `index` records the access token as the portal's before its row is written: from
+ * inside the portal's transaction, so only a grant that passed every check leaves an entry (the
+ * directory is another database; nothing writes the portal's from inside the directory's).
  */
 export async function issueTokens(
   repos: Repositories,
   grant: IssuedGrant,
   now: number,
   familyId?: number,
+  index?: CredentialIndex,
 ): Promise<IssuedTokens> {
   const accessToken = newToken();
   const refreshToken = newToken();
   const expiresAt = now + ACCESS_TOKEN_TTL_MS;
+  const accessHash = hashSecret(accessToken);
+  await index?.claim('token', accessHash);
   const family = await repos.oauth.addTokenPair({
-    accessHash: hashSecret(accessToken),
+    accessHash,
     refreshHash: hashSecret(refreshToken),
     grant,
     accessExpiresAt: expiresAt,
@@ -168,8 +178,10 @@ export async function grantTokens(
   request: TokenRequest,
   address: PortalAddress,
   callers?: CallerCache,
+  index?: CredentialIndex,
 ) {
   // The revocation commits, and only then is the request refused (a throw would roll it back).
+  let revoked: string[] = [];
   const outcome = await store.write(async (repos) => {
     const app = await repos.oauth.findApp({ clientId: request.clientId });
     if (!app || app.secretHash !== hashSecret(request.clientSecret)) throw errors.oauthInvalidClient();
@@ -177,11 +189,17 @@ export async function grantTokens(
     const spent = await spend(repos, app, request, now);
     if (spent === undefined) return undefined;
     if ('reusedFamily' in spent) {
-      if (spent.reusedFamily !== null) await repos.oauth.revokeFamily(spent.reusedFamily);
+      if (spent.reusedFamily !== null) revoked = await repos.oauth.revokeFamily(spent.reusedFamily);
       return 'revoked' as const;
     }
     const { grant } = spent;
-    const { accessToken, refreshToken, expiresAt, familyId } = await issueTokens(repos, grant, now, spent.familyId);
+    const { accessToken, refreshToken, expiresAt, familyId } = await issueTokens(
+      repos,
+      grant,
+      now,
+      spent.familyId,
+      index,
+    );
     if (spent.codeId !== undefined) await repos.oauth.linkCode(spent.codeId, familyId);
     const rest = `${address.origin}/rest/`;
     return {
@@ -198,7 +216,10 @@ export async function grantTokens(
       user_id: grant.userId,
     };
   });
-  if (outcome === 'revoked') callers?.clear();
+  if (outcome === 'revoked') {
+    callers?.clear();
+    await index?.forget('token', revoked);
+  }
   if (outcome === undefined || outcome === 'revoked') throw errors.oauthInvalidGrant();
   return outcome;
 }

@@ -1,6 +1,7 @@
 /**
  * A portal as a test suite holds it from `startServer()`: the admin API's per-portal routes as
- * methods (reset, snapshots, seed, clock, settings, remove), acting on the portal directly.
+ * methods (reset, snapshots, seed, clock, settings, applications, remove), acting on the portal
+ * directly.
  */
 import { AdjustableClock, isClockTime } from '../clock.js';
 import { applySeed, type SeedResult } from '../devtools/seed.js';
@@ -19,6 +20,11 @@ export interface PortalHandle {
   seed(document: unknown): Promise<SeedResult>;
   readonly clock: { set(iso: string): Promise<void>; advance(seconds: number): Promise<void> };
   settings(changes: Record<string, unknown>): Promise<PortalInfo>;
+  /**
+   * Registers an OAuth application in the portal, as `POST /_admin/portals/NAME/apps`: what
+   * `b24-booking app add` prints (client id and secret, application token).
+   */
+  addApp(app: { name: string; scopes?: string[]; handler?: string }): ReturnType<Portals['addApp']>;
   remove(): Promise<void>;
 }
 
@@ -54,6 +60,7 @@ export function portalHandle(portals: Portals, name: string, webhookUrl?: string
       },
     },
     settings: (changes) => portals.updateSettings(name, changes),
+    addApp: (app) => portals.addApp(name, app),
     remove: () => portals.remove(name),
   };
 }

@@ -4,16 +4,26 @@
  * default portal's: its records and id counters, webhooks, users, limits' counters and
  * snapshots cannot meet another portal's, and no query can forget a scope, because there is
  * none to forget. The default portal's database also holds the directory: each other portal's
- * name, member id and settings, and which portal each webhook secret belongs to, so a call
- * finds its portal from its credentials alone.
+ * name, member id and settings, and which portal each webhook secret, application client id and
+ * access token belongs to, so a call finds its portal from its credentials alone. A portal's
+ * events are delivered by a worker of its own, started only once it has a binding, so idle
+ * portals cost nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
+import { registerApp } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
-import { type Credentials, callerKey, hashSecret, newWebhookSecret } from '../rest/auth.js';
+import {
+  type CredentialIndex,
+  type CredentialKind,
+  type Credentials,
+  callerKey,
+  hashSecret,
+  newWebhookSecret,
+} from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
 import { migrations } from '../store/migrations/index.js';
 import type { PortalRow } from '../store/repositories/portals.js';
@@ -42,6 +52,47 @@ export interface Portal {
   settings: PortalSettingsDocument;
   /** The store, clock, settings and limits every call of this portal runs with. */
   platform: Platform;
+  /** The delivery of its events, running while the portal is open and has (had) a binding. */
+  delivery?: Stoppable;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** What a portal runs besides answering calls (src/server.ts). */
+export interface PortalServices {
+  /** Starts delivering the portal's events to its handlers. */
+  startDelivery(portal: Portal): Stoppable;
+}
+
+/**
+ * The directory's key of a client id or an access token (`hash` is hashSecret of it). The kind
+ * in front keeps the kinds apart, and apart from webhook secrets, whose key is the bare hash.
+ */
+export function credentialKey(kind: CredentialKind, hash: string): string {
+  return `${kind}:${hash}`;
+}
+
+/**
+ * Where a portal's client ids and tokens are recorded: the directory in `control`, the default
+ * portal's store. Also for commands that act on a portal offline (`app add --portal`).
+ */
+export function credentialIndex(control: Store, portal: string): CredentialIndex {
+  return {
+    claim: async (kind, hash) => {
+      const claimed = await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal));
+      // Client ids and tokens are random: another portal holding the same one means a broken generator.
+      if (!claimed) throw new Error(`A ${kind} of another portal has the same value`);
+    },
+    forget: (kind, hashes) =>
+      control.write(({ portals }) =>
+        portals.forget(
+          hashes.map((h) => credentialKey(kind, h)),
+          portal,
+        ),
+      ),
+  };
 }
 
 /** What the admin API answers about a portal. */
@@ -87,8 +138,9 @@ export class Portals {
   /** With `--data :memory:`: a directory for this run's portals, removed at close. */
   private scratch: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
-  /** Credentials whose portal was looked up lately: key as the caller cache keys them. */
+  /** Credentials whose portal was looked up lately, by kind and value. */
   private readonly resolved = new Map<string, { portal: string; until: number }>();
+  private closed = false;
 
   constructor(
     private readonly storeOptions: StoreOptions,
@@ -98,6 +150,8 @@ export class Portals {
     private readonly build: PlatformBuilder,
     /** The server's base URL, where every portal's webhooks are called. */
     private readonly baseUrl: () => string,
+    /** None: no portal but `default` delivers events (the default portal's worker is the server's). */
+    private readonly services?: PortalServices,
   ) {
     this.sweeper = setInterval(() => void this.closeIdle().catch(() => {}), IDLE_BEFORE_CLOSE_MS / 3);
     this.sweeper.unref();
@@ -211,7 +265,9 @@ export class Portals {
     const opening = this.open.get(name);
     this.forget(name);
     const portal = await opening?.catch(() => undefined);
-    await portal?.platform.store.close();
+    if (portal === undefined) return;
+    await stopDelivery(portal);
+    await portal.platform.store.close();
   }
 
   /** Past MAX_OPEN, closes the portals idle longest (and at least IDLE_BEFORE_CLOSE_MS). */
@@ -219,8 +275,11 @@ export class Portals {
     const excess = this.open.size - MAX_OPEN;
     if (excess <= 0) return;
     const now = performance.now();
+    // A portal that delivers events stays open: its worker needs its database.
+    const delivering = new Set<string>();
+    for (const [name, opening] of this.open) if ((await opening.catch(() => undefined))?.delivery) delivering.add(name);
     const idle = [...this.lastUsed]
-      .filter(([, at]) => now - at >= IDLE_BEFORE_CLOSE_MS)
+      .filter(([name, at]) => now - at >= IDLE_BEFORE_CLOSE_MS && !delivering.has(name))
       .sort((a, b) => a[1] - b[1])
       .slice(0, excess);
     for (const [name] of idle) await this.close1(name);
@@ -243,7 +302,7 @@ export class Portals {
       await this.control.write(({ portals }) => portals.updateSettings(name, JSON.stringify(settings)));
     }
     portal.settings = settings;
-    portal.platform = this.build(portal.platform.store, portal.platform.clock as AdjustableClock, settings);
+    portal.platform = this.platformOf(name, portal.platform.store, portal.platform.clock as AdjustableClock, settings);
     return this.info(portal);
   }
 
@@ -258,6 +317,16 @@ export class Portals {
     this.removeFiles(name);
   }
 
+  /**
+   * Registers an OAuth application in the portal (`POST /_admin/portals/NAME/apps`); answers
+   * what `b24-booking app add` prints, the only time the client secret is seen.
+   */
+  async addApp(name: string, request: unknown): Promise<Awaited<ReturnType<typeof registerApp>>> {
+    const app = appRequest(request);
+    const { platform } = await this.require(name);
+    return registerApp(platform.store, app, platform.clock.now(), platform.credentialIndex);
+  }
+
   async require(name: string): Promise<Portal> {
     const portal = await this.get(name);
     if (!portal) throw new PortalError(404, 'PORTAL_NOT_FOUND', `No portal named "${name}"`);
@@ -265,41 +334,60 @@ export class Portals {
   }
 
   /**
-   * The platform of the portal the credentials belong to. A webhook secret of another portal is
-   * in the directory; anything else (and anything unknown) is the default portal's to judge.
+   * The platform of the portal the credentials belong to. A webhook secret or an access token of
+   * another portal is in the directory; anything else (and anything unknown) is the default
+   * portal's to judge.
    */
   async platformFor(credentials: Credentials): Promise<Platform> {
+    // Cached under the caller cache's own keys, so the default portal's cache answers for it too.
+    const cacheKey = callerKey(credentials);
+    if (cacheKey === undefined) return this.defaultPortal.platform;
     const secret = credentials.webhook?.secret;
-    if (secret === undefined) return this.defaultPortal.platform;
-    const now = performance.now();
-    const known = this.resolved.get(secret);
-    let name = known !== undefined && known.until > now ? known.portal : undefined;
-    if (name === undefined) {
-      // A secret the default portal found lately is its own: no other portal can hold it (a
-      // portal's secrets are claimed in the directory, one portal each).
-      if (this.defaultPortal.platform.callers?.get(callerKey(credentials) as string))
-        return this.defaultPortal.platform;
-      // Anything else is asked of the directory every time it is not known, so a portal made
-      // by another process answers at once.
-      name = await this.control.read(({ portals }) => portals.portalOf(hashSecret(secret)));
-      if (name === undefined) return this.defaultPortal.platform;
-      if (this.resolved.size >= 10_000) this.resolved.clear();
-      this.resolved.set(secret, { portal: name, until: now + RESOLVED_MS });
-    }
-    // A portal removed by another process: its credentials match nothing.
-    return ((await this.get(name)) ?? this.defaultPortal).platform;
+    if (secret !== undefined) return this.platformOfKey(cacheKey, () => hashSecret(secret));
+    return this.platformOfKey(cacheKey, () => credentialKey('token', hashSecret(credentials.token as string)));
+  }
+
+  /** The platform of the portal an application's client id belongs to (`/oauth/authorize`, `/oauth/token`). */
+  platformForClient(clientId: string): Promise<Platform> {
+    return this.platformOfKey(`client\u0000${clientId}`, () => credentialKey('client', hashSecret(clientId)));
   }
 
   async close(): Promise<void> {
+    // A portal that finishes opening from here on starts no worker.
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const name of [...this.open.keys()]) await this.close1(name);
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 
+  private async platformOfKey(cacheKey: string, directoryKey: () => string): Promise<Platform> {
+    const now = performance.now();
+    const known = this.resolved.get(cacheKey);
+    let name = known !== undefined && known.until > now ? known.portal : undefined;
+    if (name === undefined) {
+      // Credentials the default portal found lately are its own: no other portal can hold them
+      // (a portal's credentials are claimed in the directory, one portal each).
+      if (this.defaultPortal.platform.callers?.get(cacheKey)) return this.defaultPortal.platform;
+      // Anything else is asked of the directory every time it is not known, so a portal made
+      // by another process answers at once.
+      const key = directoryKey();
+      name = await this.control.read(({ portals }) => portals.portalOf(key));
+      if (name === undefined) return this.defaultPortal.platform;
+      if (this.resolved.size >= 10_000) this.resolved.clear();
+      this.resolved.set(cacheKey, { portal: name, until: now + RESOLVED_MS });
+    }
+    // A portal removed by another process: its credentials match nothing.
+    return ((await this.get(name)) ?? this.defaultPortal).platform;
+  }
+
   private async openPortal(name: string): Promise<Portal | undefined> {
     const row = await this.control.read(({ portals }) => portals.find(name));
     if (row === undefined) return undefined;
-    return this.portalOf(row, await this.openStore(name, false));
+    const store = await this.openStore(name, false);
+    const portal = this.portalOf(row, store);
+    // Bindings made before (another run, another process): their events are delivered from now.
+    if (await store.read(({ eventHandlers }) => eventHandlers.any())) this.startDelivery(portal);
+    return portal;
   }
 
   /** A portal's database; a new one starts as a copy of the migrated template. */
@@ -340,8 +428,33 @@ export class Portals {
       name: row.name,
       memberId: row.memberId,
       settings,
-      platform: this.build(store, new AdjustableClock(), settings),
+      platform: this.platformOf(row.name, store, new AdjustableClock(), settings),
     };
+  }
+
+  /** A portal's platform: the server's, plus where its credentials are recorded and who starts its worker. */
+  private platformOf(name: string, store: Store, clock: AdjustableClock, settings: PortalSettingsDocument): Platform {
+    const platform = this.build(store, clock, settings);
+    if (name === DEFAULT_PORTAL) return platform;
+    return {
+      ...platform,
+      credentialIndex: credentialIndex(this.control, name),
+      bindingsChanged: () => this.bindingAdded(name),
+    };
+  }
+
+  /** event.bind added a binding in the portal: it needs a worker, if it has none yet. */
+  private bindingAdded(name: string): void {
+    // Not reopened: a portal removed meanwhile is gone from `open`, and stays without a worker.
+    this.open.get(name)?.then(
+      (portal) => portal && this.startDelivery(portal),
+      () => {},
+    );
+  }
+
+  private startDelivery(portal: Portal): void {
+    if (portal.delivery !== undefined || this.closed || this.services === undefined) return;
+    portal.delivery = this.services.startDelivery(portal);
   }
 
   /** A secret is one portal's: a call with it must reach that portal and no other. */
@@ -364,6 +477,40 @@ export class Portals {
     if (this.storeOptions.database !== undefined) return;
     rmSync(join(this.portalsDir(), name), { recursive: true, force: true });
   }
+}
+
+async function stopDelivery(portal: Portal): Promise<void> {
+  const delivery = portal.delivery;
+  portal.delivery = undefined;
+  await delivery?.stop();
+}
+
+const INVALID_APP = (text: string) => new PortalError(400, 'INVALID_APP', text);
+
+/** `{"name", "scopes"?, "handler"?}` of `POST /_admin/portals/NAME/apps`, as `app add` takes them. */
+function appRequest(given: unknown): { name: string; scopes: string[]; handlerUrl?: string } {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw INVALID_APP('The body is {"name": "...", "scopes": ["booking", "crm"], "handler"?: "https://..."}');
+  }
+  const { name, scopes, handler } = given as Record<string, unknown>;
+  if (typeof name !== 'string' || name.trim() === '') throw INVALID_APP('"name" is a string that is not empty');
+  if (
+    scopes !== undefined &&
+    (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || !/^[a-z0-9_.]+$/.test(s)))
+  ) {
+    throw INVALID_APP('"scopes" is a list of scope names, e.g. ["booking", "crm"]');
+  }
+  if (
+    handler !== undefined &&
+    (typeof handler !== 'string' || !URL.canParse(handler) || !/^https?:$/.test(new URL(handler).protocol))
+  ) {
+    throw INVALID_APP('"handler" is an http: or https: URL');
+  }
+  return {
+    name: name.trim(),
+    scopes: (scopes as string[] | undefined) ?? [...DEFAULT_SCOPES],
+    ...(handler === undefined ? {} : { handlerUrl: handler as string }),
+  };
 }
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */

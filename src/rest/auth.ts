@@ -19,6 +19,23 @@ export interface Credentials {
   token?: string;
 }
 
+/** What the directory of portals records besides webhook secrets (src/portals/portals.ts). */
+export type CredentialKind = 'client' | 'token';
+
+/**
+ * Where a portal other than `default` records which portal its applications' client ids and its
+ * access tokens belong to, so a call carrying only one of them reaches that portal (the
+ * default portal has none: what the directory does not know is the default's to judge). An entry
+ * is written before the row it points at, so a client never holds a credential the directory
+ * does not know; one whose row never comes is harmless (the portal's store decides).
+ */
+export interface CredentialIndex {
+  /** Records the credential with this hash (hashSecret) as this portal's. */
+  claim(kind: CredentialKind, hash: string): Promise<void>;
+  /** Drops entries of credentials that are gone (revoked); a stale one would be harmless too. */
+  forget(kind: CredentialKind, hashes: readonly string[]): Promise<void>;
+}
+
 export interface Caller {
   readonly userId: number;
   readonly scopes: readonly string[];

@@ -6,7 +6,15 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
-import { assertScope, authenticate, type Caller, type CallerCache, type Credentials, type Origin } from './auth.js';
+import {
+  assertScope,
+  authenticate,
+  type Caller,
+  type CallerCache,
+  type CredentialIndex,
+  type Credentials,
+  type Origin,
+} from './auth.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { errors } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
@@ -31,6 +39,10 @@ export interface Platform {
   readonly callers?: CallerCache;
   /** Slows repeated failed authentication per client address; none: no throttle. */
   readonly authThrottle?: AuthThrottle;
+  /** A portal other than `default`: where its client ids and tokens are recorded (see CredentialIndex). */
+  readonly credentialIndex?: CredentialIndex;
+  /** Told when event.bind adds a binding, so a portal without a delivery worker starts one. */
+  readonly bindingsChanged?: () => void;
 }
 
 export interface RestCall {
@@ -91,6 +103,7 @@ export async function runAs(
     page: pageRequest(params.start),
     settings: platform.settings ?? defaultSettings,
     handlerUrls: platform.handlerUrls,
+    bindingsChanged: platform.bindingsChanged,
     caller,
     registry: platform.registry,
     call: (inner: string, innerParams: Record<string, unknown>) => runAs(platform, caller, inner, innerParams),

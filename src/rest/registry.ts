@@ -46,6 +46,8 @@ export interface MethodContext {
   readonly settings: PortalSettings;
   /** The server's rule for event handler addresses; absent: the `local` rule. */
   readonly handlerUrls?: HandlerUrlCheck;
+  /** Told when event.bind adds a binding (the portal's delivery worker starts if it has none). */
+  readonly bindingsChanged?: () => void;
   /** Who is calling, for the platform methods that answer about the caller. */
   readonly caller: Caller;
   readonly registry: Registry;

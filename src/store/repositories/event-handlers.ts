@@ -87,6 +87,11 @@ export class EventHandlerRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Whether any application has any binding (online or offline): whether events go anywhere. */
+  async any(): Promise<boolean> {
+    return (await this.db.selectFrom('event_handler').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** How many bindings (online and offline) an application has for one event. */
   async countOf(appId: number, event: string): Promise<number> {
     const row = await this.db

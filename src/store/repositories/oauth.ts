@@ -188,9 +188,14 @@ export class OAuthRepository {
     return row === undefined ? undefined : row.family_id;
   }
 
-  /** Revokes every pair of a family: its access and refresh tokens are gone. */
-  async revokeFamily(familyId: number): Promise<void> {
-    await this.db.deleteFrom('oauth_token').where('family_id', '=', familyId).execute();
+  /** Revokes every pair of a family: its access and refresh tokens are gone. Their access hashes. */
+  async revokeFamily(familyId: number): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('oauth_token')
+      .where('family_id', '=', familyId)
+      .returning('access_hash')
+      .execute();
+    return rows.map((r) => r.access_hash);
   }
 
   async findAccessToken(hash: string): Promise<AccessTokenRow | undefined> {

@@ -81,6 +81,11 @@ export class OutboxRepository {
     if (ids.length === 0) return;
     await this.db.updateTable('event_outbox').set({ dispatched_at: now }).where('id', 'in', ids).execute();
   }
+
+  /** Marks every entry not yet fanned out as done: they were recorded when no binding existed. */
+  async dismissUndispatched(now: number): Promise<void> {
+    await this.db.updateTable('event_outbox').set({ dispatched_at: now }).where('dispatched_at', 'is', null).execute();
+  }
 }
 
 function toEntry(r: { id: number; event: string; payload: string; created_at: number }): OutboxEntry {

@@ -8,7 +8,11 @@ export interface PortalRow {
   createdAt: number;
 }
 
-/** The portals other than `default`, and which of them each webhook secret belongs to. */
+/**
+ * The portals other than `default`, and which of them each credential belongs to: a webhook
+ * secret (its hash), or an application's client id or an access token (their hash behind a
+ * prefix naming the kind, see src/portals/portals.ts credentialKey).
+ */
 export class PortalDirectoryRepository {
   constructor(private readonly db: Executor) {}
 
@@ -50,6 +54,16 @@ export class PortalDirectoryRepository {
       .onConflict((oc) => oc.column('secret_hash').doNothing())
       .execute();
     return (await this.portalOf(secretHash)) === portal;
+  }
+
+  /** Drops these entries of `portal` (an entry of another portal stays). */
+  async forget(secretHashes: readonly string[], portal: string): Promise<void> {
+    if (secretHashes.length === 0) return;
+    await this.db
+      .deleteFrom('portal_credential')
+      .where('secret_hash', 'in', secretHashes)
+      .where('portal', '=', portal)
+      .execute();
   }
 
   async portalOf(secretHash: string): Promise<string | undefined> {
