@@ -141,6 +141,25 @@ describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
     expect(notes).toEqual(['kept']);
   });
 
+  it('a seed given at creation fills the new portal; a refused one leaves no portal', async () => {
+    const made = await admin('portals', 'POST', {
+      name: 'seeded',
+      webhooks: ['1:seededsecret1'],
+      seed: { waitList: [{ note: 'from the seed' }], webhooks: [{ spec: '2:seedhooksecret' }] },
+    });
+    expect(made.status, made.text).toBe(201);
+    const listed = await call(made.body.webhookUrls[0], 'booking.v1.waitlist.list');
+    expect(listed.body.result.waitList.map((w: { note: string }) => w.note)).toEqual(['from the seed']);
+    // The seed's own webhook reaches this portal too.
+    const viaSeeded = await call(`${server.url}/rest/2/seedhooksecret/`, 'booking.v1.waitlist.list');
+    expect(viaSeeded.body.result.waitList).toHaveLength(1);
+
+    const refused = await admin('portals', 'POST', { name: 'badseed', seed: { nope: [] } });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body.error).toBe('SEED_REFUSED');
+    expect((await admin('portals/badseed')).status).toBe(404);
+  });
+
   it('a removed portal is gone at once: its webhook answers as a wrong secret', async () => {
     const made = await admin('portals', 'POST', { name: 'brief', webhooks: ['1:briefsecret01'] });
     const hook = made.body.webhookUrls[0] as string;

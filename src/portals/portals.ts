@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
+import { applySeed } from '../devtools/seed.js';
 import { registerApp } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
 import {
@@ -107,6 +108,8 @@ export interface PortalInfo {
 
 export interface CreatePortalRequest {
   name?: unknown;
+  /** A seed document (parsed JSON), applied to the new portal before it answers. */
+  seed?: unknown;
   settings?: unknown;
   webhooks?: unknown;
 }
@@ -201,6 +204,7 @@ export class Portals {
           await repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, now);
         }
       });
+      if (request.seed !== undefined) await this.seedNew(name, store, settings, request.seed);
       // Closed until its first call: a suite that makes a thousand portals holds none of them open.
       await store.close();
       return this.info(
@@ -213,6 +217,17 @@ export class Portals {
       this.removeFiles(name);
       throw error;
     }
+  }
+
+  /**
+   * A new portal's seed document, as `POST /_admin/portals/NAME/seed` takes it; the webhooks it
+   * adds are claimed in the directory as those given by `webhooks` are.
+   */
+  private async seedNew(name: string, store: Store, settings: PortalSettingsDocument, seed: unknown): Promise<void> {
+    await applySeed(this.build(store, new AdjustableClock(), settings), seed);
+    const hashes = await store.read(({ webhooks }) => webhooks.secretHashes());
+    for (const hash of hashes)
+      if ((await this.control.read(({ portals }) => portals.portalOf(hash))) !== name) await this.claimHash(hash, name);
   }
 
   /** The portal, opening its database on first use; undefined when there is none of that name. */
@@ -459,7 +474,10 @@ export class Portals {
 
   /** A secret is one portal's: a call with it must reach that portal and no other. */
   private async claimSecret(secret: string, portal: string): Promise<void> {
-    const hash = hashSecret(secret);
+    await this.claimHash(hashSecret(secret), portal);
+  }
+
+  private async claimHash(hash: string, portal: string): Promise<void> {
     const inDefault = await this.control.read(({ webhooks }) => webhooks.findBySecretHash(hash));
     const claimed =
       inDefault === undefined && (await this.control.write(({ portals }) => portals.claimSecret(hash, portal)));
