@@ -30,7 +30,7 @@ const USAGE = `Usage:
                     [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
                     [--event-concurrency 16] [--event-handlers local|public]
                     [--max-connections 1000] [--headers-timeout 10] [--request-timeout 30]
-                    [--unauthenticated-memory 64]
+                    [--unauthenticated-memory 64] [--portal-domain NAME]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
   b24-booking webhook list
   b24-booking webhook remove ID
@@ -69,6 +69,7 @@ const OPTIONS = {
   'headers-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
   'unauthenticated-memory': { type: 'string' },
+  'portal-domain': { type: 'string' },
   'event-handlers': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
@@ -131,6 +132,7 @@ function main(argv: string[]): Promise<void> {
         operatingSeconds: parseOperatingLimit(flag('operating-limit')),
       },
       ...connectionLimits(flag),
+      portalDomain: hostName(flag('portal-domain'), '--portal-domain'),
       clock: flag('clock'),
       seed: flag('seed'),
       logLevel: oneOf(flag('log-level'), LOG_LEVELS, '--log-level') ?? 'info',
@@ -170,6 +172,13 @@ function positive(value: string | undefined, name: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${value}"`);
   return n;
+}
+
+/** A host name flag (letters, digits, `-` and dots), or undefined when not given. */
+function hostName(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(value)) throw new Error(`${name} must be a host name; got "${value}"`);
+  return value.toLowerCase();
 }
 
 /** The flags that bound what slow, many or unauthenticated clients can cost. */

@@ -64,6 +64,11 @@ export interface ServerOptions {
    * Webhook calls are authenticated from their path before the body is read and never count.
    */
   unauthenticatedMemory?: number;
+  /**
+   * A name whose subdomains reach this server (a wildcard DNS entry, or `localhost` for
+   * browsers): each portal's domain is then `<name>.<this>[:port]`.
+   */
+  portalDomain?: string;
   /** How repeated failed authentication from one address is slowed (see AuthThrottle). */
   authThrottle?: Partial<AuthThrottleSettings>;
   adminToken?: string;
@@ -331,6 +336,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       () => url,
       // Other portals' workers start with their first binding (or when opened with one).
       { startDelivery: (portal) => deliveryOf(portal.platform) },
+      options.portalDomain,
     );
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');

@@ -3,6 +3,7 @@
  * counters, webhooks, settings and clock; a call acts on the portal its webhook belongs to.
  * (Portals other than `default` live in SQLite databases for now; PostgreSQL comes next.)
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
 
@@ -189,5 +190,54 @@ describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
     expect((await admin('portals/lib')).body.settings.overbooking).toBe(false);
     await portal.remove();
     expect((await call(hook, 'booking.v1.waitlist.list')).status).toBe(401);
+  });
+});
+
+describe.runIf(TEST_DATABASE === 'sqlite')('portals named by the Host', () => {
+  /** A call whose Host header names `host` (fetch cannot set Host, so node:http does). */
+  function callAs(host: string, url: string, method: string): Promise<{ status: number; body: { error?: string } }> {
+    const target = new URL(url + method);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { host } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+  }
+
+  it('a Host naming a portal must go with that portal’s credentials; others are refused as wrong ones', async () => {
+    const made = await admin('portals', 'POST', { name: 'hosted', webhooks: ['1:hostedsecret1'] });
+    const hook = made.body.webhookUrls[0] as string;
+    const { port } = new URL(server.url);
+    expect((await callAs(`hosted.localhost:${port}`, hook, 'booking.v1.waitlist.list')).status).toBe(200);
+    expect((await callAs(`default.localhost:${port}`, server.hook, 'booking.v1.waitlist.list')).status).toBe(200);
+    const crossed = await callAs(`hosted.localhost:${port}`, server.hook, 'booking.v1.waitlist.list');
+    expect(crossed.status).toBe(401);
+    expect(crossed.body.error).toBe('NO_AUTH_FOUND');
+    const other = await callAs(`alpha.localhost:${port}`, hook, 'booking.v1.waitlist.list');
+    expect(other.status).toBe(401);
+    // A Host that names no portal (an address, a plain name) changes nothing.
+    expect((await callAs(`127.0.0.1:${port}`, hook, 'booking.v1.waitlist.list')).status).toBe(200);
+  });
+
+  it('with portalDomain, each portal’s domain and webhook URLs are <name>.<domain>:<port>', async () => {
+    const own = await startTestServer({ portalDomain: 'portals.test' });
+    try {
+      const portal = await own.server.createPortal({ name: 'acme', webhooks: ['1:acmesecret001'] });
+      const { port } = new URL(own.url);
+      expect(portal.webhookUrl).toBe(`http://acme.portals.test:${port}/rest/1/acmesecret001/`);
+      const listed = (await own.server.portals.list()).map((p) => p.domain);
+      expect(listed).toEqual([`default.portals.test:${port}`, `acme.portals.test:${port}`]);
+    } finally {
+      await own.server.close();
+    }
   });
 });

@@ -182,7 +182,7 @@ async function handleRest(
     // Credentials in the path are checked before the body is read: a caller without them costs
     // no more than this lookup, whatever it sends.
     if (path.webhook && options.portals) {
-      platform = await options.portals.platformFor({ webhook: path.webhook });
+      platform = await portalOf(options.portals, req, { webhook: path.webhook });
       startedAt = platform.clock.now();
     }
     let caller = path.webhook ? await admit(platform, { webhook: path.webhook }, address, trace) : undefined;
@@ -194,7 +194,7 @@ async function handleRest(
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
       if (options.portals) {
-        platform = await options.portals.platformFor({ token });
+        platform = await portalOf(options.portals, req, { token });
         startedAt = platform.clock.now();
       }
       caller = await admit(platform, { token }, address, trace);
@@ -225,6 +225,20 @@ async function handleRest(
       userId: trace.userId,
     });
   }
+}
+
+/**
+ * The platform of the portal the credentials belong to. A Host that names a portal
+ * (`<name>.localhost`, `<name>.<--portal-domain>`) must name that one: other credentials are
+ * refused as wrong ones are.
+ */
+async function portalOf(portals: Portals, req: IncomingMessage, credentials: Credentials): Promise<Platform> {
+  const platform = await portals.platformFor(credentials);
+  const named = portals.namedByHost(req.headers.host);
+  if (named !== undefined && named !== portals.nameOf(platform)) {
+    throw credentials.webhook ? errors.noAuthFound() : errors.invalidToken();
+  }
+  return platform;
 }
 
 /** Bodies up to this size are read to their end after a refusal, so the connection stays open. */

@@ -138,6 +138,8 @@ export class Portals {
   private readonly checkedAt = new Map<string, number>();
   /** The migrated empty database new SQLite portals are copied from, made once per process. */
   private template: Promise<string> | undefined;
+  /** Which portal each portal platform handed out belongs to (the default portal's is not here). */
+  private readonly names = new WeakMap<Platform, string>();
   /** With `--data :memory:`: a directory for this run's portals, removed at close. */
   private scratch: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
@@ -155,6 +157,8 @@ export class Portals {
     private readonly baseUrl: () => string,
     /** None: no portal but `default` delivers events (the default portal's worker is the server's). */
     private readonly services?: PortalServices,
+    /** `--portal-domain`: each portal's domain is `<name>.<this>[:port]`. */
+    private readonly portalDomain?: string,
   ) {
     this.sweeper = setInterval(() => void this.closeIdle().catch(() => {}), IDLE_BEFORE_CLOSE_MS / 3);
     this.sweeper.unref();
@@ -167,12 +171,24 @@ export class Portals {
   info(portal: Pick<Portal, 'name' | 'memberId' | 'settings'>, webhookUrls?: string[]): PortalInfo {
     const info: PortalInfo = {
       name: portal.name,
-      domain: new URL(this.baseUrl()).host,
+      domain: this.domainOf(portal.name),
       memberId: portal.memberId,
       settings: portal.settings,
     };
     if (webhookUrls) info.webhookUrls = webhookUrls;
     return info;
+  }
+
+  /** Where a portal is reached: the server's address, or `<name>.<--portal-domain>` and its port. */
+  domainOf(name: string): string {
+    const base = new URL(this.baseUrl());
+    if (this.portalDomain === undefined) return base.host;
+    return `${name}.${this.portalDomain}${base.port === '' ? '' : `:${base.port}`}`;
+  }
+
+  /** The URL of a webhook of the portal. */
+  private webhookUrl(name: string, spec: WebhookSpec): string {
+    return `${new URL(this.baseUrl()).protocol}//${this.domainOf(name)}/rest/${spec.userId}/${spec.secret}/`;
   }
 
   async create(request: CreatePortalRequest, now: number): Promise<PortalInfo> {
@@ -209,7 +225,7 @@ export class Portals {
       await store.close();
       return this.info(
         { name, memberId: row.memberId, settings },
-        specs.map((s) => `${this.baseUrl()}/rest/${s.userId}/${s.secret}/`),
+        specs.map((spec) => this.webhookUrl(name, spec)),
       );
     } catch (error) {
       await store?.close();
@@ -224,7 +240,7 @@ export class Portals {
    * adds are claimed in the directory as those given by `webhooks` are.
    */
   private async seedNew(name: string, store: Store, settings: PortalSettingsDocument, seed: unknown): Promise<void> {
-    await applySeed(this.build(store, new AdjustableClock(), settings), seed);
+    await applySeed(this.platformOf(name, store, new AdjustableClock(), settings), seed);
     const hashes = await store.read(({ webhooks }) => webhooks.secretHashes());
     for (const hash of hashes)
       if ((await this.control.read(({ portals }) => portals.portalOf(hash))) !== name) await this.claimHash(hash, name);
@@ -264,7 +280,12 @@ export class Portals {
     }
     if (row.settings !== JSON.stringify(portal.settings)) {
       portal.settings = mergeSettings(this.defaults, JSON.parse(row.settings));
-      portal.platform = this.build(portal.platform.store, portal.platform.clock as AdjustableClock, portal.settings);
+      portal.platform = this.platformOf(
+        portal.name,
+        portal.platform.store,
+        portal.platform.clock as AdjustableClock,
+        portal.settings,
+      );
     }
     return portal;
   }
@@ -449,13 +470,35 @@ export class Portals {
 
   /** A portal's platform: the server's, plus where its credentials are recorded and who starts its worker. */
   private platformOf(name: string, store: Store, clock: AdjustableClock, settings: PortalSettingsDocument): Platform {
-    const platform = this.build(store, clock, settings);
-    if (name === DEFAULT_PORTAL) return platform;
-    return {
-      ...platform,
+    const built = this.build(store, clock, settings);
+    if (name === DEFAULT_PORTAL) return built;
+    const platform = {
+      ...built,
       credentialIndex: credentialIndex(this.control, name),
       bindingsChanged: () => this.bindingAdded(name),
     };
+    this.names.set(platform, name);
+    return platform;
+  }
+
+  /** The name of the portal a platform (from platformFor) belongs to. */
+  nameOf(platform: Platform): string {
+    return this.names.get(platform) ?? DEFAULT_PORTAL;
+  }
+
+  /**
+   * The portal a request's Host names: `<name>.localhost`, or `<name>.<--portal-domain>`; none
+   * for any other host (an IP address, the server's own name).
+   */
+  namedByHost(host: string | undefined): string | undefined {
+    if (host === undefined) return undefined;
+    const hostname = host.replace(/:\d+$/, '').toLowerCase();
+    for (const base of [this.portalDomain, 'localhost']) {
+      if (base === undefined || !hostname.endsWith(`.${base}`)) continue;
+      const label = hostname.slice(0, -base.length - 1);
+      if (PORTAL_NAME.test(label)) return label;
+    }
+    return undefined;
   }
 
   /** event.bind added a binding in the portal: it needs a worker, if it has none yet. */
