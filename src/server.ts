@@ -212,6 +212,36 @@ function platformOf(
   return portalPlatform(sharedPlatform(options, handlerUrls), store, clock, settingsOf(options));
 }
 
+/**
+ * The portals of a server: `default` over `store` (with the `serve` flags' settings, which new
+ * portals start from too), the others opened from the directory on first use. `serve` and the
+ * offline commands both act through this, so names, settings and secrets follow one set of rules.
+ * `baseUrl` is where the server answers (empty when unknown: webhook URLs are then paths).
+ */
+export async function openPortals(
+  store: Store,
+  options: ServerOptions,
+  clock: Clock,
+  baseUrl: () => string,
+  handlerUrls = new HandlerAddressPolicy(options.eventHandlers),
+): Promise<Portals> {
+  const shared = sharedPlatform(options, handlerUrls);
+  const defaults = settingsOf(options);
+  const defaultPortal: Portal = {
+    name: DEFAULT_PORTAL,
+    memberId: await store.write((repos) => memberId(repos)),
+    settings: defaults,
+    platform: portalPlatform(shared, store, clock, defaults),
+  };
+  return new Portals(
+    storeOptionsOf(options),
+    defaultPortal,
+    defaults,
+    (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
+    baseUrl,
+  );
+}
+
 export interface WebhookInfo {
   id: number;
   userId: number;
@@ -299,23 +329,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     startup = await prepareStartup(store, options, clock);
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
-    const shared = sharedPlatform(options, handlerUrls);
-    const defaults = settingsOf(options);
-    const platform = portalPlatform(shared, store, clock, defaults);
-    const defaultPortal: Portal = {
-      name: DEFAULT_PORTAL,
-      memberId: await store.write((repos) => memberId(repos)),
-      settings: defaults,
-      platform,
-    };
     let url = '';
-    const portals = new Portals(
-      storeOptionsOf(options),
-      defaultPortal,
-      defaults,
-      (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
-      () => url,
-    );
+    const portals = await openPortals(store, options, clock, () => url, handlerUrls);
+    const platform = portals.defaultPortal.platform;
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(

@@ -15,6 +15,7 @@ import { ensureUser } from '../platform/users.js';
 import { type Credentials, hashSecret, newWebhookSecret } from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
 import type { PortalRow } from '../store/repositories/portals.js';
+import type { WebhookRow } from '../store/repositories/webhooks.js';
 import { Store, type StoreOptions } from '../store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from '../webhook-spec.js';
 import { mergeSettings, type PortalSettingsDocument } from './settings.js';
@@ -45,7 +46,8 @@ export interface Portal {
 /** What the admin API answers about a portal. */
 export interface PortalInfo {
   name: string;
-  domain: string;
+  /** The server's host; absent where it is not known (an offline command without `--url`). */
+  domain?: string;
   memberId: string;
   settings: PortalSettingsDocument;
   /** URLs of the webhooks made or given when the portal was created (secrets are stored hashed). */
@@ -75,7 +77,7 @@ export class Portals {
     /** The settings the `serve` flags give; a new portal starts from them. */
     private readonly defaults: PortalSettingsDocument,
     private readonly build: PlatformBuilder,
-    /** The server's base URL, where every portal's webhooks are called. */
+    /** The server's base URL, where every portal's webhooks are called ('' unknown: URLs are paths). */
     private readonly baseUrl: () => string,
   ) {}
 
@@ -84,9 +86,10 @@ export class Portals {
   }
 
   info(portal: Portal, webhookUrls?: string[]): PortalInfo {
+    const base = this.baseUrl();
     const info: PortalInfo = {
       name: portal.name,
-      domain: new URL(this.baseUrl()).host,
+      ...(base === '' ? {} : { domain: new URL(base).host }),
       memberId: portal.memberId,
       settings: portal.settings,
     };
@@ -194,6 +197,25 @@ export class Portals {
   }
 
   /**
+   * Adds a webhook to the portal (or changes the user and scopes of the one with this secret).
+   * The secret is claimed in the directory first, so a call with it reaches this portal and the
+   * secret cannot be given to another one.
+   */
+  async addWebhook(name: string, spec: WebhookSpec, now: number): Promise<WebhookRow> {
+    const portal = await this.require(name);
+    if (name === DEFAULT_PORTAL) {
+      const owner = await this.control.read(({ portals }) => portals.portalOf(hashSecret(spec.secret)));
+      if (owner !== undefined) throw secretInUse();
+    } else {
+      await this.claimSecret(spec.secret, name);
+    }
+    return portal.platform.store.write(async (repos) => {
+      await ensureUser(repos, spec.userId, now);
+      return repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, now);
+    });
+  }
+
+  /**
    * The platform of the portal the credentials belong to. A webhook secret of another portal is
    * in the directory; anything else (and anything unknown) is the default portal's to judge.
    */
@@ -240,7 +262,7 @@ export class Portals {
     const inDefault = await this.control.read(({ webhooks }) => webhooks.findBySecretHash(hash));
     const claimed =
       inDefault === undefined && (await this.control.write(({ portals }) => portals.claimSecret(hash, portal)));
-    if (!claimed) throw new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
+    if (!claimed) throw secretInUse();
   }
 
   private storeOptionsOf(name: string): StoreOptions {
@@ -256,6 +278,8 @@ export class Portals {
     rmSync(join(this.storeOptions.data, 'portals', name), { recursive: true, force: true });
   }
 }
+
+const secretInUse = () => new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
 function webhookSpecs(given: unknown): WebhookSpec[] {
