@@ -5,17 +5,19 @@
  */
 import { parseArgs } from 'node:util';
 import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
-import { resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
+import { readSeedFile, resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
 import { HANDLER_MODES } from './events/handler-address.js';
 import { createRegistry } from './methods.js';
 import { registerApp } from './oauth/grants.js';
 import { LOG_LEVELS } from './observability/log.js';
+import { portalAdd, portalList, portalRemove, withPortal } from './offline.js';
 import { openApiJson } from './openapi/document.js';
-import { ensureUser } from './platform/users.js';
-import { hashSecret, newWebhookSecret } from './rest/auth.js';
+import { DEFAULT_PORTAL } from './portals/portals.js';
+import { newWebhookSecret } from './rest/auth.js';
+import type { Platform } from './rest/dispatch.js';
 import { parseOperatingLimit, parseRateLimit } from './rest/limits.js';
 import { type Banner, CONNECTION_DEFAULTS, type ServerOptions, startServer, type WebhookInfo } from './server.js';
-import { Store, type StoreOptions } from './store/store.js';
+import type { Store } from './store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec } from './webhook-spec.js';
 
 const USAGE = `Usage:
@@ -31,14 +33,22 @@ const USAGE = `Usage:
                     [--event-concurrency 16] [--event-handlers local|public]
                     [--max-connections 1000] [--headers-timeout 10] [--request-timeout 30]
                     [--unauthenticated-memory 64] [--portal-domain NAME]
-  b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm]
+  b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm] [--url BASE]
   b24-booking webhook list
   b24-booking webhook remove ID
   b24-booking app add --name NAME --scopes booking,crm [--handler URL]
   b24-booking reset | snapshot save NAME | snapshot load NAME | snapshot list | seed FILE
   b24-booking events failed     (deliveries given up on, one JSON object a line)
+  b24-booking portal add NAME [--overbooking on|off] [--booking-deals on|off]
+                    [--rate-limit X:Y|cloud|off] [--operating-limit SECONDS|off] [--seed FILE]
+                    [--webhook USERID:SECRET[:scope,scope]]... [--url BASE]
+                                (prints the JSON POST /_admin/portals answers)
+  b24-booking portal list [--url BASE]  (every portal, default first, one JSON object a line)
+  b24-booking portal remove NAME
   b24-booking openapi           (the OpenAPI 3.1 document of the REST methods, as GET /openapi.json)
-  (the offline commands take the same --data or --database as serve)`;
+  (the offline commands take the same --data or --database as serve, and act on the portal
+   --portal NAME, default "default"; --url BASE is where the server answers, e.g.
+   http://127.0.0.1:8080: printed webhooks are full URLs on it, without it paths /rest/...)`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -76,6 +86,8 @@ const OPTIONS = {
   user: { type: 'string' },
   secret: { type: 'string' },
   scopes: { type: 'string' },
+  portal: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -94,7 +106,7 @@ export function splitWebhookList(text: string): string[] {
   return out;
 }
 
-function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const flag = (name: Exclude<Flag, 'webhook' | 'help'>): string | undefined =>
     (values[name] as string | undefined) ?? process.env[envName(name)];
@@ -103,12 +115,12 @@ function main(argv: string[]): Promise<void> {
 
   if (values.help || command === undefined) {
     console.log(USAGE);
-    return Promise.resolve();
+    return;
   }
   // Describes the methods only: no store is opened.
   if (command === 'openapi') {
     process.stdout.write(openApiJson(createRegistry().all()));
-    return Promise.resolve();
+    return;
   }
   if (command === 'serve') {
     const webhooks = values.webhook ?? splitWebhookList(process.env.B24_WEBHOOKS ?? '');
@@ -125,12 +137,7 @@ function main(argv: string[]): Promise<void> {
       tlsKey: flag('tls-key'),
       tls: oneOf(flag('tls'), ['self-signed'] as const, '--tls'),
       sync: oneOf(flag('sync'), ['normal', 'full'] as const, '--sync'),
-      overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
-      bookingDeals: oneOf(flag('booking-deals'), ['on', 'off'] as const, '--booking-deals') !== 'off',
-      limits: {
-        rate: parseRateLimit(flag('rate-limit')),
-        operatingSeconds: parseOperatingLimit(flag('operating-limit')),
-      },
+      ...settingFlags(flag),
       ...connectionLimits(flag),
       portalDomain: hostName(flag('portal-domain'), '--portal-domain'),
       clock: flag('clock'),
@@ -145,14 +152,60 @@ function main(argv: string[]): Promise<void> {
       eventHandlers: oneOf(flag('event-handlers'), HANDLER_MODES, '--event-handlers'),
     });
   }
-  const storeOptions = { data, database: flag('database') };
-  if (command === 'reset') return resetCommand(storeOptions);
-  if (command === 'snapshot') return snapshotCommand(sub, arg, storeOptions);
-  if (command === 'seed') return seedCommand(sub, storeOptions);
-  if (command === 'events' && sub === 'failed') return eventsFailed(storeOptions);
-  if (command === 'app' && sub === 'add') return appAdd(storeOptions, flag);
-  if (command === 'webhook') return webhookCommand(sub, arg, storeOptions, flag);
+  const offline: ServerOptions = { data, database: flag('database') };
+  const onPortal = (action: (platform: Platform) => Promise<void>) =>
+    withPortal(offline, flag('portal') ?? DEFAULT_PORTAL, (portal) => action(portal.platform));
+  if (command === 'reset') return onPortal(resetCommand);
+  if (command === 'snapshot') return onPortal((platform) => snapshotCommand(sub, arg, platform));
+  if (command === 'seed') {
+    const document = readSeedFile(sub);
+    return onPortal((platform) => seedCommand(document, platform));
+  }
+  if (command === 'events' && sub === 'failed') return onPortal(({ store }) => eventsFailed(store));
+  if (command === 'app' && sub === 'add') return appAdd(onPortal, flag);
+  if (command === 'webhook') return webhookCommand(sub, arg, offline, flag);
+  if (command === 'portal')
+    return portalCommand(sub, arg, offline, flag, { webhooks: values.webhook, seed: values.seed });
   throw new Error(`unknown command "${command}"\n${USAGE}`);
+}
+
+/** The flags that give the default portal's settings (`serve`) or a new portal's (`portal add`). */
+function settingFlags(flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined) {
+  return {
+    overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
+    bookingDeals: oneOf(flag('booking-deals'), ['on', 'off'] as const, '--booking-deals') !== 'off',
+    limits: {
+      rate: parseRateLimit(flag('rate-limit')),
+      operatingSeconds: parseOperatingLimit(flag('operating-limit')),
+    },
+  };
+}
+
+/** `--url`: where the server answers, for printed webhook URLs ('' when not given: paths). */
+function baseUrlFlag(flag: (name: 'url') => string | undefined): string {
+  const url = flag('url');
+  if (url === undefined) return '';
+  if (!isWebUrl(url)) throw new Error(`--url must be an http: or https: URL, e.g. http://127.0.0.1:8080; got "${url}"`);
+  return url.replace(/\/+$/, '');
+}
+
+function portalCommand(
+  sub: string | undefined,
+  name: string | undefined,
+  offline: ServerOptions,
+  flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined,
+  /** Read from the command line only: B24_SEED and B24_WEBHOOKS are the default portal's. */
+  given: { webhooks?: string[]; seed?: string },
+): Promise<void> {
+  if (sub === 'add') {
+    if (!name) throw new Error(`portal add takes the new portal's name\n${USAGE}`);
+    const seed = given.seed === undefined ? undefined : readSeedFile(given.seed);
+    const settings = settingFlags(flag);
+    return portalAdd({ ...offline, ...settings }, { name, webhooks: given.webhooks, seed }, baseUrlFlag(flag));
+  }
+  if (sub === 'list') return portalList(offline, baseUrlFlag(flag));
+  if (sub === 'remove') return portalRemove(offline, name);
+  throw new Error(`unknown portal command "${sub ?? ''}"\n${USAGE}`);
 }
 
 /** `B24_<FLAG_IN_UPPER_SNAKE>`, except `--database`, whose variable is the customary B24_DATABASE_URL. */
@@ -275,28 +328,30 @@ function stopOnSignals(close: () => Promise<void>, announce: (signal: string) =>
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-async function webhookCommand(
+function webhookCommand(
   sub: string | undefined,
   arg: string | undefined,
-  storeOptions: StoreOptions,
-  flag: (name: 'user' | 'secret' | 'scopes') => string | undefined,
+  offline: ServerOptions,
+  flag: (name: 'user' | 'secret' | 'scopes' | 'url' | 'portal') => string | undefined,
 ): Promise<void> {
-  const store = await Store.open(storeOptions);
-  try {
+  // Checked before any store is opened.
+  const base = sub === 'add' ? baseUrlFlag(flag) : '';
+  return withPortal(offline, flag('portal') ?? DEFAULT_PORTAL, async (portal, portals) => {
+    const { store } = portal.platform;
     if (sub === 'add') {
       const secret = flag('secret') ?? newWebhookSecret();
       const spec = parseWebhookSpec(`${flag('user') ?? '1'}:${secret}:${flag('scopes') ?? DEFAULT_SCOPES.join(',')}`);
-      const row = await store.write(async (repos) => {
-        await ensureUser(repos, spec.userId, Date.now());
-        return repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, Date.now());
-      });
+      // Through the directory: a call with this secret reaches this portal and no other.
+      const row = await portals.addWebhook(portal.name, spec, Date.now());
+      const path = `/rest/${spec.userId}/${secret}/`;
       console.log(
         JSON.stringify({
           id: row.id,
           userId: spec.userId,
           secret,
           scopes: spec.scopes,
-          path: `/rest/${spec.userId}/${secret}/`,
+          path,
+          ...(base === '' ? {} : { url: `${base}${path}` }),
         }),
       );
     } else if (sub === 'list') {
@@ -313,20 +368,13 @@ async function webhookCommand(
     } else {
       throw new Error(`unknown webhook command "${sub ?? ''}"\n${USAGE}`);
     }
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** `events failed`: the deliveries given up on, oldest first, one JSON object a line. */
-async function eventsFailed(storeOptions: StoreOptions): Promise<void> {
-  const store = await Store.open(storeOptions);
-  try {
-    for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
-      console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
-    }
-  } finally {
-    await store.close();
+async function eventsFailed(store: Store): Promise<void> {
+  for (const failed of await store.read(({ eventDeliveries }) => eventDeliveries.failed())) {
+    console.log(JSON.stringify({ ...failed, failedAt: new Date(failed.failedAt).toISOString() }));
   }
 }
 
@@ -337,7 +385,7 @@ function isWebUrl(text: string): boolean {
 
 /** `app add`: registers a local OAuth application and prints its keys once, as JSON. */
 async function appAdd(
-  storeOptions: StoreOptions,
+  onPortal: (action: (platform: Platform) => Promise<void>) => Promise<void>,
   flag: (name: 'name' | 'scopes' | 'handler') => string | undefined,
 ): Promise<void> {
   const name = flag('name');
@@ -350,12 +398,10 @@ async function appAdd(
   if (handler !== undefined && !isWebUrl(handler)) {
     throw new Error(`--handler must be an http: or https: URL; got "${handler}"`);
   }
-  const store = await Store.open(storeOptions);
-  try {
-    console.log(JSON.stringify(await registerApp(store, { name, scopes, handlerUrl: handler }, Date.now())));
-  } finally {
-    await store.close();
-  }
+  await onPortal(async ({ store, credentialIndex }) => {
+    const app = { name, scopes, handlerUrl: handler };
+    console.log(JSON.stringify(await registerApp(store, app, Date.now(), credentialIndex)));
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -22,7 +22,13 @@ import { createLogger, type LogLevel, logRequest } from './observability/log.js'
 import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
 import { type PortalHandle, portalHandle } from './portals/handle.js';
-import { type CreatePortalRequest, DEFAULT_PORTAL, type Portal, Portals } from './portals/portals.js';
+import {
+  type CreatePortalRequest,
+  DEFAULT_PORTAL,
+  type Portal,
+  type PortalServices,
+  Portals,
+} from './portals/portals.js';
 import { limitsOf, type PortalSettingsDocument } from './portals/settings.js';
 import { CallerCache, hashSecret, newWebhookSecret } from './rest/auth.js';
 import { AuthThrottle, type AuthThrottleSettings, DEFAULT_AUTH_THROTTLE } from './rest/auth-throttle.js';
@@ -217,6 +223,39 @@ function platformOf(
   return portalPlatform(sharedPlatform(options, handlerUrls), store, clock, settingsOf(options));
 }
 
+/**
+ * The portals of a server: `default` over `store` (with the `serve` flags' settings, which new
+ * portals start from too), the others opened from the directory on first use. `serve` and the
+ * offline commands both act through this, so names, settings and secrets follow one set of rules.
+ * `baseUrl` is where the server answers (empty when unknown: webhook URLs are then paths).
+ */
+export async function openPortals(
+  store: Store,
+  options: ServerOptions,
+  clock: Clock,
+  baseUrl: () => string,
+  handlerUrls = new HandlerAddressPolicy(options.eventHandlers),
+  services?: PortalServices,
+): Promise<Portals> {
+  const shared = sharedPlatform(options, handlerUrls);
+  const defaults = settingsOf(options);
+  const defaultPortal: Portal = {
+    name: DEFAULT_PORTAL,
+    memberId: await store.write((repos) => memberId(repos)),
+    settings: defaults,
+    platform: portalPlatform(shared, store, clock, defaults),
+  };
+  return new Portals(
+    storeOptionsOf(options),
+    defaultPortal,
+    defaults,
+    (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
+    baseUrl,
+    services,
+    options.portalDomain,
+  );
+}
+
 export interface WebhookInfo {
   id: number;
   userId: number;
@@ -304,15 +343,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     startup = await prepareStartup(store, options, clock);
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
-    const shared = sharedPlatform(options, handlerUrls);
-    const defaults = settingsOf(options);
-    const platform = portalPlatform(shared, store, clock, defaults);
-    const defaultPortal: Portal = {
-      name: DEFAULT_PORTAL,
-      memberId: await store.write((repos) => memberId(repos)),
-      settings: defaults,
-      platform,
-    };
     let url = '';
     const deliverySettings = { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) };
     const deliveryOf = (on: Platform) => {
@@ -328,16 +358,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       worker.start();
       return worker;
     };
-    const portals = new Portals(
-      storeOptionsOf(options),
-      defaultPortal,
-      defaults,
-      (portalStore, portalClock, settings) => portalPlatform(shared, portalStore, portalClock, settings),
-      () => url,
-      // Other portals' workers start with their first binding (or when opened with one).
-      { startDelivery: (portal) => deliveryOf(portal.platform) },
-      options.portalDomain,
-    );
+    // Other portals' workers start with their first binding (or when opened with one).
+    const portals = await openPortals(store, options, clock, () => url, handlerUrls, {
+      startDelivery: (portal) => deliveryOf(portal.platform),
+    });
+    const platform = portals.defaultPortal.platform;
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(

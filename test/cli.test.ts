@@ -465,3 +465,17 @@ describe.runIf(SQLITE_RUN)('SIGTERM', () => {
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
+
+describe.runIf(SQLITE_RUN)('a flag the command does not know', () => {
+  it('exits 1 with the message, no stack trace', async () => {
+    for (const args of [
+      ['reset', '--bogus'],
+      ['serve', '--port'],
+    ]) {
+      const run = await runCli([...args, '--data', tempDataDir()]);
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stderr).toMatch(/^b24-booking: /);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

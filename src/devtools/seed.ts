@@ -9,7 +9,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { assertNoNul } from '../http/request-params.js';
-import { type Caller, hashSecret } from '../rest/auth.js';
+import { type Caller, type CredentialIndex, hashSecret } from '../rest/auth.js';
 import { type Platform, runAs } from '../rest/dispatch.js';
 import { RestError } from '../rest/errors.js';
 import { NO_LIMITS } from '../rest/limits.js';
@@ -166,7 +166,7 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
       for (const [index, raw] of items.entries()) {
         const where = `${name}[${index}]`;
         if (name === 'webhooks') {
-          await seedWebhook(store, raw, where, platform.clock.now());
+          await seedWebhook(store, raw, where, platform.clock.now(), platform.credentialIndex);
           continue;
         }
         const section = SECTIONS.get(name) as Section;
@@ -200,7 +200,8 @@ function scopesOf(platform: Platform): string[] {
   return [...new Set(platform.registry.all().map((m) => m.scope))];
 }
 
-async function seedWebhook(store: Store, item: Item, where: string, now: number): Promise<void> {
+/** A seeded webhook; in a portal other than `default`, its secret is claimed in the directory first. */
+async function seedWebhook(store: Store, item: Item, where: string, now: number, index?: CredentialIndex) {
   const spec = typeof item.spec === 'string' ? item.spec : undefined;
   if (!spec) throw new SeedError(`${where}: a webhook is {"spec": "USERID:SECRET[:scope,scope]"}`);
   let parsed: ReturnType<typeof parseWebhookSpec>;
@@ -209,5 +210,11 @@ async function seedWebhook(store: Store, item: Item, where: string, now: number)
   } catch (error) {
     throw new SeedError(`${where}: ${(error as Error).message}`);
   }
-  await store.write(({ webhooks }) => webhooks.upsert(parsed.userId, hashSecret(parsed.secret), parsed.scopes, now));
+  const hash = hashSecret(parsed.secret);
+  try {
+    await index?.claim('webhook', hash);
+  } catch {
+    throw new SeedError(`${where}: the secret belongs to another portal`);
+  }
+  await store.write(({ webhooks }) => webhooks.upsert(parsed.userId, hash, parsed.scopes, now));
 }

@@ -28,6 +28,7 @@ import {
 import type { Platform } from '../rest/dispatch.js';
 import { migrations } from '../store/migrations/index.js';
 import type { PortalRow } from '../store/repositories/portals.js';
+import type { WebhookRow } from '../store/repositories/webhooks.js';
 import { copyDatabase, Store, type StoreOptions, sqliteFileOf } from '../store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from '../webhook-spec.js';
 import { mergeSettings, type PortalSettingsDocument } from './settings.js';
@@ -72,7 +73,8 @@ export interface PortalServices {
  * in front keeps the kinds apart, and apart from webhook secrets, whose key is the bare hash.
  */
 export function credentialKey(kind: CredentialKind, hash: string): string {
-  return `${kind}:${hash}`;
+  // Webhook secrets were the directory's first entries: their key is the bare hash.
+  return kind === 'webhook' ? hash : `${kind}:${hash}`;
 }
 
 /**
@@ -82,9 +84,12 @@ export function credentialKey(kind: CredentialKind, hash: string): string {
 export function credentialIndex(control: Store, portal: string): CredentialIndex {
   return {
     claim: async (kind, hash) => {
-      const claimed = await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal));
+      // The default portal's webhooks are not in the directory: its own table says whose they are.
+      const inDefault = kind === 'webhook' && (await control.read(({ webhooks }) => webhooks.findBySecretHash(hash)));
+      const claimed =
+        !inDefault && (await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal)));
       // Client ids and tokens are random: another portal holding the same one means a broken generator.
-      if (!claimed) throw new Error(`A ${kind} of another portal has the same value`);
+      if (!claimed) throw new CredentialTaken(kind);
     },
     forget: (kind, hashes) =>
       control.write(({ portals }) =>
@@ -96,10 +101,18 @@ export function credentialIndex(control: Store, portal: string): CredentialIndex
   };
 }
 
+/** A credential of another portal was given for this one (a webhook secret, in practice). */
+export class CredentialTaken extends Error {
+  constructor(readonly kind: CredentialKind) {
+    super(`A ${kind} of another portal has the same value`);
+  }
+}
+
 /** What the admin API answers about a portal. */
 export interface PortalInfo {
   name: string;
-  domain: string;
+  /** The server's host; absent where it is not known (an offline command without `--url`). */
+  domain?: string;
   memberId: string;
   settings: PortalSettingsDocument;
   /** URLs of the webhooks made or given when the portal was created (secrets are stored hashed). */
@@ -153,7 +166,7 @@ export class Portals {
     /** The settings the `serve` flags give; a new portal starts from them. */
     private readonly defaults: PortalSettingsDocument,
     private readonly build: PlatformBuilder,
-    /** The server's base URL, where every portal's webhooks are called. */
+    /** The server's base URL, where every portal's webhooks are called ('' unknown: URLs are paths). */
     private readonly baseUrl: () => string,
     /** None: no portal but `default` delivers events (the default portal's worker is the server's). */
     private readonly services?: PortalServices,
@@ -171,7 +184,8 @@ export class Portals {
   info(portal: Pick<Portal, 'name' | 'memberId' | 'settings'>, webhookUrls?: string[]): PortalInfo {
     const info: PortalInfo = {
       name: portal.name,
-      domain: this.domainOf(portal.name),
+      // Offline (the CLI without --url) there is no address to name.
+      ...(this.baseUrl() === '' ? {} : { domain: this.domainOf(portal.name) }),
       memberId: portal.memberId,
       settings: portal.settings,
     };
@@ -188,7 +202,10 @@ export class Portals {
 
   /** The URL of a webhook of the portal. */
   private webhookUrl(name: string, spec: WebhookSpec): string {
-    return `${new URL(this.baseUrl()).protocol}//${this.domainOf(name)}/rest/${spec.userId}/${spec.secret}/`;
+    const path = `/rest/${spec.userId}/${spec.secret}/`;
+    // Offline (the CLI without --url) a webhook is printed as its path, as `webhook add` prints it.
+    const base = this.baseUrl();
+    return base === '' ? path : `${new URL(base).protocol}//${this.domainOf(name)}${path}`;
   }
 
   async create(request: CreatePortalRequest, now: number): Promise<PortalInfo> {
@@ -235,15 +252,9 @@ export class Portals {
     }
   }
 
-  /**
-   * A new portal's seed document, as `POST /_admin/portals/NAME/seed` takes it; the webhooks it
-   * adds are claimed in the directory as those given by `webhooks` are.
-   */
+  /** A new portal's seed document; the webhooks it adds are claimed in the directory as it goes. */
   private async seedNew(name: string, store: Store, settings: PortalSettingsDocument, seed: unknown): Promise<void> {
     await applySeed(this.platformOf(name, store, new AdjustableClock(), settings), seed);
-    const hashes = await store.read(({ webhooks }) => webhooks.secretHashes());
-    for (const hash of hashes)
-      if ((await this.control.read(({ portals }) => portals.portalOf(hash))) !== name) await this.claimHash(hash, name);
   }
 
   /** The portal, opening its database on first use; undefined when there is none of that name. */
@@ -367,6 +378,25 @@ export class Portals {
     const portal = await this.get(name);
     if (!portal) throw new PortalError(404, 'PORTAL_NOT_FOUND', `No portal named "${name}"`);
     return portal;
+  }
+
+  /**
+   * Adds a webhook to the portal (or changes the user and scopes of the one with this secret).
+   * The secret is claimed in the directory first, so a call with it reaches this portal and the
+   * secret cannot be given to another one.
+   */
+  async addWebhook(name: string, spec: WebhookSpec, now: number): Promise<WebhookRow> {
+    const portal = await this.require(name);
+    if (name === DEFAULT_PORTAL) {
+      const owner = await this.control.read(({ portals }) => portals.portalOf(hashSecret(spec.secret)));
+      if (owner !== undefined) throw secretInUse();
+    } else {
+      await this.claimSecret(spec.secret, name);
+    }
+    return portal.platform.store.write(async (repos) => {
+      await ensureUser(repos, spec.userId, now);
+      return repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, now);
+    });
   }
 
   /**
@@ -517,14 +547,11 @@ export class Portals {
 
   /** A secret is one portal's: a call with it must reach that portal and no other. */
   private async claimSecret(secret: string, portal: string): Promise<void> {
-    await this.claimHash(hashSecret(secret), portal);
-  }
-
-  private async claimHash(hash: string, portal: string): Promise<void> {
-    const inDefault = await this.control.read(({ webhooks }) => webhooks.findBySecretHash(hash));
-    const claimed =
-      inDefault === undefined && (await this.control.write(({ portals }) => portals.claimSecret(hash, portal)));
-    if (!claimed) throw new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
+    try {
+      await credentialIndex(this.control, portal).claim('webhook', hashSecret(secret));
+    } catch (error) {
+      throw error instanceof CredentialTaken ? secretInUse() : error;
+    }
   }
 
   private storeOptionsOf(name: string): StoreOptions {
@@ -573,6 +600,8 @@ function appRequest(given: unknown): { name: string; scopes: string[]; handlerUr
     ...(handler === undefined ? {} : { handlerUrl: handler as string }),
   };
 }
+
+const secretInUse = () => new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
 function webhookSpecs(given: unknown): WebhookSpec[] {

@@ -20,7 +20,7 @@ export interface Credentials {
 }
 
 /** What the directory of portals records besides webhook secrets (src/portals/portals.ts). */
-export type CredentialKind = 'client' | 'token';
+export type CredentialKind = 'webhook' | 'client' | 'token';
 
 /**
  * Where a portal other than `default` records which portal its applications' client ids and its

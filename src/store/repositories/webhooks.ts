@@ -51,12 +51,6 @@ export class WebhookRepository {
     return rows.map(toRow);
   }
 
-  /** Every webhook's secret hash (the portal directory claims them). */
-  async secretHashes(): Promise<string[]> {
-    const rows = await this.db.selectFrom('webhook').select('secret_hash').execute();
-    return rows.map((r) => r.secret_hash);
-  }
-
   async remove(id: number): Promise<boolean> {
     const result = await this.db.deleteFrom('webhook').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
