@@ -1,13 +1,14 @@
 /**
  * Many isolated Bitrix24 accounts in one server. A portal is a database of its own (a SQLite
- * file under `<data>/portals/<name>/`, or a database in memory), with the same tables as the
+ * file under `<data>/portals/<name>/`, a database in memory, or on PostgreSQL a schema of its
+ * own in the server's database, see `portalSchema`), with the same tables as the
  * default portal's: its records and id counters, webhooks, users, limits' counters and
  * snapshots cannot meet another portal's, and no query can forget a scope, because there is
  * none to forget. The default portal's database also holds the directory: each other portal's
  * name, member id and settings, and which portal each webhook secret belongs to, so a call
  * finds its portal from its credentials alone.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdjustableClock } from '../clock.js';
@@ -114,7 +115,9 @@ export class Portals {
     let store: Store | undefined;
     try {
       for (const spec of specs) await this.claimSecret(spec.secret, name);
-      store = await Store.open(this.storeOptionsOf(name));
+      // A new portal starts empty, whatever a removal cut short left under its name.
+      await this.removeData(name);
+      store = await this.openStore(name);
       const opened = store;
       await store.write(async (repos) => {
         // What OAuth answers and event payloads carry as member_id.
@@ -133,7 +136,7 @@ export class Portals {
     } catch (error) {
       await store?.close();
       await this.control.write(({ portals }) => portals.remove(name));
-      this.removeFiles(name);
+      await this.removeData(name);
       throw error;
     }
   }
@@ -184,7 +187,7 @@ export class Portals {
     this.open.delete(name);
     for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
     await portal.platform.store.close();
-    this.removeFiles(name);
+    await this.removeData(name);
   }
 
   async require(name: string): Promise<Portal> {
@@ -221,7 +224,7 @@ export class Portals {
   private async openPortal(name: string): Promise<Portal | undefined> {
     const row = await this.control.read(({ portals }) => portals.find(name));
     if (row === undefined) return undefined;
-    return this.portalOf(row, await Store.open(this.storeOptionsOf(name)));
+    return this.portalOf(row, await this.openStore(name));
   }
 
   private portalOf(row: PortalRow, store: Store): Portal {
@@ -243,18 +246,39 @@ export class Portals {
     if (!claimed) throw new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
   }
 
+  /** On PostgreSQL the portal's store draws on the default portal's connections (store.ts). */
+  private openStore(name: string): Promise<Store> {
+    return Store.open(this.storeOptionsOf(name), this.control);
+  }
+
   private storeOptionsOf(name: string): StoreOptions {
-    if (this.storeOptions.database !== undefined) {
-      throw new PortalError(501, 'NOT_SUPPORTED', 'Portals other than "default" are not yet kept in PostgreSQL');
-    }
+    if (this.storeOptions.database !== undefined) return { ...this.storeOptions, schema: portalSchema(name) };
     const data = this.storeOptions.data === ':memory:' ? ':memory:' : join(this.storeOptions.data, 'portals', name);
     return { ...this.storeOptions, data };
   }
 
-  private removeFiles(name: string): void {
-    if (this.storeOptions.data === ':memory:' || this.storeOptions.database !== undefined) return;
+  /** The portal's records, gone: its schema on PostgreSQL, its directory on SQLite. */
+  private async removeData(name: string): Promise<void> {
+    if (this.storeOptions.database !== undefined) {
+      await this.control.dropSchema(portalSchema(name));
+      return;
+    }
+    if (this.storeOptions.data === ':memory:') return;
     rmSync(join(this.storeOptions.data, 'portals', name), { recursive: true, force: true });
   }
+}
+
+/**
+ * The PostgreSQL schema of a portal: `portal_` and its name, `-` as `_` (names have no `_`, so
+ * no two names meet). PostgreSQL cuts identifiers at 63 bytes, so a name too long for that
+ * keeps its first 40 characters and a hash of the whole name after a `#`, a character the
+ * short form never has.
+ */
+export function portalSchema(name: string): string {
+  const schema = `portal_${name.replaceAll('-', '_')}`;
+  if (schema.length <= 63) return schema;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 15);
+  return `${schema.slice(0, 47)}#${hash}`;
 }
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
