@@ -1,16 +1,20 @@
 /**
  * Portals: many isolated Bitrix24 accounts in one server. Each has its own records and id
  * counters, webhooks, settings and clock; a call acts on the portal its webhook belongs to.
- * (Portals other than `default` live in SQLite databases for now; PostgreSQL comes next.)
+ * On SQLite a portal is a database file of its own; on PostgreSQL a schema of its own.
  */
 import { request } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
+import { freshPostgresDatabase, readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
 
 let server: TestServer;
+/** The server's PostgreSQL database, in the postgres project. */
+let database: string | undefined;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  database = TEST_DATABASE === 'postgres' ? await freshPostgresDatabase() : undefined;
+  server = await startTestServer(database ? { database } : {});
 });
 afterAll(async () => {
   await server?.server.close();
@@ -24,6 +28,39 @@ function admin(path: string, method = 'GET', body?: unknown) {
   }).then(readReply);
 }
 
+/** What a query on the server's PostgreSQL database answers, from a connection of the test's own. */
+async function queryDatabase<R extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Connections the server holds open to its database (this probe not counted). */
+async function connectionsTo(url: string): Promise<number> {
+  const rows = await queryDatabase<{ n: number }>(
+    url,
+    'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** The schemas of the server's PostgreSQL database that hold portals. */
+async function portalSchemas(url: string): Promise<string[]> {
+  const rows = await queryDatabase<{ name: string }>(
+    url,
+    "select nspname as name from pg_namespace where nspname like 'portal\\_%' order by nspname",
+  );
+  return rows.map((r) => r.name);
+}
+
 function call(hook: string, method: string, params: unknown = {}) {
   return fetch(hook + method, {
     method: 'POST',
@@ -32,7 +69,7 @@ function call(hook: string, method: string, params: unknown = {}) {
   }).then(readReply);
 }
 
-describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
+describe('portals', () => {
   it('a new portal answers through its own webhook, with its own records and ids from 1', async () => {
     const made = await admin('portals', 'POST', { name: 'alpha', webhooks: ['1:alphasecret01'] });
     expect(made.status, made.text).toBe(201);
@@ -68,6 +105,29 @@ describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
     const names = listed.body.portals.map((p: { name: string }) => p.name);
     for (let i = 0; i < 50; i++) expect(names).toContain(`many-${i}`);
     expect(names[0]).toBe('default');
+    if (TEST_DATABASE === 'postgres') {
+      // Every portal's store draws on the server's one pool (10 connections by default), not
+      // a pool each: fifty pools would pass the test PostgreSQL's max_connections (100).
+      expect(await connectionsTo(database as string)).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('two longest names that differ only in their last characters are two portals', async () => {
+    // PostgreSQL cuts identifiers at 63 bytes: `portal_` and 63 characters would not fit.
+    const stem = `long-${'x'.repeat(53)}`;
+    const hooks: string[] = [];
+    for (const end of ['aaaa', 'bbbb']) {
+      const made = await admin('portals', 'POST', { name: `${stem}${end}` });
+      expect(made.status, made.text).toBe(201);
+      hooks.push(made.body.webhookUrls[0]);
+      await call(made.body.webhookUrls[0], 'booking.v1.waitlist.add', { fields: { note: end } });
+    }
+    for (const [i, end] of ['aaaa', 'bbbb'].entries()) {
+      const listed = await call(hooks[i] as string, 'booking.v1.waitlist.list');
+      expect(listed.body.result.waitList.map((w: { note: string }) => w.note)).toEqual([end]);
+    }
+    expect((await admin(`portals/${stem}aaaa`, 'DELETE')).status).toBe(200);
+    expect((await call(hooks[1] as string, 'booking.v1.waitlist.list')).body.result.waitList).toHaveLength(1);
   });
 
   it('refuses bad names, duplicates, unknown portals, bad settings and removing default, changing nothing', async () => {
@@ -132,14 +192,23 @@ describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
     expect((await admin('portals/timed/snapshots/one', 'POST')).status).toBe(200);
     await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'after' } });
     const defaultBefore = (await server.call('booking.v1.waitlist.list')).body;
+    const defaultLast = (await server.call('booking.v1.waitlist.add', { fields: { note: 'd' } })).body.result;
     expect((await admin('portals/timed/reset', 'POST')).status).toBe(200);
     expect((await call(hook, 'booking.v1.waitlist.list')).body.result.waitList).toEqual([]);
-    expect((await server.call('booking.v1.waitlist.list')).body.result).toEqual(defaultBefore.result);
+    // The reset restarted this portal's id counter, not the default portal's.
+    expect((await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'new' } })).body.result).toBe(1);
+    const defaultNext = await server.call('booking.v1.waitlist.add', { fields: { note: 'd' } });
+    expect(defaultNext.body.result).toBe(defaultLast + 1);
+    expect((await server.call('booking.v1.waitlist.list')).body.result.waitList).toHaveLength(
+      defaultBefore.result.waitList.length + 2,
+    );
     expect((await admin('portals/timed/snapshots/one/load', 'POST')).status).toBe(200);
     const notes = (await call(hook, 'booking.v1.waitlist.list')).body.result.waitList.map(
       (w: { note: string }) => w.note,
     );
     expect(notes).toEqual(['kept']);
+    // Ids go on from the snapshot's counter, as they would have when it was taken.
+    expect((await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'next' } })).body.result).toBe(2);
   });
 
   it('a seed given at creation fills the new portal; a refused one leaves no portal', async () => {
@@ -190,6 +259,60 @@ describe.runIf(TEST_DATABASE === 'sqlite')('portals', () => {
     expect((await admin('portals/lib')).body.settings.overbooking).toBe(false);
     await portal.remove();
     expect((await call(hook, 'booking.v1.waitlist.list')).status).toBe(401);
+  });
+});
+
+describe.runIf(TEST_DATABASE === 'postgres')('portals on PostgreSQL: a schema each', () => {
+  it('a portal is a schema of its own, dropped with the portal', async () => {
+    const url = database as string;
+    await admin('portals', 'POST', { name: 'schema-one' });
+    expect(await portalSchemas(url)).toContain('portal_schema_one');
+    const tables = await queryDatabase<{ name: string }>(
+      url,
+      "select tablename as name from pg_tables where schemaname = 'portal_schema_one'",
+    );
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['booking', 'webhook', 'kysely_migration']));
+    expect((await admin('portals/schema-one', 'DELETE')).status).toBe(200);
+    expect(await portalSchemas(url)).not.toContain('portal_schema_one');
+  });
+
+  it("two portals on one connection never see each other's rows, whichever ran a statement first", async () => {
+    // One connection for the default portal and both others: every named statement is
+    // prepared once on it and runs for whichever portal's schema is current.
+    const small = await startTestServer({ database: await freshPostgresDatabase(), poolSize: 1 });
+    try {
+      const hooks: string[] = [];
+      for (const name of ['left', 'right']) {
+        const made = await fetch(`${small.url}/_admin/portals`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${small.server.adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        }).then(readReply);
+        expect(made.status, made.text).toBe(201);
+        hooks.push(made.body.webhookUrls[0]);
+      }
+      const [left, right] = hooks as [string, string];
+      expect((await call(left, 'booking.v1.waitlist.add', { fields: { note: 'left 1' } })).body.result).toBe(1);
+      expect((await call(right, 'booking.v1.waitlist.add', { fields: { note: 'right 1' } })).body.result).toBe(1);
+      expect((await small.call('booking.v1.waitlist.add', { fields: { note: 'default 1' } })).body.result).toBe(1);
+      for (let round = 0; round < 3; round++) {
+        for (const [hook, note] of [
+          [left, 'left 1'],
+          [right, 'right 1'],
+          [small.hook, 'default 1'],
+        ] as const) {
+          const got = await call(hook, 'booking.v1.waitlist.get', { id: 1 });
+          expect(got.body.result?.waitList?.note, got.text).toBe(note);
+        }
+      }
+      // Writes too: each portal's second entry is its own 2.
+      const seconds = await Promise.all(
+        [left, right, small.hook].map((hook) => call(hook, 'booking.v1.waitlist.add', { fields: { note: 'two' } })),
+      );
+      expect(seconds.map((r) => r.body.result)).toEqual([2, 2, 2]);
+    } finally {
+      await small.server.close();
+    }
   });
 });
 

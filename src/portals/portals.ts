@@ -1,6 +1,7 @@
 /**
  * Many isolated Bitrix24 accounts in one server. A portal is a database of its own (a SQLite
- * file under `<data>/portals/<name>/`, or a database in memory), with the same tables as the
+ * file under `<data>/portals/<name>/`, a database in memory, or on PostgreSQL a schema of its
+ * own in the server's database, see `portalSchema`), with the same tables as the
  * default portal's: its records and id counters, webhooks, users, limits' counters and
  * snapshots cannot meet another portal's, and no query can forget a scope, because there is
  * none to forget. The default portal's database also holds the directory: each other portal's
@@ -9,7 +10,7 @@
  * events are delivered by a worker of its own, started only once it has a binding, so idle
  * portals cost nothing.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +229,8 @@ export class Portals {
     let store: Store | undefined;
     try {
       for (const spec of specs) await this.claimSecret(spec.secret, name);
+      // A new portal starts empty, whatever a removal cut short left under its name.
+      await this.removeData(name);
       store = await this.openStore(name, true);
       await store.write(async (repos) => {
         // What OAuth answers and event payloads carry as member_id.
@@ -247,7 +250,7 @@ export class Portals {
     } catch (error) {
       await store?.close();
       await this.control.write(({ portals }) => portals.remove(name));
-      this.removeFiles(name);
+      await this.removeData(name);
       throw error;
     }
   }
@@ -361,7 +364,7 @@ export class Portals {
     await this.control.write(({ portals }) => portals.remove(name));
     for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
     await this.close1(name);
-    this.removeFiles(name);
+    await this.removeData(name);
   }
 
   /**
@@ -456,11 +459,14 @@ export class Portals {
     return portal;
   }
 
-  /** A portal's database; a new one starts as a copy of the migrated template. */
+  /**
+   * A portal's database; a new SQLite one starts as a copy of the migrated template. On
+   * PostgreSQL the portal's store draws on the default portal's connections (store.ts).
+   */
   private async openStore(name: string, isNew: boolean): Promise<Store> {
     const options = this.storeOptionsOf(name);
     if (isNew && options.database === undefined) copyDatabase(await this.templateDir(), options.data);
-    return Store.open(options);
+    return Store.open(options, this.control);
   }
 
   private templateDir(): Promise<string> {
@@ -555,14 +561,16 @@ export class Portals {
   }
 
   private storeOptionsOf(name: string): StoreOptions {
-    if (this.storeOptions.database !== undefined) {
-      throw new PortalError(501, 'NOT_SUPPORTED', 'Portals other than "default" are not yet kept in PostgreSQL');
-    }
+    if (this.storeOptions.database !== undefined) return { ...this.storeOptions, schema: portalSchema(name) };
     return { ...this.storeOptions, data: join(this.portalsDir(), name) };
   }
 
-  private removeFiles(name: string): void {
-    if (this.storeOptions.database !== undefined) return;
+  /** The portal's records, gone: its schema on PostgreSQL, its directory on SQLite. */
+  private async removeData(name: string): Promise<void> {
+    if (this.storeOptions.database !== undefined) {
+      await this.control.dropSchema(portalSchema(name));
+      return;
+    }
     rmSync(join(this.portalsDir(), name), { recursive: true, force: true });
   }
 }
@@ -602,6 +610,19 @@ function appRequest(given: unknown): { name: string; scopes: string[]; handlerUr
 }
 
 const secretInUse = () => new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
+
+/**
+ * The PostgreSQL schema of a portal: `portal_` and its name, `-` as `_` (names have no `_`, so
+ * no two names meet). PostgreSQL cuts identifiers at 63 bytes, so a name too long for that
+ * keeps its first 40 characters and a hash of the whole name after a `#`, a character the
+ * short form never has.
+ */
+export function portalSchema(name: string): string {
+  const schema = `portal_${name.replaceAll('-', '_')}`;
+  if (schema.length <= 63) return schema;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 15);
+  return `${schema.slice(0, 47)}#${hash}`;
+}
 
 /** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
 function webhookSpecs(given: unknown): WebhookSpec[] {

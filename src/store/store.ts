@@ -13,16 +13,17 @@ import {
   type Driver,
   Kysely,
   Migrator,
-  PostgresDialect,
   SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  sql,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { SchemaDialect, SchemaPool } from './pg-schema.js';
 import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
 import { CrmRepository } from './repositories/crm.js';
@@ -95,6 +96,11 @@ export interface StoreOptions {
   /** Largest number of PostgreSQL connections this process opens. */
   poolSize?: number;
   /**
+   * PostgreSQL: the schema this store's tables live in (a portal's), made and migrated on open;
+   * none: the connection's own `search_path` (the default portal's tables, usually `public`).
+   */
+  schema?: string;
+  /**
    * SQLite `synchronous`: `normal` (default) keeps every committed write through a process
    * crash or `kill -9`; `full` also through power loss, at about half the write throughput.
    */
@@ -109,20 +115,29 @@ export class Store {
     private readonly nested = false,
     /** On SQLite: transactions that skip Kysely's machinery (sqlite-direct.ts). */
     private readonly sqliteTransactions?: DirectTransactions,
+    /** On PostgreSQL: the connections, which stores opened with `sharing` this one use too. */
+    private readonly pool?: SchemaPool,
   ) {}
 
-  static async open(options: StoreOptions): Promise<Store> {
+  /**
+   * `sharing`: a PostgreSQL store whose connections this one draws on (a portal's store, on
+   * the default portal's), so a process opens at most `poolSize` connections whatever the
+   * number of portals; closing this store leaves them open, closing `sharing` ends them.
+   */
+  static async open(options: StoreOptions, sharing?: Store): Promise<Store> {
     let store: Store;
     if (isPostgresUrl(options.database)) {
-      const dialect = new PostgresDialect({ pool: openPool(options.database as string, options.poolSize) });
-      store = new Store(new Kysely<Database>({ dialect }), 'postgres');
+      const owned = sharing?.pool === undefined;
+      const pool = sharing?.pool ?? new SchemaPool(openPool(options.database, options.poolSize));
+      const dialect = new SchemaDialect({ pool: pool.forSchema(options.schema, owned) });
+      store = new Store(new Kysely<Database>({ dialect }), 'postgres', false, undefined, pool);
     } else {
       const dialect = new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
       const db = new Kysely<Database>({ dialect });
       store = new Store(db, 'sqlite', false, dialect.directTransactions(db));
     }
     try {
-      await store.migrate();
+      await store.migrate(options.schema);
     } catch (error) {
       await store.close();
       throw error;
@@ -130,9 +145,15 @@ export class Store {
     return store;
   }
 
-  private async migrate(): Promise<void> {
-    if (await this.isMigrated()) return;
-    const migrator = new Migrator({ db: this.db, provider: { getMigrations: async () => migrations } });
+  private async migrate(schema: string | undefined): Promise<void> {
+    if (this.dialect === 'sqlite' && (await this.isMigrated())) return;
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: async () => migrations },
+      // The migrator makes the schema, and keeps its bookkeeping tables in it: left to itself it
+      // takes another schema's `kysely_migration` (any schema's) for this one's.
+      migrationTableSchema: this.dialect === 'postgres' ? schema : undefined,
+    });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error;
   }
@@ -153,6 +174,15 @@ export class Store {
       // No migration table yet: a new database.
       return false;
     }
+  }
+
+  /**
+   * PostgreSQL: removes a schema (a removed portal's) with every table in it; nothing when
+   * there is none of that name.
+   */
+  async dropSchema(schema: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(this.db);
   }
 
   private repositoriesOfDb: Repositories | undefined;
@@ -195,7 +225,7 @@ export class Store {
    */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.nested) return fn(this);
-    return this.inTransaction((trx) => fn(new Store(trx, this.dialect, true)));
+    return this.inTransaction((trx) => fn(new Store(trx, this.dialect, true, undefined, this.pool)));
   }
 
   /** Answers while the database does; used by health checks. */
