@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { stringify } from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
+import { readReply, startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 const hooks: string[] = [];
@@ -127,7 +127,7 @@ async function allEntries(hook: string): Promise<{ id: number; note: string }[]>
   }
 }
 
-describe.runIf(TEST_DATABASE === 'sqlite')('portals in parallel', () => {
+describe('portals in parallel', () => {
   it('each portal ends as a model of its own calls predicts; no call reaches another portal', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 20, maxLength: 60 }), async (ops) => {
