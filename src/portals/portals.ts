@@ -141,11 +141,15 @@ const RESOLVED_MS = 1000;
 const MAX_OPEN = 64;
 /** A portal must have been idle this long to be closed, so no call in flight loses its store. */
 const IDLE_BEFORE_CLOSE_MS = 30_000;
+/** How often a portal's row is read again for settings changed (or a removal) by another process. */
+const REFRESH_MS = 1000;
 
 export class Portals {
   private readonly open = new Map<string, Promise<Portal | undefined>>();
   /** When each open portal was last asked for (performance.now()). */
   private readonly lastUsed = new Map<string, number>();
+  /** When each open portal's row was last read. */
+  private readonly checkedAt = new Map<string, number>();
   /** The migrated empty database new SQLite portals are copied from, made once per process. */
   private template: Promise<string> | undefined;
   /** Which portal each portal platform handed out belongs to (the default portal's is not here). */
@@ -263,23 +267,26 @@ export class Portals {
     if (opening === undefined) {
       opening = this.openPortal(name);
       this.open.set(name, opening);
+      this.checkedAt.set(name, performance.now());
       // A portal that is not there (yet) is asked for again next time.
       opening.then(
         (p) => p ?? this.forget(name),
         () => this.forget(name),
       );
     }
-    this.lastUsed.set(name, performance.now());
+    const now = performance.now();
+    this.lastUsed.set(name, now);
     const portal = await opening;
-    return portal && this.refresh(portal);
+    if (portal && now - (this.checkedAt.get(name) ?? 0) > REFRESH_MS) return this.refresh(portal, now);
+    return portal;
   }
 
   /**
    * Another process sharing the database may have changed the portal's settings or removed it:
-   * its row says so, read on every call (one indexed read), so the next call sees a change
-   * wherever it was made.
+   * its row says so, read at most once a second.
    */
-  private async refresh(portal: Portal): Promise<Portal | undefined> {
+  private async refresh(portal: Portal, now: number): Promise<Portal | undefined> {
+    this.checkedAt.set(portal.name, now);
     const row = await this.control.read(({ portals }) => portals.find(portal.name));
     if (row === undefined || row.memberId !== portal.memberId) {
       await this.close1(portal.name);
@@ -300,6 +307,7 @@ export class Portals {
   private forget(name: string): void {
     this.open.delete(name);
     this.lastUsed.delete(name);
+    this.checkedAt.delete(name);
   }
 
   /** Closes one open portal's database (it opens again on its next call). */

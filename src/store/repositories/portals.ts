@@ -1,9 +1,4 @@
-import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
-
-const byName = prepared((db, name: string) =>
-  db.selectFrom('portal').select(['name', 'member_id', 'settings', 'created_at']).where('name', '=', name),
-);
 
 export interface PortalRow {
   name: string;
@@ -35,9 +30,8 @@ export class PortalDirectoryRepository {
     return rows.map(toRow);
   }
 
-  /** Every call to a portal reads its row (for changes made by other processes): built once. */
   async find(name: string): Promise<PortalRow | undefined> {
-    const row = await byName.first(this.db, name);
+    const row = await this.db.selectFrom('portal').selectAll().where('name', '=', name).executeTakeFirst();
     return row && toRow(row);
   }
 
