@@ -242,6 +242,33 @@ describe('serve --workers 3', () => {
     expect(replies.map((r) => r.status)).toEqual(Array(12).fill(200));
   });
 
+  it('a portal made through one worker answers through every worker at once; a change or a removal within a second', async () => {
+    const token = /^Admin token: (\S+)/m.exec(server.stdout)?.[1] as string;
+    const admin = (path: string, method: string, body?: unknown) =>
+      fetch(`${server.url}/_admin/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await admin('portals', 'POST', { name: 'shared', webhooks: ['1:sharedportal01'] })).status).toBe(201);
+    // A connection each: the cluster hands them to the workers in turn.
+    const url = `${server.url}/rest/1/sharedportal01/`;
+    const added = await Promise.all(
+      Array.from({ length: 12 }, () => callRest(`${url}booking.v1.waitlist.add`, { fields: { note: 'x' } })),
+    );
+    expect(added.map((r) => r.status)).toEqual(Array(12).fill(200));
+    expect(added.map((r) => r.body.result).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect((await admin('portals/shared', 'PATCH', { settings: { bookingEnabled: false } })).status).toBe(200);
+    await settle();
+    const off = await Promise.all(Array.from({ length: 12 }, () => callRest(`${url}booking.v1.waitlist.list`)));
+    expect(off.map((r) => r.body.error)).toEqual(Array(12).fill('0'));
+    expect((await admin('portals/shared', 'DELETE')).status).toBe(200);
+    await settle();
+    const gone = await Promise.all(Array.from({ length: 12 }, () => callRest(`${url}booking.v1.waitlist.list`)));
+    expect(gone.map((r) => r.status)).toEqual(Array(12).fill(401));
+  });
+
   it('SIGTERM stops every worker and the primary cleanly', async () => {
     const primary = server.child.pid as number;
     const workers = childPids(primary);

@@ -1,4 +1,9 @@
+import { prepared } from '../prepared.js';
 import type { Executor } from '../store.js';
+
+const byName = prepared((db, name: string) =>
+  db.selectFrom('portal').select(['name', 'member_id', 'settings', 'created_at']).where('name', '=', name),
+);
 
 export interface PortalRow {
   name: string;
@@ -30,8 +35,9 @@ export class PortalDirectoryRepository {
     return rows.map(toRow);
   }
 
+  /** Calls to a portal read its row again each second (for other processes' changes): built once. */
   async find(name: string): Promise<PortalRow | undefined> {
-    const row = await this.db.selectFrom('portal').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await byName.first(this.db, name);
     return row && toRow(row);
   }
 
