@@ -150,6 +150,8 @@ export class Portals {
   private readonly lastUsed = new Map<string, number>();
   /** When each open portal's row was last read. */
   private readonly checkedAt = new Map<string, number>();
+  /** Reads of a portal's row in flight. */
+  private readonly refreshing = new Map<string, Promise<Portal | undefined>>();
   /** The migrated empty database new SQLite portals are copied from, made once per process. */
   private template: Promise<string> | undefined;
   /** Which portal each portal platform handed out belongs to (the default portal's is not here). */
@@ -277,7 +279,15 @@ export class Portals {
     const now = performance.now();
     this.lastUsed.set(name, now);
     const portal = await opening;
-    if (portal && now - (this.checkedAt.get(name) ?? 0) > REFRESH_MS) return this.refresh(portal, now);
+    if (portal === undefined) return undefined;
+    // Calls that come while the row is being read wait for it, so none runs on settings it replaces.
+    const refreshing = this.refreshing.get(name);
+    if (refreshing) return refreshing;
+    if (now - (this.checkedAt.get(name) ?? 0) > REFRESH_MS) {
+      const refreshed = this.refresh(portal, now).finally(() => this.refreshing.delete(name));
+      this.refreshing.set(name, refreshed);
+      return refreshed;
+    }
     return portal;
   }
 
@@ -290,7 +300,10 @@ export class Portals {
     const row = await this.control.read(({ portals }) => portals.find(portal.name));
     if (row === undefined || row.memberId !== portal.memberId) {
       await this.close1(portal.name);
-      return row === undefined ? undefined : this.get(portal.name);
+      if (row === undefined) return undefined;
+      // Made again under the same name elsewhere: opened afresh (this read is over).
+      this.refreshing.delete(portal.name);
+      return this.get(portal.name);
     }
     if (row.settings !== JSON.stringify(portal.settings)) {
       portal.settings = mergeSettings(this.defaults, JSON.parse(row.settings));
