@@ -3,10 +3,9 @@
  * HTTPS: each client sees only its own portal's data.
  */
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliServer, killAll, ROOT, runNode, SQLITE_RUN, startCli, tempDataDir } from './support/cli.js';
+import { type CliServer, callRest, killAll, ROOT, runNode, SQLITE_RUN, startCli, tempDataDir } from './support/cli.js';
 
 const CLIENT = join(ROOT, 'test', 'support', 'jssdk-client.mjs');
 const ADMIN = 'portals-jssdk-admin';
@@ -17,28 +16,12 @@ describe.runIf(SQLITE_RUN)('@bitrix24/b24jssdk with two portals over HTTPS', () 
   const hooks: string[] = [];
 
   /** POST /_admin/portals over HTTPS, trusting the server's certificate. */
-  function createPortal(name: string, secret: string): Promise<{ status: number; body: { webhookUrls: string[] } }> {
-    const body = JSON.stringify({ name, webhooks: [`1:${secret}`] });
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${server.url}/_admin/portals`,
-        {
-          method: 'POST',
-          ca: readFileSync(certPath),
-          headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk) => {
-            text += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  const createPortal = (name: string, secret: string) =>
+    callRest(
+      `${server.url}/_admin/portals`,
+      { name, webhooks: [`1:${secret}`] },
+      { ca: readFileSync(certPath), headers: { authorization: `Bearer ${ADMIN}` } },
+    );
 
   async function sdk(hook: string, calls: { method: string; params?: unknown }[]) {
     const run = await runNode(CLIENT, [hook, JSON.stringify(calls)], { NODE_EXTRA_CA_CERTS: certPath });

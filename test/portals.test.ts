@@ -3,9 +3,9 @@
  * counters, webhooks, settings and clock; a call acts on the portal its webhook belongs to.
  * On SQLite a portal is a database file of its own; on PostgreSQL a schema of its own.
  */
-import { request } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callRest } from './support/cli.js';
 import { freshPostgresDatabase, readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -317,24 +317,8 @@ describe.runIf(TEST_DATABASE === 'postgres')('portals on PostgreSQL: a schema ea
 });
 
 describe.runIf(TEST_DATABASE === 'sqlite')('portals named by the Host', () => {
-  /** A call whose Host header names `host` (fetch cannot set Host, so node:http does). */
-  function callAs(host: string, url: string, method: string): Promise<{ status: number; body: { error?: string } }> {
-    const target = new URL(url + method);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { host } },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk) => {
-            text += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-        },
-      );
-      req.on('error', reject);
-      req.end('{}');
-    });
-  }
+  /** A call whose Host header names `host` (fetch cannot set Host; node:http can). */
+  const callAs = (host: string, url: string, method: string) => callRest(url + method, {}, { headers: { host } });
 
   it('a Host naming a portal must go with that portal’s credentials; others are refused as wrong ones', async () => {
     const made = await admin('portals', 'POST', { name: 'hosted', webhooks: ['1:hostedsecret1'] });

@@ -188,17 +188,19 @@ function idsOf(raw: unknown): number[] | undefined {
   return values.length > 0 ? values : undefined;
 }
 
+/** What clear and error raise alike: who may call, which process, which messages. */
+const processErrors = [
+  errors.wrongAuthType,
+  errors.accessDenied,
+  () => errors.argumentNullOrEmpty('PROCESS_ID'),
+  errors.offlineMessageIdsInvalid,
+];
+
 const clear = defineMethod({
   name: 'event.offline.clear',
   scope: 'basic',
   result: result.success(),
-  raises: [
-    errors.wrongAuthType,
-    errors.accessDenied,
-    () => errors.argumentNullOrEmpty('PROCESS_ID'),
-    errors.offlineMessageIdsInvalid,
-    errors.offlineIdsNotIntegers,
-  ],
+  raises: [...processErrors, errors.offlineIdsNotIntegers],
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), id: param.loose(), message_id: param.loose(), auth_connector: param.loose() },
   handler: async (args, ctx) => {
@@ -217,12 +219,7 @@ const error = defineMethod({
   name: 'event.offline.error',
   scope: 'basic',
   result: result.success(),
-  raises: [
-    errors.wrongAuthType,
-    errors.accessDenied,
-    () => errors.argumentNullOrEmpty('PROCESS_ID'),
-    errors.offlineMessageIdsInvalid,
-  ],
+  raises: processErrors,
   caseInsensitiveParams: true,
   params: { process_id: param.loose(), message_id: param.loose() },
   handler: async (args, ctx) => {

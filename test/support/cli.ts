@@ -278,6 +278,8 @@ export interface CallOptions {
   ca?: string | Buffer;
   /** A keep-alive agent to reuse connections; default: a new connection that closes. */
   agent?: HttpAgent | HttpsAgent;
+  /** More request headers (an `authorization`, a `host` naming a portal). */
+  headers?: Record<string, string>;
 }
 
 /** POSTs JSON `params` to `url` (a webhook base plus the method) over plain node:http(s). */
@@ -290,7 +292,7 @@ export function callRest(url: string, params: unknown = {}, options: CallOptions
       target,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
+        headers: { 'content-type': 'application/json', 'content-length': body.length, ...options.headers },
         agent: options.agent ?? false,
         ...(options.ca ? { ca: options.ca } : {}),
       },
