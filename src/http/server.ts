@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { ConnectionDropped } from '../faults/faults.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { openApiJson } from '../openapi/document.js';
 import type { Portals } from '../portals/portals.js';
@@ -210,6 +211,12 @@ async function handleRest(
       status = CLIENT_CLOSED_REQUEST;
       return;
     }
+    if (error instanceof ConnectionDropped) {
+      // A fault rule's lost response: the connection ends without a byte of an answer.
+      status = CLOSED_WITHOUT_RESPONSE;
+      req.socket.destroy();
+      return;
+    }
     if (!(error instanceof RestError)) {
       status = 500;
       throw error;
@@ -261,6 +268,8 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: RestError
 
 /** The status a request is counted under when its client hung up before it could be answered. */
 const CLIENT_CLOSED_REQUEST = 499;
+/** The status a request is counted under when a fault rule closed its connection (nginx's 444). */
+const CLOSED_WITHOUT_RESPONSE = 444;
 
 function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
   const body: Record<string, unknown> = { result: outcome.result };
