@@ -132,6 +132,8 @@ describe('when and how often', () => {
       times: 2,
       fired: 0,
     });
+    // In the order the fields are documented.
+    expect(Object.keys(rule)).toEqual(['id', 'method', 'error', 'probability', 'times', 'fired']);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await server().call('booking.v1.waitlist.list')).status);
     expect(statuses).toEqual([503, 503, 200, 200]);

@@ -118,7 +118,18 @@ export function parseFaultRule(given: unknown): FaultRule {
   if (rule.error !== undefined && rule.drop) {
     throw invalid('"error" and "drop" exclude each other: a dropped connection carries no answer');
   }
-  return rule;
+  // Answered in the order the fields are documented, whatever order they came in.
+  const { error, latencyMs, drop, after, probability, times, seed } = rule;
+  return {
+    method,
+    ...(error === undefined ? {} : { error }),
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(drop === undefined ? {} : { drop }),
+    ...(after === undefined ? {} : { after }),
+    probability,
+    ...(times === undefined ? {} : { times }),
+    ...(seed === undefined ? {} : { seed }),
+  };
 }
 
 function parseError(given: unknown): PresetName | CustomError {
