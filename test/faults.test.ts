@@ -479,6 +479,12 @@ describe("serve --workers 2: the rules and their counters are the store's, not a
     await seen();
     expect(await statuses(10)).toEqual([503, 503, 503, 503, 503, 200, 200, 200, 200, 200]);
     expect((await cliAdmin('faults', 'GET')).body.rules[0].fired).toBe(5);
+    // The request log names the rule that fired on a call.
+    const faulted = cli.stdout
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request"') && line.includes('"fault":'))
+      .map((line) => JSON.parse(line) as { status: number; fault: number });
+    expect(faulted.map(({ status, fault }) => [status, fault])).toEqual(Array(5).fill([503, added.body.id]));
   });
 
   it('a seeded probability draws one sequence across the workers', async () => {

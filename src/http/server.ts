@@ -171,6 +171,8 @@ async function handleRest(
   const trace: { userId?: number } = {};
   let method = '';
   let status = 200;
+  /** The fault rule that fired on the call (src/faults/), for the request's record. */
+  let fault: number | undefined;
   let claim: BodyClaim | undefined;
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
@@ -203,6 +205,7 @@ async function handleRest(
     claim?.release();
     const t1 = performance.now();
     const outcome = await runAs(platform, caller, method, params);
+    fault = outcome.fault;
     const t2 = performance.now();
     sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
@@ -214,6 +217,7 @@ async function handleRest(
     if (error instanceof ConnectionDropped) {
       // A fault rule's lost response: the connection ends without a byte of an answer.
       status = CLOSED_WITHOUT_RESPONSE;
+      fault = error.fault;
       req.socket.destroy();
       return;
     }
@@ -222,6 +226,7 @@ async function handleRest(
       throw error;
     }
     status = error.status;
+    fault = error.fault;
     answerError(req, res, error);
   } finally {
     claim?.release();
@@ -230,6 +235,7 @@ async function handleRest(
       status,
       durationMs: performance.now() - t0,
       userId: trace.userId,
+      fault,
     });
   }
 }
