@@ -207,7 +207,8 @@ describe('when and how often', () => {
     const slowMs = performance.now() - t0;
     expect(slow.status, slow.text).toBe(200);
     expect(typeof slow.body.result).toBe('number');
-    expect(slowMs).toBeGreaterThanOrEqual(400);
+    // Timers may fire a fraction of a millisecond early against performance.now().
+    expect(slowMs).toBeGreaterThanOrEqual(398);
     expect(await notes()).toContain('late');
   });
 
@@ -216,7 +217,7 @@ describe('when and how often', () => {
     await addRule({ method: 'booking.v1.waitlist.add', latencyMs: 300, error: 'INTERNAL_SERVER_ERROR', times: 1 });
     const t0 = performance.now();
     const reply = await server().call('booking.v1.waitlist.add', { fields: { note: 'late error' } });
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(298);
     expect(reply.status).toBe(500);
     expect(await notes()).not.toContain('late error');
   });
@@ -281,7 +282,7 @@ describe('faults inside batch', () => {
     await addRule({ method: 'booking.v1.waitlist.list', latencyMs: 250, times: 2 });
     const t0 = performance.now();
     const reply = await server().call('batch', { cmd: ['booking.v1.waitlist.list', 'booking.v1.waitlist.list'] });
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(500);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(498);
     expect(reply.body.result.result_error).toEqual([]);
   });
 });
@@ -458,8 +459,8 @@ describe("serve --workers 2: the rules and their counters are the store's, not a
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(readReply);
-  /** SQLite tells every process of a change at once; PostgreSQL processes look again each second. */
-  const seen = () => new Promise((resolve) => setTimeout(resolve, TEST_DATABASE === 'postgres' ? 1100 : 0));
+  /** Other processes see a change within a millisecond on SQLite, within a second on PostgreSQL. */
+  const seen = () => new Promise((resolve) => setTimeout(resolve, TEST_DATABASE === 'postgres' ? 1100 : 5));
   /** One call after another, each on a connection of its own (the workers take them in turn). */
   async function statuses(count: number): Promise<number[]> {
     const out: number[] = [];

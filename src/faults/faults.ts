@@ -140,9 +140,13 @@ export class PortalFaults {
   }
 
   private load(): Promise<void> {
-    this.loading ??= this.read().finally(() => {
-      this.loading = undefined;
-    });
+    if (this.loading === undefined) {
+      const loading = this.read().finally(() => {
+        // A change meanwhile may have started a newer read: that one stays.
+        if (this.loading === loading) this.loading = undefined;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
