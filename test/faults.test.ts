@@ -68,29 +68,56 @@ describe('fault presets', () => {
     },
   );
 
-  it('the presets of real limits answer as the server does when the limit itself refuses', async () => {
+  it('each preset answers byte for byte as this server answers its real cause', async () => {
     await clearRules();
-    const limited = await server().server.createPortal({
-      name: 'limited',
-      webhooks: ['1:limitedsecret001'],
+    const portal = await server().server.createPortal({
+      name: 'causes',
+      webhooks: ['1:causessecret0001'],
       settings: { rateLimit: '1:0.001', bookingEnabled: false },
     });
-    const hook = limited.webhookUrl as string;
-    const call = (method: string) =>
-      fetch(hook + method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then(
-        readReply,
-      );
-    const disabled = await call('booking.v1.waitlist.list');
-    const overLimit = await call('booking.v1.waitlist.list');
-    await limited.settings({ rateLimit: 'off', bookingEnabled: true });
-    await limited.faults.add({ method: 'booking.v1.waitlist.list', error: 'BOOKING_DISABLED', times: 1 });
-    await limited.faults.add({ method: 'booking.v1.waitlist.list', error: 'QUERY_LIMIT_EXCEEDED', times: 1 });
-    const faultDisabled = await call('booking.v1.waitlist.list');
-    const faultOverLimit = await call('booking.v1.waitlist.list');
-    expect([faultDisabled.status, faultDisabled.text]).toEqual([disabled.status, disabled.text]);
-    expect([faultOverLimit.status, faultOverLimit.text]).toEqual([overLimit.status, overLimit.text]);
-    expect(overLimit.status).toBe(503);
-    await limited.remove();
+    const hook = portal.webhookUrl as string;
+    const post = (url: string, params: Record<string, unknown> = {}) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(params),
+      }).then(readReply);
+    const list = () => post(`${hook}booking.v1.waitlist.list`);
+    // The real causes: the booking tool off, a full bucket, an operating limit spent, an expired token.
+    const real: Record<string, { status: number; text: string }> = {};
+    real.BOOKING_DISABLED = await list();
+    real.QUERY_LIMIT_EXCEEDED = await list();
+    await portal.settings({ rateLimit: 'off', bookingEnabled: true, operatingLimit: 0.000001 });
+    expect((await list()).status).toBe(200);
+    real.OPERATION_TIME_LIMIT = await list();
+    await portal.settings({ operatingLimit: 'off' });
+    const app = await portal.addApp({ name: 'expiring', scopes: ['booking'], handler: 'https://app.example.com/' });
+    const approved = await fetch(`${server().url}/oauth/authorize/?client_id=${app.client_id}&state=s`, {
+      headers: { authorization: `Bearer ${server().server.adminToken}` },
+      redirect: 'manual',
+    });
+    const code = new URL(approved.headers.get('location') as string).searchParams.get('code') as string;
+    const tokens = await fetch(
+      `${server().url}/oauth/token/?${new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code,
+      })}`,
+    ).then(readReply);
+    const withToken = () => post(`${server().url}/rest/booking.v1.waitlist.list`, { auth: tokens.body.access_token });
+    expect((await withToken()).status).toBe(200);
+    await portal.clock.advance(3601);
+    real.expired_token = await withToken();
+    await portal.clock.advance(-3601);
+    expect(Object.values(real).map((r) => r.status)).toEqual([400, 503, 429, 401]);
+
+    for (const [preset, answer] of Object.entries(real)) {
+      await portal.faults.add({ method: 'booking.v1.waitlist.list', error: preset, times: 1 });
+      const faulted = preset === 'expired_token' ? await withToken() : await list();
+      expect([preset, faulted.status, faulted.text]).toEqual([preset, answer.status, answer.text]);
+    }
+    await portal.remove();
   });
 
   it('a rule of its own answers with its status, code and text', async () => {
