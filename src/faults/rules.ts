@@ -79,57 +79,53 @@ export function parseFaultRule(given: unknown): FaultRule {
   const method = body.method ?? '*';
   if (typeof method !== 'string') throw invalid('"method" is a string: a glob of method names');
   globPattern(method);
-  const rule: FaultRule = { method, probability: 1 };
-  if (body.error !== undefined) rule.error = parseError(body.error);
-  if (body.latencyMs !== undefined) {
-    const latency = body.latencyMs;
-    if (typeof latency !== 'number' || !Number.isInteger(latency) || latency < 0 || latency > MAX_LATENCY_MS) {
-      throw invalid(`"latencyMs" is a whole number of milliseconds from 0 to ${MAX_LATENCY_MS}`);
-    }
-    rule.latencyMs = latency;
+  const error = body.error === undefined ? undefined : parseError(body.error);
+  const latencyMs = checked(
+    body.latencyMs,
+    (v) => Number.isInteger(v) && v >= 0 && v <= MAX_LATENCY_MS,
+    () => invalid(`"latencyMs" is a whole number of milliseconds from 0 to ${MAX_LATENCY_MS}`),
+  );
+  if (body.drop !== undefined && typeof body.drop !== 'boolean') {
+    throw invalid('"drop" is true (the connection is closed without an answer)');
   }
-  if (body.drop !== undefined && body.drop !== false) {
-    if (body.drop !== true) throw invalid('"drop" is true (the connection is closed without an answer)');
-    rule.drop = true;
+  if (body.after !== undefined && body.after !== 'commit') {
+    throw invalid('"after" is "commit" (the method runs; only its answer is replaced)');
   }
-  if (body.after !== undefined) {
-    if (body.after !== 'commit') throw invalid('"after" is "commit" (the method runs; only its answer is replaced)');
-    rule.after = 'commit';
-  }
-  if (body.probability !== undefined) {
-    const p = body.probability;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw invalid('"probability" is a number from 0 to 1');
-    rule.probability = p;
-  }
-  if (body.times !== undefined) {
-    const times = body.times;
-    if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1) {
-      throw invalid('"times" is a whole number of at least 1');
-    }
-    rule.times = times;
-  }
-  if (body.seed !== undefined) {
-    if (typeof body.seed !== 'number' || !Number.isSafeInteger(body.seed)) throw invalid('"seed" is a whole number');
-    rule.seed = body.seed;
-  }
-  if (rule.error === undefined && rule.latencyMs === undefined && rule.drop === undefined) {
+  const probability = checked(
+    body.probability,
+    (v) => v >= 0 && v <= 1,
+    () => invalid('"probability" is a number from 0 to 1'),
+  );
+  const times = checked(
+    body.times,
+    (v) => Number.isSafeInteger(v) && v >= 1,
+    () => invalid('"times" is a whole number of at least 1'),
+  );
+  const seed = checked(body.seed, Number.isSafeInteger, () => invalid('"seed" is a whole number'));
+  if (error === undefined && latencyMs === undefined && body.drop !== true) {
     throw invalid('A rule does something: give "error", "latencyMs" or "drop"');
   }
-  if (rule.error !== undefined && rule.drop) {
+  if (error !== undefined && body.drop === true) {
     throw invalid('"error" and "drop" exclude each other: a dropped connection carries no answer');
   }
-  // Answered in the order the fields are documented, whatever order they came in.
-  const { error, latencyMs, drop, after, probability, times, seed } = rule;
+  // In the order the fields are documented, whatever order they came in.
   return {
     method,
     ...(error === undefined ? {} : { error }),
     ...(latencyMs === undefined ? {} : { latencyMs }),
-    ...(drop === undefined ? {} : { drop }),
-    ...(after === undefined ? {} : { after }),
-    probability,
+    ...(body.drop === true ? { drop: true as const } : {}),
+    ...(body.after === 'commit' ? { after: 'commit' as const } : {}),
+    probability: probability ?? 1,
     ...(times === undefined ? {} : { times }),
     ...(seed === undefined ? {} : { seed }),
   };
+}
+
+/** A number field: absent (undefined), or a number `valid` accepts; anything else is refused. */
+function checked(value: unknown, valid: (v: number) => boolean, refusal: () => FaultRuleError): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !valid(value)) throw refusal();
+  return value;
 }
 
 function parseError(given: unknown): PresetName | CustomError {
