@@ -124,7 +124,8 @@ export class PortalFaults {
     return removed;
   }
 
-  private changed(): void {
+  /** The rules are read again before the next call: changed here, or by a worker that said so. */
+  changed(): void {
     this.generation++;
     this.loading = undefined;
   }

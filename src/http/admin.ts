@@ -152,7 +152,7 @@ async function portalAdmin(
     const document = parseSeed(utf8Text(await readBody(req, bodyLimit)));
     sendJson(res, 200, { ok: true, ...(await applySeed(platform, document)) });
   } else if (section === 'faults' && platform.faults && path.length <= 2) {
-    await faultRoutes(platform, platform.faults, bodyLimit, req, res, name);
+    await faultRoutes(platform, platform.faults, () => portals.announce(portal), bodyLimit, req, res, name);
   } else if (section === 'clock' && path.length === 1) {
     const now = post
       ? await portals.setClock(portal, clockChange(utf8Text(await readBody(req, bodyLimit))))
@@ -163,10 +163,14 @@ async function portalAdmin(
   }
 }
 
-/** `faults`: add (POST), list (GET), remove all (DELETE); `faults/ID`: read (GET), remove (DELETE). */
+/**
+ * `faults`: add (POST), list (GET), remove all (DELETE); `faults/ID`: read (GET), remove (DELETE).
+ * A change reaches this server's other workers (`announce`) before it is answered.
+ */
 async function faultRoutes(
   platform: Platform,
   faults: PortalFaults,
+  announce: () => Promise<void>,
   bodyLimit: number,
   req: IncomingMessage,
   res: ServerResponse,
@@ -175,15 +179,21 @@ async function faultRoutes(
   const method = req.method;
   if (id === undefined && method === 'POST') {
     const rule = parseFaultRule(await jsonBody(req, bodyLimit));
-    sendJson(res, 201, await faults.add(rule, platform.clock.now()));
+    const added = await faults.add(rule, platform.clock.now());
+    await announce();
+    sendJson(res, 201, added);
     return;
   }
   req.resume();
   if (id === undefined && method === 'GET') sendJson(res, 200, { rules: await faults.list() });
-  else if (id === undefined && method === 'DELETE') sendJson(res, 200, { ok: true, removed: await faults.clear() });
-  else if (id !== undefined && method === 'GET') sendJson(res, 200, await faults.get(ruleIdOf(id)));
+  else if (id === undefined && method === 'DELETE') {
+    const removed = await faults.clear();
+    await announce();
+    sendJson(res, 200, { ok: true, removed });
+  } else if (id !== undefined && method === 'GET') sendJson(res, 200, await faults.get(ruleIdOf(id)));
   else if (id !== undefined && method === 'DELETE') {
     await faults.remove(ruleIdOf(id));
+    await announce();
     sendJson(res, 200, { ok: true });
   } else notFound(req, res);
 }

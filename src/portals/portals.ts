@@ -281,9 +281,13 @@ export class Portals {
     return this.directory.pruneExpired(now);
   }
 
-  /** Reads one portal's row again now: another process of this server changed it (PortalPeers). */
+  /**
+   * Reads what this process keeps of a portal again now (its row, its fault rules): another
+   * process of this server changed it (PortalPeers).
+   */
   async reload(name: string): Promise<void> {
     if (name === DEFAULT_PORTAL) {
+      this.defaultPortal.platform.faults?.changed();
       await this.apply(this.defaultPortal, await this.control.read(({ portals }) => portals.find(name)));
       return;
     }
@@ -291,8 +295,14 @@ export class Portals {
     const opening = this.open.get(name);
     const portal = await opening?.catch(() => undefined);
     if (portal === undefined) return;
+    portal.platform.faults?.changed();
     const row = await this.control.read(({ portals }) => portals.find(name));
     if (this.open.get(name) === opening) await this.apply(portal, row);
+  }
+
+  /** Tells this server's other workers that the portal changed (fault rules, say), before it is answered. */
+  async announce(name: string): Promise<void> {
+    await this.peers?.announce(name);
   }
 
   /**
