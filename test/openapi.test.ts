@@ -155,6 +155,33 @@ describe('GET /openapi.json', () => {
     expect(errorExamples(doc, 'server.time', 403)).toEqual([]);
   });
 
+  it('documents batch’s per-command errors as result_error holds them, and validates its answer', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const documented = Object.values(okSchema(doc, 'batch').properties.result.properties.result_error.examples[0]);
+    const cmd: Record<string, string> = { nested: 'batch', unknown: 'no.such.method', ok: 'server.time' };
+    for (let i = 0; i < 50; i++) cmd[`filler${i}`] = 'server.time';
+    const reply = await server().call('batch', { cmd });
+    expect(Object.keys(reply.body.result.result_error)).toEqual([
+      'nested',
+      'unknown',
+      'filler47',
+      'filler48',
+      'filler49',
+    ]);
+    for (const error of Object.values(reply.body.result.result_error)) expect(documented).toContainEqual(error);
+    const check = compile(okSchema(doc, 'batch'));
+    expect(check(reply.body), JSON.stringify(check.errors)).toBe(true);
+    const crmOnly = await server().request(`${server().url}/rest/7/crmonly000000000/batch`, {
+      cmd: { list: 'booking.v1.waitlist.list' },
+    });
+    expect(documented).toContainEqual(crmOnly.body.result.result_error.list);
+    // A command's method's own error is in that method's operation.
+    const missing = await server().call('batch', { cmd: { get: 'booking.v1.waitlist.get?id=987654' } });
+    expect(errorExamples(doc, 'booking.v1.waitlist.get', 400)).toContainEqual(missing.body.result.result_error.get);
+    expect(check(missing.body), JSON.stringify(check.errors)).toBe(true);
+  });
+
   it('documents `total` where a method answers it: always 0 in the booking module, real in CRM', async () => {
     const { doc } = await fetchDocument();
     const waitList = okSchema(doc, 'booking.v1.waitlist.list');

@@ -1314,8 +1314,18 @@ export interface Methods {
   "batch": {
     params: BatchParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        /** Each command's result, as its method answers it, under the command's key (a list when the keys are 0, 1, ...; `[]` when none). */
+        result: Record<string, unknown> | unknown[];
+        /** Each failed command's error: any its method answers, or one of batch's own (the example), under the command's key (a list when the keys are 0, 1, ...; `[]` when none). */
+        result_error: Record<string, ErrorBody> | ErrorBody[];
+        /** `total` of each command that answered one, under the command's key (a list when the keys are 0, 1, ...; `[]` when none). */
+        result_total: Record<string, number> | number[];
+        /** `next` of each command that answered one, under the command's key (a list when the keys are 0, 1, ...; `[]` when none). */
+        result_next: Record<string, number> | number[];
+        /** `time` of each command that answered, under the command's key (a list when the keys are 0, 1, ...; `[]` when none). */
+        result_time: Record<string, Time> | Time[];
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "invalid_token";

@@ -68,7 +68,11 @@ class Writer {
         return /^[A-Za-z0-9_]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
       }
       case 'object':
-        return schema.properties === undefined ? 'Record<string, unknown>' : this.object(schema, indent);
+        if (schema.properties !== undefined) return this.object(schema, indent);
+        if (schema.additionalProperties !== undefined && schema.additionalProperties !== true) {
+          return `Record<string, ${this.type(schema.additionalProperties as Schema, indent)}>`;
+        }
+        return 'Record<string, unknown>';
       default:
         throw new Error(`no TypeScript type for the JSON Schema type ${type}`);
     }

@@ -3,6 +3,7 @@
  * handler to it (a booking page under the declared key, a CRM page where declared), and the
  * OpenAPI document describes the answer from it.
  */
+import type { RestError } from './errors.js';
 import type { View } from './view.js';
 
 export type ResultSpec =
@@ -16,6 +17,11 @@ export type ResultSpec =
   | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
   /** A CRM-style list: the records themselves, with the real `total` and `next` while more remain. */
   | { readonly kind: 'crmPage' }
+  /**
+   * `batch`: each command's result, error, total, next and time under the command's key. A
+   * command's error is any its method answers, or one of `commandErrors` (batch's own).
+   */
+  | { readonly kind: 'batch'; readonly commandErrors: readonly (() => RestError)[] }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
   | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
 
@@ -25,5 +31,6 @@ export const result = {
   entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
   crmPage: (): ResultSpec => ({ kind: 'crmPage' }),
+  batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
   value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
 } as const;
