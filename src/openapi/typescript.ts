@@ -33,7 +33,7 @@ function doc(schema: Schema, indent: string): string {
   return typeof text === 'string' ? `${indent}/** ${text.replaceAll('*/', '*\\/')} */\n` : '';
 }
 
-class Writer {
+export class Writer {
   constructor(private readonly names: ReadonlyMap<string, string>) {}
 
   /** The TypeScript type of a schema, at this indentation (object members go one level deeper). */
@@ -91,28 +91,12 @@ class Writer {
   }
 }
 
-/** The codes of the errors an operation documents (its error responses' examples). */
-function errorCodes(document: Schema, operation: Schema): string[] {
-  const follow = (node: Schema): Schema =>
-    typeof node.$ref === 'string'
-      ? (node.$ref.slice(2).split('/') as string[]).reduce<Schema>((at, key) => at[key] as Schema, document)
-      : node;
-  const codes = new Set<string>();
-  for (const [status, response] of Object.entries(operation.responses as Record<string, Schema>)) {
-    if (status === '200') continue;
-    const content = (follow(response).content as Record<string, Schema>)['application/json'] as Schema;
-    for (const example of Object.values((content.examples ?? {}) as Record<string, Schema>)) {
-      codes.add((follow(example).value as { error: string }).error);
-    }
-  }
-  return [...codes].sort();
-}
-
-/**
- * The module: one type per component schema, then `Methods`, each method's `params` (the JSON
- * request body), `response` (the answer's envelope) and `errors` (the codes it documents).
- */
-export function clientTypes(document: Schema): string {
+/** The document's component schemas, each with its type name, and a writer of types referring to them. */
+export function typeWriter(document: Schema): {
+  components: Record<string, Schema>;
+  names: ReadonlyMap<string, string>;
+  writer: Writer;
+} {
   const components = ((document.components as Schema).schemas ?? {}) as Record<string, Schema>;
   const names = new Map<string, string>();
   for (const component of Object.keys(components)) {
@@ -120,7 +104,43 @@ export function clientTypes(document: Schema): string {
     if ([...names.values()].includes(name)) throw new Error(`two component schemas are both named ${name}`);
     names.set(`#/components/schemas/${component}`, name);
   }
-  const writer = new Writer(names);
+  return { components, names, writer: new Writer(names) };
+}
+
+/** Follows a `$ref` within the document (`#/a/b`); anything else is itself. */
+export function follow(document: Schema, node: Schema): Schema {
+  return typeof node.$ref === 'string'
+    ? (node.$ref.slice(2).split('/') as string[]).reduce<Schema>((at, key) => at[key] as Schema, document)
+    : node;
+}
+
+/** An error an operation documents: the status and the body of one of its examples. */
+export interface DocumentedError {
+  status: string;
+  error: string;
+  error_description: string;
+}
+
+/** The errors an operation documents, in the order of its responses and their examples. */
+export function operationErrors(document: Schema, operation: Schema): DocumentedError[] {
+  const out: DocumentedError[] = [];
+  for (const [status, response] of Object.entries(operation.responses as Record<string, Schema>)) {
+    if (status === '200') continue;
+    const content = (follow(document, response).content as Record<string, Schema>)['application/json'] as Schema;
+    for (const example of Object.values((content.examples ?? {}) as Record<string, Schema>)) {
+      const body = follow(document, example).value as Omit<DocumentedError, 'status'>;
+      out.push({ status, ...body });
+    }
+  }
+  return out;
+}
+
+/**
+ * The module: one type per component schema, then `Methods`, each method's `params` (the JSON
+ * request body), `response` (the answer's envelope) and `errors` (the codes it documents).
+ */
+export function clientTypes(document: Schema): string {
+  const { components, names, writer } = typeWriter(document);
   const out = [...HEADER];
   for (const [component, schema] of Object.entries(components)) {
     out.push(
@@ -135,7 +155,7 @@ export function clientTypes(document: Schema): string {
     const params = (body['application/json'] as Schema).schema as Schema;
     const ok = (operation.responses as Record<string, Schema>)['200'] as Schema;
     const response = ((ok.content as Record<string, Schema>)['application/json'] as Schema).schema as Schema;
-    const codes = errorCodes(document, operation);
+    const codes = [...new Set(operationErrors(document, operation).map((e) => e.error))].sort();
     out.push(`  ${JSON.stringify(operation.operationId)}: {`);
     out.push(`    params: ${writer.type(params, '    ')};`);
     out.push(`    response: ${writer.type(response, '    ')};`);
