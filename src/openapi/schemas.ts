@@ -153,6 +153,10 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
       };
     case 'crmPage':
       return { type: 'array', items: { type: 'object' } };
+    case 'record': {
+      const { required: _all, ...record } = outputObject(spec.view);
+      return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
+    }
     case 'batch':
       return batchResult(spec.commandErrors);
     case 'value':

@@ -22,6 +22,11 @@ export type ResultSpec =
    * command's error is any its method answers, or one of `commandErrors` (batch's own).
    */
   | { readonly kind: 'batch'; readonly commandErrors: readonly (() => RestError)[] }
+  /**
+   * One record as it is, not under a key (`crm.deal.get`): the view's fields, those of `always`
+   * in every answer, the others only when they hold something.
+   */
+  | { readonly kind: 'record'; readonly view: View; readonly always: readonly string[] }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
   | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
 
@@ -32,5 +37,6 @@ export const result = {
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
   crmPage: (): ResultSpec => ({ kind: 'crmPage' }),
   batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
+  record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
 } as const;

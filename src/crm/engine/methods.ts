@@ -8,7 +8,7 @@ import { param } from '../../rest/params.js';
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
-import { clampInt, describeFields } from './fields.js';
+import { clampInt, describeFields, recordView } from './fields.js';
 
 /** A positive ID, else "ID is not defined or invalid."; one beyond any row's reach stays unfound. */
 function checkId(id: number): number {
@@ -18,6 +18,7 @@ function checkId(id: number): number {
 
 export function crmMethods(entity: CrmEntity) {
   const prefix = `crm.${entity.name}`;
+  const record = recordView(entity.fields);
   return [
     defineMethod({
       name: `${prefix}.add`,
@@ -30,7 +31,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.get`,
       scope: 'crm',
-      result: result.value('object'),
+      result: result.record(record.view, record.always),
       raises: [errors.crmInvalidId, entity.notFound.get],
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {
