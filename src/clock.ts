@@ -29,6 +29,15 @@ export class AdjustableClock implements Clock {
   advance(ms: number): void {
     this.offset += ms;
   }
+
+  /** How far it is ahead of real time, ms: what is stored so other processes run on the same time. */
+  get offsetMs(): number {
+    return this.offset;
+  }
+
+  setOffset(ms: number): void {
+    this.offset = ms;
+  }
 }
 
 /**

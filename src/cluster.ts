@@ -6,6 +6,7 @@
  * that dies, and on SIGTERM or SIGINT lets every worker finish its requests in flight.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { relayPortalChanges } from './portals/peers.js';
 import { type Banner, bannerOf, prepareStartup, type ServerOptions, storeOptionsOf } from './server.js';
 import { Store } from './store/store.js';
 
@@ -57,6 +58,7 @@ export async function runPrimary(options: ServerOptions, workers: number, events
     tlsCert: startup.tls?.certPath,
     tlsKey: startup.tls?.keyPath,
   };
+  relayPortalChanges();
   const startedAt = new Map<Worker, number>();
   const fork = () => startedAt.set(cluster.fork({ [SETUP_VARIABLE]: JSON.stringify(setup) }), Date.now());
 

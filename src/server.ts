@@ -2,6 +2,7 @@
  * Putting a server together: the store, the registry, the HTTP(S) listener, and the webhooks
  * given at start-up. `startServer` is what the CLI's `serve` and the package export both run.
  */
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -22,6 +23,7 @@ import { createLogger, type LogLevel, logRequest } from './observability/log.js'
 import { Metrics } from './observability/metrics.js';
 import { ensureUser } from './platform/users.js';
 import { type PortalHandle, portalHandle } from './portals/handle.js';
+import { workerPeers } from './portals/peers.js';
 import {
   type CreatePortalRequest,
   DEFAULT_PORTAL,
@@ -245,7 +247,7 @@ export async function openPortals(
     settings: defaults,
     platform: portalPlatform(shared, store, clock, defaults),
   };
-  return new Portals(
+  const portals = new Portals(
     storeOptionsOf(options),
     defaultPortal,
     defaults,
@@ -253,6 +255,27 @@ export async function openPortals(
     baseUrl,
     services,
     options.portalDomain,
+  );
+  // The default portal as its row has it: changed since the start, through this server's admin API.
+  await portals.reload(DEFAULT_PORTAL);
+  return portals;
+}
+
+/**
+ * The default portal's row, as this start sets it: the flags' settings and the `--clock` time.
+ * With `--workers` only the primary writes it, before any worker starts: a worker started again
+ * later must not undo what was changed since.
+ */
+async function recordDefaultPortal(store: Store, options: ServerOptions, clock: Clock): Promise<void> {
+  if (cluster.isWorker) return;
+  await store.write(async (repos) =>
+    repos.portals.putDefault({
+      name: DEFAULT_PORTAL,
+      memberId: await memberId(repos),
+      settings: JSON.stringify(settingsOf(options)),
+      createdAt: clock.now(),
+      clockOffset: clock instanceof AdjustableClock ? clock.offsetMs : 0,
+    }),
   );
 }
 
@@ -299,6 +322,7 @@ export interface Startup {
 
 export async function prepareStartup(store: Store, options: ServerOptions, clock = clockOf(options)): Promise<Startup> {
   const known = await registerWebhooks(store, (options.webhooks ?? []).map(parseWebhookSpec), clock);
+  await recordDefaultPortal(store, options, clock);
   const { tls, scratchDir } = await resolveTls(options, options.data ?? './data');
   const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
   const seeded =
@@ -345,11 +369,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
     let url = '';
     const deliverySettings = { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) };
-    const deliveryOf = (on: Platform) => {
+    const deliveryOf = (on: Platform, origin = url) => {
       const worker = new DeliveryWorker(
         on.store,
         on.clock,
-        url,
+        origin,
         deliverySettings,
         handlerUrls,
         options.onUnexpectedError,
@@ -360,13 +384,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     // Other portals' workers start with their first binding (or when opened with one).
     const portals = await openPortals(store, options, clock, () => url, handlerUrls, {
-      startDelivery: (portal) => deliveryOf(portal.platform),
+      // With --portal-domain, what handlers are sent names the portal's own domain.
+      startDelivery: (portal) => deliveryOf(portal.platform, portals.originOf(portal.name)),
     });
+    const peers = workerPeers((name) => portals.reload(name));
+    if (peers) portals.connect(peers);
     const platform = portals.defaultPortal.platform;
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
     const requests = graceful(
-      createRequestHandler(platform, {
+      createRequestHandler({
         bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
         unauthenticatedBodies: new BodyBudget(
           (options.unauthenticatedMemory ?? CONNECTION_DEFAULTS.unauthenticatedMemory) * 1024 * 1024,
@@ -405,8 +432,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await handlerUrls.listening(host, port);
     const banner = bannerOf(startup, host, port);
     url = banner.url;
-    // The default portal delivers from the start, as a single-portal server always has.
-    const delivery = deliveryOf(platform);
+    // The default portal delivers from the start, as a single-portal server always has; so do
+    // the portals that have had bindings.
+    const delivery = deliveryOf(platform, portals.originOf(DEFAULT_PORTAL));
+    await portals.resumeDelivery();
     return {
       url: banner.url,
       // The caller gave these secrets (or may read them here): every known one, as a URL.

@@ -268,12 +268,72 @@ describe('OAuth in portals', () => {
     expect(portal?.delivery).toBeUndefined();
   });
 
+  it("the directory drops an access token's entry a week after it expired, never a webhook's or a client id's", async () => {
+    const made = await makePortal(server, 'pruned');
+    const app = await addApp(server, 'pruned');
+    const answer = await exchange(server, app);
+    await server.server.portals.pruneExpired();
+    expect((await withToken(server, answer.access_token, 'booking.v1.waitlist.list')).status).toBe(200);
+    // Eight days on (an hour's token, kept a week after): the entry is gone, so the token finds no portal.
+    await server.server.portals.pruneExpired(Date.now() + 8 * 24 * 3600_000);
+    // Past the one-second memory of where credentials were found.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const stale = await withToken(server, answer.access_token, 'booking.v1.waitlist.list');
+    expect(stale.status).toBe(401);
+    expect((await server.request(`${made.hook}booking.v1.waitlist.list`, {})).status).toBe(200);
+    // The client id still finds the portal: a new approval and token work.
+    const again = await exchange(server, app);
+    expect((await withToken(server, again.access_token, 'booking.v1.waitlist.list')).status).toBe(200);
+  });
+
+  it('with --portal-domain, approvals, token answers and event payloads name the portal at its own domain', async () => {
+    const named = await startTestServer({ adminToken: ADMIN_TOKEN, events: { pollMs: 20 }, portalDomain: 'localhost' });
+    try {
+      const { port, protocol } = new URL(named.url);
+      const made = await makePortal(named, 'dom');
+      const domain = `dom.localhost:${port}`;
+      const app = await addApp(named, 'dom', 'https://dom.example.com/handler/');
+      const approval = await approve(named, app.client_id);
+      expect(approval.query).toMatchObject({ domain, server_domain: domain, member_id: made.memberId });
+      const answer = await exchange(named, app);
+      expect(answer).toMatchObject({
+        domain,
+        client_endpoint: `${protocol}//${domain}/rest/`,
+        server_endpoint: `${protocol}//${domain}/rest/`,
+        member_id: made.memberId,
+      });
+      const bound = await withToken(named, answer.access_token, 'event.bind', {
+        event: 'onBookingWaitListItemAdd',
+        handler: `${hs.url}/dom`,
+      });
+      expect(bound.body, bound.text).toMatchObject({ result: true });
+      // The webhook URL names the portal's domain; called at the server's address, as without DNS.
+      expect(made.hook.startsWith(`${protocol}//${domain}/rest/`)).toBe(true);
+      const hook = made.hook.replace(domain, new URL(named.url).host);
+      await named.request(`${hook}booking.v1.waitlist.add`, { fields: { note: 'x' } });
+      await hs.waitFor((posts) => posts.some((p) => p.path === '/dom'));
+      expect(hs.to('/dom')[0]?.body.auth).toMatchObject({
+        domain,
+        client_endpoint: `${protocol}//${domain}/rest/`,
+        member_id: made.memberId,
+      });
+      // The default portal is `default.<domain>` likewise.
+      const own = await addApp(named, 'default', 'https://d.example.com/handler/');
+      expect((await exchange(named, own)).domain).toBe(`default.localhost:${port}`);
+    } finally {
+      await named.server.close();
+    }
+  });
+
   // A restart on the same data directory: SQLite's (the postgres project gives each server a new database).
   it.runIf(TEST_DATABASE === 'sqlite')(
-    'a portal with bindings delivers again after a restart, once it is opened',
+    'a portal with bindings delivers what it still owes after a restart, before its next call',
     async () => {
       const data = tempDir('b24-portal-oauth-');
-      const first = await startTestServer({ data, adminToken: ADMIN_TOKEN, events: { pollMs: 20 } });
+      const events = { pollMs: 20, backoffMs: 100 };
+      let failing = true;
+      hs.on('/kept', () => ({ status: failing ? 500 : 200 }));
+      const first = await startTestServer({ data, adminToken: ADMIN_TOKEN, events });
       let hook: string;
       let accessToken: string;
       try {
@@ -286,18 +346,25 @@ describe('OAuth in portals', () => {
           handler: `${hs.url}/kept`,
         });
         expect(bound.body, bound.text).toMatchObject({ result: true });
+        await first.request(`${hook}booking.v1.waitlist.add`, { fields: { note: 'before restart' } });
+        // Refused by the handler: the delivery is still owed when the server stops.
+        await hs.waitFor((posts) => posts.some((p) => p.path === '/kept'));
       } finally {
         await first.server.close();
       }
-      const second = await startTestServer({ data, adminToken: ADMIN_TOKEN, events: { pollMs: 20 } });
+      failing = false;
+      const refusedBefore = hs.to('/kept').length;
+      const second = await startTestServer({ data, adminToken: ADMIN_TOKEN, events });
       try {
+        // No call reaches the portal: its worker was started with the server.
+        await hs.waitFor((posts) => posts.filter((p) => p.path === '/kept').length > refusedBefore);
+        expect(hs.to('/kept').at(-1)?.body.data).toEqual({ ID: '1' });
         const port = new URL(second.url).port;
         const again = hook.replace(/:\d+\//, `:${port}/`);
         // The token issued before the restart still finds its portal.
         expect((await withToken(second, accessToken, 'booking.v1.waitlist.list')).status).toBe(200);
         await second.request(`${again}booking.v1.waitlist.add`, { fields: { note: 'after restart' } });
-        await hs.waitFor((posts) => posts.some((p) => p.path === '/kept'));
-        expect(hs.to('/kept').map((p) => p.body.data)).toEqual([{ ID: '1' }]);
+        await hs.waitFor((posts) => posts.some((p) => p.path === '/kept' && p.body.data?.ID === '2'));
       } finally {
         await second.server.close();
       }

@@ -6,7 +6,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callRest } from './support/cli.js';
-import { freshPostgresDatabase, readReply, startTestServer, TEST_DATABASE, type TestServer } from './support/server.js';
+import {
+  freshPostgresDatabase,
+  readReply,
+  startTestServer,
+  TEST_DATABASE,
+  type TestServer,
+  tempDir,
+} from './support/server.js';
 
 let server: TestServer;
 /** The server's PostgreSQL database, in the postgres project. */
@@ -209,6 +216,59 @@ describe('portals', () => {
     expect(notes).toEqual(['kept']);
     // Ids go on from the snapshot's counter, as they would have when it was taken.
     expect((await call(hook, 'booking.v1.waitlist.add', { fields: { note: 'next' } })).body.result).toBe(2);
+  });
+
+  it('clock is a setting: given at creation or by PATCH, refused when it is no time; other portals keep theirs', async () => {
+    const made = await admin('portals', 'POST', {
+      name: 'dated',
+      webhooks: ['1:datedsecret01'],
+      settings: { clock: '2029-03-04T05:06:07Z', overbooking: false },
+    });
+    expect(made.status, made.text).toBe(201);
+    const hook = made.body.webhookUrls[0] as string;
+    expect((await call(hook, 'server.time')).body.result).toMatch(/^2029-03-04T05:06/);
+    const patched = await admin('portals/dated', 'PATCH', { settings: { clock: '2032-08-09T10:11:12+00:00' } });
+    expect(patched.status, patched.text).toBe(200);
+    expect((await call(hook, 'server.time')).body.result).toMatch(/^2032-08-09T10:11/);
+    expect((await admin('portals/dated/clock')).body.now).toMatch(/^2032-08-09T10:11/);
+    for (const clock of ['soon', 12, '10000-01-01T00:00:00Z']) {
+      const refused = await admin('portals/dated', 'PATCH', { settings: { clock, overbooking: true } });
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.error).toBe('INVALID_SETTINGS');
+    }
+    // Refused whole: neither the clock nor the other setting changed.
+    expect((await call(hook, 'server.time')).body.result).toMatch(/^2032-08-09T10:11/);
+    expect((await admin('portals/dated')).body.settings.overbooking).toBe(false);
+    expect((await server.call('server.time')).body.result).not.toMatch(/^20(29|32)/);
+  });
+
+  it("a portal's settings and clock outlive a restart; the default portal starts from the flags again", async () => {
+    const store = database ? { database: await freshPostgresDatabase() } : { data: tempDir('b24-portal-restart-') };
+    const first = await startTestServer({ ...store, overbooking: true });
+    try {
+      await first.server.createPortal({
+        name: 'kept',
+        webhooks: ['1:keptsecret001'],
+        settings: { overbooking: false, clock: '2033-01-01T00:00:00Z' },
+      });
+      await first.server.portal('kept').clock.advance(3600);
+      await first.server.portal('default').settings({ overbooking: false });
+    } finally {
+      await first.server.close();
+    }
+    const second = await startTestServer({ ...store, overbooking: true });
+    try {
+      const hook = `${second.url}/rest/1/keptsecret001/`;
+      expect((await call(hook, 'server.time')).body.result).toMatch(/^2033-01-01T01:0/);
+      const read = (path: string) =>
+        fetch(`${second.url}/_admin/${path}`, {
+          headers: { authorization: `Bearer ${second.server.adminToken}` },
+        }).then(readReply);
+      expect((await read('portals/kept')).body.settings.overbooking).toBe(false);
+      expect((await read('portals/default')).body.settings.overbooking).toBe(true);
+    } finally {
+      await second.server.close();
+    }
   });
 
   it('a seed given at creation fills the new portal; a refused one leaves no portal', async () => {

@@ -4,9 +4,8 @@
  * 401 and nothing changes. It lives off the REST path, and REST can reach none of it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AdjustableClock, CLOCK_RANGE_TEXT, isClockTime } from '../clock.js';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
-import { PortalError, type Portals } from '../portals/portals.js';
+import { DEFAULT_PORTAL, PortalError, type Portals } from '../portals/portals.js';
 import { PortalSettingsError } from '../portals/settings.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
@@ -21,8 +20,7 @@ const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const fail = (res: ServerResponse, status: number, error: string, description: string) =>
   sendJson(res, status, { error, error_description: description });
 
-function clockState(platform: Platform) {
-  const now = platform.clock.now();
+function clockState(now: number) {
   return { now: isoWithOffset(now), timestamp: now / 1000 };
 }
 
@@ -33,7 +31,7 @@ export async function handleAdmin(
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
-  portals?: Portals,
+  portals: Portals,
 ): Promise<void> {
   if (!hasAdminBearer(req, adminToken, platform.authThrottle)) {
     req.resume();
@@ -41,12 +39,10 @@ export async function handleAdmin(
     return;
   }
   try {
-    if (path[0] === 'portals' && portals)
-      await portalRoutes(portals, platform.clock.now(), bodyLimit, req, res, path.slice(1));
-    else await portalAdmin(platform, bodyLimit, req, res, path);
+    if (path[0] === 'portals') await portalRoutes(portals, platform.clock.now(), bodyLimit, req, res, path.slice(1));
+    else await portalAdmin(portals, DEFAULT_PORTAL, bodyLimit, req, res, path);
   } catch (error) {
     if (error instanceof SeedError) fail(res, 400, 'SEED_REFUSED', error.message);
-    else if (error instanceof ClockError) fail(res, 400, 'INVALID_CLOCK', error.message);
     else if (error instanceof PortalError) fail(res, error.status, error.code, error.message);
     else if (error instanceof PortalSettingsError) fail(res, 400, 'INVALID_SETTINGS', error.message);
     else if (error instanceof RestError) sendJson(res, error.status, error.toBody());
@@ -83,7 +79,7 @@ async function portalRoutes(
   if (rest.length === 1 && rest[0] === 'apps' && method === 'POST') {
     sendJson(res, 201, await portals.addApp(name, await jsonBody(req, bodyLimit)));
   } else if (rest.length > 0) {
-    await portalAdmin((await portals.require(name)).platform, bodyLimit, req, res, rest);
+    await portalAdmin(portals, name, bodyLimit, req, res, rest);
   } else if (method === 'GET') {
     req.resume();
     sendJson(res, 200, portals.info(await portals.require(name)));
@@ -122,12 +118,14 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
 
 /** The routes of one portal: reset, snapshots, seed, the clock. */
 async function portalAdmin(
-  platform: Platform,
+  portals: Portals,
+  portal: string,
   bodyLimit: number,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
 ): Promise<void> {
+  const { platform } = await portals.require(portal);
   const post = req.method === 'POST';
   const [section, name, action] = path;
   if (post && section === 'reset' && path.length === 1) {
@@ -151,32 +149,27 @@ async function portalAdmin(
     const document = parseSeed(utf8Text(await readBody(req, bodyLimit)));
     sendJson(res, 200, { ok: true, ...(await applySeed(platform, document)) });
   } else if (section === 'clock' && path.length === 1) {
-    if (post) setClock(platform, utf8Text(await readBody(req, bodyLimit)));
-    sendJson(res, 200, clockState(platform));
+    const now = post
+      ? await portals.setClock(portal, clockChange(utf8Text(await readBody(req, bodyLimit))))
+      : platform.clock.now();
+    sendJson(res, 200, clockState(now));
   } else {
     notFound(req, res);
   }
 }
 
-class ClockError extends Error {}
+const clockError = (text: string) => new PortalError(400, 'INVALID_CLOCK', text);
 
 /** `{"now": ISO}` sets the clock, `{"advance": seconds}` moves it on. */
-function setClock(platform: Platform, text: string): void {
-  const clock = platform.clock;
-  if (!(clock instanceof AdjustableClock))
-    throw new ClockError('This server runs on a clock it was given; it cannot be set');
+function clockChange(text: string): { at: number } | { advanceMs: number } {
   let body: { now?: unknown; advance?: unknown };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    throw new ClockError('The body is JSON: {"now": "2025-04-01T09:00:00+02:00"} or {"advance": 3600}');
+    throw clockError('The body is JSON: {"now": "2025-04-01T09:00:00+02:00"} or {"advance": 3600}');
   }
   const now = typeof body.now === 'string' ? Date.parse(body.now) : Number.NaN;
-  const advance = typeof body.advance === 'number' ? body.advance * 1000 : Number.NaN;
-  const target = Number.isFinite(now) ? now : clock.now() + advance;
-  if (!Number.isFinite(target)) throw new ClockError('Give "now" (an ISO 8601 time) or "advance" (seconds)');
-  // Checked before the change, so a refused time leaves the clock as it was.
-  if (!isClockTime(target)) throw new ClockError(CLOCK_RANGE_TEXT);
-  if (Number.isFinite(now)) clock.set(now);
-  else clock.advance(advance);
+  if (Number.isFinite(now)) return { at: now };
+  if (typeof body.advance === 'number' && Number.isFinite(body.advance)) return { advanceMs: body.advance * 1000 };
+  throw clockError('Give "now" (an ISO 8601 time) or "advance" (seconds)');
 }

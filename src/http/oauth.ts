@@ -5,7 +5,7 @@
  * Both act in the portal the `client_id` belongs to.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { approve, grantTokens } from '../oauth/grants.js';
+import { approve, grantTokens, type PortalAddress } from '../oauth/grants.js';
 import type { Portals } from '../portals/portals.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
@@ -23,14 +23,17 @@ export async function handleOAuth(
   res: ServerResponse,
   endpoint: string,
   query: string,
-  portals?: Portals,
+  portals: Portals,
 ): Promise<void> {
   try {
     const params: Params = { ...parsePhpQuery(query), ...(await readBodyParams(req, BODY_LIMIT)) };
     assertNoNul(params);
-    const portalOf = async (clientId: string) => (portals ? portals.platformForClient(clientId) : platform);
+    const portalOf = async (clientId: string) => {
+      const portal = await portals.platformForClient(clientId);
+      return { platform: portal, address: portals.addressOf(portal, requestOrigin(req)) };
+    };
     if (endpoint === 'authorize') await authorize(platform, portalOf, adminToken, req, res, params);
-    else if (endpoint === 'token') await token(portalOf, req, res, params);
+    else if (endpoint === 'token') await token(portalOf, res, params);
     else sendJson(res, 404, { error: 'NOT_FOUND', error_description: 'Not found' });
   } catch (error) {
     if (!(error instanceof RestError)) throw error;
@@ -49,8 +52,8 @@ function required(params: Params, name: string): string {
   return value;
 }
 
-/** The platform of the portal an application's client id belongs to. */
-type PortalOf = (clientId: string) => Promise<Platform>;
+/** The portal an application's client id belongs to, and the address its answers name. */
+type PortalOf = (clientId: string) => Promise<{ platform: Platform; address: PortalAddress }>;
 
 async function authorize(
   platform: Platform,
@@ -65,12 +68,12 @@ async function authorize(
   const userId = Number(text(params, 'user_id') ?? '1');
   if (!Number.isSafeInteger(userId) || userId <= 0)
     throw errors.oauthInvalidRequest('user_id must be a positive integer');
-  const portal = await portalOf(clientId);
+  const { platform: portal, address } = await portalOf(clientId);
   const { app, query } = await approve(
     portal.store,
     portal.clock,
     { clientId, state: text(params, 'state'), userId },
-    requestOrigin(req),
+    address,
   );
   if (!app.handlerUrl) {
     // An application without a handler URL shows the code to the user instead (settings/oauth/).
@@ -82,13 +85,13 @@ async function authorize(
   res.writeHead(302, { location: location.toString(), 'content-length': 0 }).end();
 }
 
-async function token(portalOf: PortalOf, req: IncomingMessage, res: ServerResponse, params: Params) {
+async function token(portalOf: PortalOf, res: ServerResponse, params: Params) {
   const grantType = required(params, 'grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     throw errors.oauthInvalidRequest(`Unsupported grant_type: ${grantType}`);
   }
   const clientId = required(params, 'client_id');
-  const platform = await portalOf(clientId);
+  const { platform, address } = await portalOf(clientId);
   const answer = await grantTokens(
     platform.store,
     platform.clock,
@@ -99,7 +102,7 @@ async function token(portalOf: PortalOf, req: IncomingMessage, res: ServerRespon
       code: grantType === 'authorization_code' ? required(params, 'code') : undefined,
       refreshToken: grantType === 'refresh_token' ? required(params, 'refresh_token') : undefined,
     },
-    requestOrigin(req),
+    address,
     platform.callers,
     platform.credentialIndex,
   );

@@ -42,8 +42,8 @@ export interface HttpOptions {
   unauthenticatedBodies?: BodyBudget;
   /** The Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
-  /** The portals; absent: the one platform is the only portal. */
-  portals?: Portals;
+  /** The portals: `default` and any others (src/portals/). */
+  portals: Portals;
   /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
   metricsPublic?: boolean;
 }
@@ -64,18 +64,18 @@ function descriptionOf(registry: Registry): { json: string; page: string } {
   return texts;
 }
 
-export function createRequestHandler(platform: Platform, options: HttpOptions) {
+export function createRequestHandler(options: HttpOptions) {
   return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    route(platform, options, req, res).catch((error: unknown) => {
+    route(options, req, res).catch((error: unknown) => {
       options.onUnexpectedError?.(error);
       if (!res.headersSent) sendJson(res, 500, errors.internal().toBody());
       else res.destroy();
     });
 }
 
-async function route(base: Platform, options: HttpOptions, req: IncomingMessage, res: ServerResponse) {
+async function route(options: HttpOptions, req: IncomingMessage, res: ServerResponse) {
   // The default portal's platform changes when its settings do.
-  const platform = options.portals?.defaultPortal.platform ?? base;
+  const platform = options.portals.defaultPortal.platform;
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -202,8 +202,8 @@ async function handleRest(
     const address = req.socket.remoteAddress ?? '';
     // Credentials in the path are checked before the body is read: a caller without them costs
     // no more than this lookup, whatever it sends.
-    if (path.webhook && options.portals) {
-      platform = await portalOf(options.portals, req, { webhook: path.webhook });
+    if (path.webhook) {
+      platform = await portalOf(options.portals, req, { webhook: path.webhook }, address);
       startedAt = platform.clock.now();
     }
     let caller = path.webhook ? await admit(platform, { webhook: path.webhook }, address, trace) : undefined;
@@ -214,10 +214,8 @@ async function handleRest(
     assertNoNul(params);
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
-      if (options.portals) {
-        platform = await portalOf(options.portals, req, { token });
-        startedAt = platform.clock.now();
-      }
+      platform = await portalOf(options.portals, req, { token }, address);
+      startedAt = platform.clock.now();
       caller = await admit(platform, { token }, address, trace);
     }
     claim?.release();
@@ -253,8 +251,13 @@ async function handleRest(
  * (`<name>.localhost`, `<name>.<--portal-domain>`) must name that one: other credentials are
  * refused as wrong ones are.
  */
-async function portalOf(portals: Portals, req: IncomingMessage, credentials: Credentials): Promise<Platform> {
-  const platform = await portals.platformFor(credentials);
+async function portalOf(
+  portals: Portals,
+  req: IncomingMessage,
+  credentials: Credentials,
+  address: string,
+): Promise<Platform> {
+  const platform = await portals.platformFor(credentials, address);
   const named = portals.namedByHost(req.headers.host);
   if (named !== undefined && named !== portals.nameOf(platform)) {
     throw credentials.webhook ? errors.noAuthFound() : errors.invalidToken();

@@ -123,7 +123,8 @@ export async function issueTokens(
   const refreshToken = newToken();
   const expiresAt = now + ACCESS_TOKEN_TTL_MS;
   const accessHash = hashSecret(accessToken);
-  await index?.claim('token', accessHash);
+  // The entry's expiry is in real time: a portal's clock may be anywhere.
+  await index?.claim('token', accessHash, Date.now() + ACCESS_TOKEN_TTL_MS);
   const family = await repos.oauth.addTokenPair({
     accessHash,
     refreshHash: hashSecret(refreshToken),

@@ -3,10 +3,9 @@
  * methods (reset, snapshots, seed, clock, settings, applications, remove), acting on the portal
  * directly.
  */
-import { AdjustableClock, isClockTime } from '../clock.js';
 import { applySeed, type SeedResult } from '../devtools/seed.js';
 import { loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
-import { type Portal, PortalError, type PortalInfo, type Portals } from './portals.js';
+import type { Portal, PortalInfo, Portals } from './portals.js';
 
 export interface PortalHandle {
   readonly name: string;
@@ -30,16 +29,6 @@ export interface PortalHandle {
 
 export function portalHandle(portals: Portals, name: string, webhookUrl?: string): PortalHandle {
   const portal = () => portals.require(name);
-  const clock = async (): Promise<AdjustableClock> => {
-    const current = (await portal()).platform.clock;
-    if (!(current instanceof AdjustableClock)) throw new PortalError(400, 'INVALID_CLOCK', 'This clock cannot be set');
-    return current;
-  };
-  const within = (target: number) => {
-    if (!isClockTime(target))
-      throw new PortalError(400, 'INVALID_CLOCK', 'The clock takes times in the years 0001-9999');
-    return target;
-  };
   const store = async (p?: Portal) => (p ?? (await portal())).platform.store;
   return {
     name,
@@ -52,11 +41,11 @@ export function portalHandle(portals: Portals, name: string, webhookUrl?: string
     load: async (snapshot) => loadSnapshot(await store(), snapshot),
     seed: async (document) => applySeed((await portal()).platform, document),
     clock: {
-      set: async (iso) => (await clock()).set(within(Date.parse(iso))),
+      set: async (iso) => {
+        await portals.setClock(name, { at: Date.parse(iso) });
+      },
       advance: async (seconds) => {
-        const c = await clock();
-        within(c.now() + seconds * 1000);
-        c.advance(seconds * 1000);
+        await portals.setClock(name, { advanceMs: seconds * 1000 });
       },
     },
     settings: (changes) => portals.updateSettings(name, changes),

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdjustableClock } from '../clock.js';
+import { AdjustableClock, CLOCK_RANGE_TEXT, type Clock, isClockTime } from '../clock.js';
 import { applySeed } from '../devtools/seed.js';
 import { registerApp } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
@@ -27,14 +27,16 @@ import {
   newWebhookSecret,
 } from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
+import { errors } from '../rest/errors.js';
 import { migrations } from '../store/migrations/index.js';
-import type { PortalRow } from '../store/repositories/portals.js';
+import { DEFAULT_PORTAL_ROW, type PortalRow } from '../store/repositories/portals.js';
 import type { WebhookRow } from '../store/repositories/webhooks.js';
 import { copyDatabase, Store, type StoreOptions, sqliteFileOf } from '../store/store.js';
 import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from '../webhook-spec.js';
-import { mergeSettings, type PortalSettingsDocument } from './settings.js';
+import type { PortalPeers } from './peers.js';
+import { mergeSettings, type PortalSettingsDocument, PortalSettingsError } from './settings.js';
 
-export const DEFAULT_PORTAL = 'default';
+export const DEFAULT_PORTAL = DEFAULT_PORTAL_ROW;
 
 /** Portal names are DNS labels, so a portal can be `<name>.<base domain>`. */
 const PORTAL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -84,11 +86,12 @@ export function credentialKey(kind: CredentialKind, hash: string): string {
  */
 export function credentialIndex(control: Store, portal: string): CredentialIndex {
   return {
-    claim: async (kind, hash) => {
+    claim: async (kind, hash, expiresAt) => {
       // The default portal's webhooks are not in the directory: its own table says whose they are.
       const inDefault = kind === 'webhook' && (await control.read(({ webhooks }) => webhooks.findBySecretHash(hash)));
       const claimed =
-        !inDefault && (await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal)));
+        !inDefault &&
+        (await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal, expiresAt)));
       // Client ids and tokens are random: another portal holding the same one means a broken generator.
       if (!claimed) throw new CredentialTaken(kind);
     },
@@ -129,7 +132,7 @@ export interface CreatePortalRequest {
 }
 
 /** How a portal's platform is put together from its store, clock and settings (src/server.ts). */
-export type PlatformBuilder = (store: Store, clock: AdjustableClock, settings: PortalSettingsDocument) => Platform;
+export type PlatformBuilder = (store: Store, clock: Clock, settings: PortalSettingsDocument) => Platform;
 
 /** How long a credential's portal is believed without asking the directory again, ms. */
 const RESOLVED_MS = 1000;
@@ -141,17 +144,24 @@ const RESOLVED_MS = 1000;
 const MAX_OPEN = 64;
 /** A portal must have been idle this long to be closed, so no call in flight loses its store. */
 const IDLE_BEFORE_CLOSE_MS = 30_000;
-/** How often a portal's row is read again for settings changed (or a removal) by another process. */
+/**
+ * How often the open portals' rows are read again, for settings, clocks and removals changed by
+ * another process that shares the database and is not one of this server's workers (those tell
+ * each other at once, see PortalPeers).
+ */
 const REFRESH_MS = 1000;
+/**
+ * How long after it expired a token's directory entry is dropped. Generous: the entry's expiry is
+ * in real time, and a portal whose clock was put back runs its tokens for longer.
+ */
+const EXPIRED_ENTRY_KEPT_MS = 7 * 24 * 3600_000;
+/** How often the directory drops entries of expired tokens. */
+const PRUNE_MS = 10 * 60_000;
 
 export class Portals {
   private readonly open = new Map<string, Promise<Portal | undefined>>();
   /** When each open portal was last asked for (performance.now()). */
   private readonly lastUsed = new Map<string, number>();
-  /** When each open portal's row was last read. */
-  private readonly checkedAt = new Map<string, number>();
-  /** Reads of a portal's row in flight. */
-  private readonly refreshing = new Map<string, Promise<Portal | undefined>>();
   /** The migrated empty database new SQLite portals are copied from, made once per process. */
   private template: Promise<string> | undefined;
   /** Which portal each portal platform handed out belongs to (the default portal's is not here). */
@@ -159,6 +169,10 @@ export class Portals {
   /** With `--data :memory:`: a directory for this run's portals, removed at close. */
   private scratch: string | undefined;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly refresher: NodeJS.Timeout;
+  private readonly pruner: NodeJS.Timeout;
+  /** The other processes of this server, told of each change so their next call sees it. */
+  private peers: PortalPeers | undefined;
   /** Credentials whose portal was looked up lately, by kind and value. */
   private readonly resolved = new Map<string, { portal: string; until: number }>();
   private closed = false;
@@ -178,6 +192,15 @@ export class Portals {
   ) {
     this.sweeper = setInterval(() => void this.closeIdle().catch(() => {}), IDLE_BEFORE_CLOSE_MS / 3);
     this.sweeper.unref();
+    this.refresher = setInterval(() => void this.refreshOpen().catch(() => {}), REFRESH_MS);
+    this.refresher.unref();
+    this.pruner = setInterval(() => void this.pruneExpired().catch(() => {}), PRUNE_MS);
+    this.pruner.unref();
+  }
+
+  /** From now on, each change made here is announced to these processes before it is answered. */
+  connect(peers: PortalPeers): void {
+    this.peers = peers;
   }
 
   private get control(): Store {
@@ -203,6 +226,22 @@ export class Portals {
     return `${name}.${this.portalDomain}${base.port === '' ? '' : `:${base.port}`}`;
   }
 
+  /** The portal's base URL: `<protocol>//<domain>`, where its REST calls and OAuth are answered. */
+  originOf(name: string): string {
+    return `${new URL(this.baseUrl()).protocol}//${this.domainOf(name)}`;
+  }
+
+  /**
+   * Where a client reaches the portal a platform belongs to, as OAuth answers and redirects name
+   * it (`domain`, `client_endpoint`): with `--portal-domain`, `<name>.<that>`; otherwise the host
+   * the request came to.
+   */
+  addressOf(platform: Platform, requested: { origin: string; host: string }): { origin: string; host: string } {
+    if (this.portalDomain === undefined) return requested;
+    const host = this.domainOf(this.nameOf(platform));
+    return { origin: `${new URL(requested.origin).protocol}//${host}`, host };
+  }
+
   /** The URL of a webhook of the portal. */
   private webhookUrl(name: string, spec: WebhookSpec): string {
     const path = `/rest/${spec.userId}/${spec.secret}/`;
@@ -217,13 +256,16 @@ export class Portals {
       throw new PortalError(400, 'INVALID_PORTAL_NAME', 'A portal name is a DNS label: a-z, 0-9 and -, 1 to 63 long');
     }
     if (name === DEFAULT_PORTAL) throw new PortalError(409, 'PORTAL_EXISTS', 'The portal "default" always exists');
-    const settings = mergeSettings(this.defaults, request.settings);
+    const { clock, settings: given } = splitClock(request.settings);
+    const settings = mergeSettings(this.defaults, given);
     const specs = webhookSpecs(request.webhooks);
     const row: PortalRow = {
       name,
       memberId: randomBytes(16).toString('hex'),
       settings: JSON.stringify(settings),
       createdAt: now,
+      // A new portal runs on real time until its clock is set.
+      clockOffset: clock === undefined ? 0 : clock - Date.now(),
     };
     if (!(await this.control.write(({ portals }) => portals.insert(row)))) {
       throw new PortalError(409, 'PORTAL_EXISTS', `A portal named "${name}" exists`);
@@ -242,7 +284,7 @@ export class Portals {
           await repos.webhooks.upsert(spec.userId, hashSecret(spec.secret), spec.scopes, now);
         }
       });
-      if (request.seed !== undefined) await this.seedNew(name, store, settings, request.seed);
+      if (request.seed !== undefined) await this.seedNew(name, store, settings, row, request.seed);
       // Closed until its first call: a suite that makes a thousand portals holds none of them open.
       await store.close();
       return this.info(
@@ -258,8 +300,14 @@ export class Portals {
   }
 
   /** A new portal's seed document; the webhooks it adds are claimed in the directory as it goes. */
-  private async seedNew(name: string, store: Store, settings: PortalSettingsDocument, seed: unknown): Promise<void> {
-    await applySeed(this.platformOf(name, store, new AdjustableClock(), settings), seed);
+  private async seedNew(
+    name: string,
+    store: Store,
+    settings: PortalSettingsDocument,
+    row: PortalRow,
+    seed: unknown,
+  ): Promise<void> {
+    await applySeed(this.platformOf(name, store, clockOf(row), settings), seed);
   }
 
   /** The portal, opening its database on first use; undefined when there is none of that name. */
@@ -269,58 +317,89 @@ export class Portals {
     if (opening === undefined) {
       opening = this.openPortal(name);
       this.open.set(name, opening);
-      this.checkedAt.set(name, performance.now());
       // A portal that is not there (yet) is asked for again next time.
       opening.then(
         (p) => p ?? this.forget(name),
         () => this.forget(name),
       );
     }
-    const now = performance.now();
-    this.lastUsed.set(name, now);
-    const portal = await opening;
-    if (portal === undefined) return undefined;
-    // Calls that come while the row is being read wait for it, so none runs on settings it replaces.
-    const refreshing = this.refreshing.get(name);
-    if (refreshing) return refreshing;
-    if (now - (this.checkedAt.get(name) ?? 0) > REFRESH_MS) {
-      const refreshed = this.refresh(portal, now).finally(() => this.refreshing.delete(name));
-      this.refreshing.set(name, refreshed);
-      return refreshed;
-    }
-    return portal;
+    this.lastUsed.set(name, performance.now());
+    return opening;
   }
 
   /**
-   * Another process sharing the database may have changed the portal's settings or removed it:
-   * its row says so, read at most once a second.
+   * Reads the rows of the default portal and of every open one again: another process sharing
+   * the database may have changed their settings or clocks, or removed them.
    */
-  private async refresh(portal: Portal, now: number): Promise<Portal | undefined> {
-    this.checkedAt.set(portal.name, now);
-    const row = await this.control.read(({ portals }) => portals.find(portal.name));
+  private async refreshOpen(): Promise<void> {
+    const names = [DEFAULT_PORTAL, ...this.open.keys()];
+    const rows = await this.control.read(({ portals }) => portals.findMany(names));
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    await this.apply(this.defaultPortal, byName.get(DEFAULT_PORTAL));
+    for (const [name, opening] of [...this.open]) {
+      const portal = await opening.catch(() => undefined);
+      if (portal !== undefined && this.open.get(name) === opening) await this.apply(portal, byName.get(name));
+    }
+  }
+
+  /** Drops the directory's entries of access tokens that expired long ago. */
+  async pruneExpired(now = Date.now()): Promise<void> {
+    await this.control.write(({ portals }) => portals.pruneExpired(now - EXPIRED_ENTRY_KEPT_MS));
+  }
+
+  /** Reads one portal's row again now: another process of this server changed it (PortalPeers). */
+  async reload(name: string): Promise<void> {
+    if (name === DEFAULT_PORTAL) {
+      await this.apply(this.defaultPortal, await this.control.read(({ portals }) => portals.find(name)));
+      return;
+    }
+    this.dropResolved(name);
+    const opening = this.open.get(name);
+    const portal = await opening?.catch(() => undefined);
+    if (portal === undefined) return;
+    const row = await this.control.read(({ portals }) => portals.find(name));
+    if (this.open.get(name) === opening) await this.apply(portal, row);
+  }
+
+  /**
+   * Brings a portal in line with its row: its settings and clock as stored. A portal whose row
+   * is gone (or is another portal's, made again under the same name) is closed; its next call
+   * opens it afresh, or finds none.
+   */
+  private async apply(portal: Portal, row: PortalRow | undefined): Promise<void> {
+    if (portal === this.defaultPortal) {
+      // No row: an offline command's store, or one that no `serve` has started on yet.
+      if (row !== undefined) this.applyRow(portal, row);
+      return;
+    }
     if (row === undefined || row.memberId !== portal.memberId) {
+      this.dropResolved(portal.name);
       await this.close1(portal.name);
-      if (row === undefined) return undefined;
-      // Made again under the same name elsewhere: opened afresh (this read is over).
-      this.refreshing.delete(portal.name);
-      return this.get(portal.name);
+      return;
     }
-    if (row.settings !== JSON.stringify(portal.settings)) {
-      portal.settings = mergeSettings(this.defaults, JSON.parse(row.settings));
-      portal.platform = this.platformOf(
-        portal.name,
-        portal.platform.store,
-        portal.platform.clock as AdjustableClock,
-        portal.settings,
-      );
-    }
-    return portal;
+    this.applyRow(portal, row);
+  }
+
+  private applyRow(portal: Portal, row: PortalRow): void {
+    const clock = portal.platform.clock;
+    if (clock instanceof AdjustableClock && clock.offsetMs !== row.clockOffset) clock.setOffset(row.clockOffset);
+    if (row.settings === JSON.stringify(portal.settings)) return;
+    this.changeSettings(portal, mergeSettings(this.defaults, JSON.parse(row.settings)));
+  }
+
+  private changeSettings(portal: Portal, settings: PortalSettingsDocument): void {
+    portal.settings = settings;
+    portal.platform = this.platformOf(portal.name, portal.platform.store, portal.platform.clock, settings);
+  }
+
+  /** Forgets which credentials were found to be the portal's. */
+  private dropResolved(name: string): void {
+    for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
   }
 
   private forget(name: string): void {
     this.open.delete(name);
     this.lastUsed.delete(name);
-    this.checkedAt.delete(name);
   }
 
   /** Closes one open portal's database (it opens again on its next call). */
@@ -358,15 +437,40 @@ export class Portals {
     return [this.info(this.defaultPortal), ...others];
   }
 
+  /**
+   * Changes some of a portal's settings (`clock` among them: an ISO 8601 time), stored so other
+   * processes run with them too, and told to this server's other workers before it answers.
+   */
   async updateSettings(name: string, given: unknown): Promise<PortalInfo> {
     const portal = await this.require(name);
-    const settings = mergeSettings(portal.settings, given);
-    if (name !== DEFAULT_PORTAL) {
-      await this.control.write(({ portals }) => portals.updateSettings(name, JSON.stringify(settings)));
-    }
-    portal.settings = settings;
-    portal.platform = this.platformOf(name, portal.platform.store, portal.platform.clock as AdjustableClock, settings);
+    const { clock, settings: changes } = splitClock(given);
+    const settings = mergeSettings(portal.settings, changes);
+    if (clock !== undefined) adjustable(portal.platform.clock);
+    await this.control.write(async ({ portals }) => {
+      await portals.updateSettings(name, JSON.stringify(settings));
+      if (clock !== undefined) await portals.setClockOffset(name, clock - Date.now());
+    });
+    if (clock !== undefined) adjustable(portal.platform.clock).set(clock);
+    this.changeSettings(portal, settings);
+    await this.peers?.announce(name);
     return this.info(portal);
+  }
+
+  /**
+   * Sets (`at`, ms since the epoch) or moves on (`advanceMs`) a portal's clock, for every process
+   * that shares the database; a time outside the years 1-9999 is refused and nothing changes.
+   * Answers the portal's time after the change.
+   */
+  async setClock(name: string, change: { at: number } | { advanceMs: number }): Promise<number> {
+    const portal = await this.require(name);
+    const clock = adjustable(portal.platform.clock);
+    const target = 'at' in change ? change.at : clock.now() + change.advanceMs;
+    if (!Number.isFinite(target) || !isClockTime(target)) throw new PortalError(400, 'INVALID_CLOCK', CLOCK_RANGE_TEXT);
+    const offset = target - Date.now();
+    await this.control.write(({ portals }) => portals.setClockOffset(name, offset));
+    clock.setOffset(offset);
+    await this.peers?.announce(name);
+    return clock.now();
   }
 
   async remove(name: string): Promise<void> {
@@ -375,9 +479,10 @@ export class Portals {
     }
     await this.require(name);
     await this.control.write(({ portals }) => portals.remove(name));
-    for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
+    this.dropResolved(name);
     await this.close1(name);
     await this.removeData(name);
+    await this.peers?.announce(name);
   }
 
   /**
@@ -420,13 +525,13 @@ export class Portals {
    * another portal is in the directory; anything else (and anything unknown) is the default
    * portal's to judge.
    */
-  async platformFor(credentials: Credentials): Promise<Platform> {
+  async platformFor(credentials: Credentials, address?: string): Promise<Platform> {
     // Cached under the caller cache's own keys, so the default portal's cache answers for it too.
     const cacheKey = callerKey(credentials);
     if (cacheKey === undefined) return this.defaultPortal.platform;
     const secret = credentials.webhook?.secret;
-    if (secret !== undefined) return this.platformOfKey(cacheKey, () => hashSecret(secret));
-    return this.platformOfKey(cacheKey, () => credentialKey('token', hashSecret(credentials.token as string)));
+    if (secret !== undefined) return this.platformOfKey(cacheKey, () => hashSecret(secret), address);
+    return this.platformOfKey(cacheKey, () => credentialKey('token', hashSecret(credentials.token as string)), address);
   }
 
   /** The platform of the portal an application's client id belongs to (`/oauth/authorize`, `/oauth/token`). */
@@ -438,11 +543,17 @@ export class Portals {
     // A portal that finishes opening from here on starts no worker.
     this.closed = true;
     clearInterval(this.sweeper);
+    clearInterval(this.refresher);
+    clearInterval(this.pruner);
     for (const name of [...this.open.keys()]) await this.close1(name);
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 
-  private async platformOfKey(cacheKey: string, directoryKey: () => string): Promise<Platform> {
+  /**
+   * `address`: the client's, for the failed-authentication throttle. An address that guessed too
+   * often is refused before the directory is asked, as the default portal's lookup would refuse it.
+   */
+  private async platformOfKey(cacheKey: string, directoryKey: () => string, address?: string): Promise<Platform> {
     const now = performance.now();
     const known = this.resolved.get(cacheKey);
     let name = known !== undefined && known.until > now ? known.portal : undefined;
@@ -450,6 +561,8 @@ export class Portals {
       // Credentials the default portal found lately are its own: no other portal can hold them
       // (a portal's credentials are claimed in the directory, one portal each).
       if (this.defaultPortal.platform.callers?.get(cacheKey)) return this.defaultPortal.platform;
+      const throttle = this.defaultPortal.platform.authThrottle;
+      if (address !== undefined && throttle && !throttle.admits(address, cacheKey)) throw errors.queryLimitExceeded();
       // Anything else is asked of the directory every time it is not known, so a portal made
       // by another process answers at once.
       const key = directoryKey();
@@ -513,12 +626,12 @@ export class Portals {
       name: row.name,
       memberId: row.memberId,
       settings,
-      platform: this.platformOf(row.name, store, new AdjustableClock(), settings),
+      platform: this.platformOf(row.name, store, clockOf(row), settings),
     };
   }
 
   /** A portal's platform: the server's, plus where its credentials are recorded and who starts its worker. */
-  private platformOf(name: string, store: Store, clock: AdjustableClock, settings: PortalSettingsDocument): Platform {
+  private platformOf(name: string, store: Store, clock: Clock, settings: PortalSettingsDocument): Platform {
     const built = this.build(store, clock, settings);
     if (name === DEFAULT_PORTAL) return built;
     const platform = {
@@ -550,8 +663,18 @@ export class Portals {
     return undefined;
   }
 
+  /**
+   * Opens the portals that have had event bindings, so what they still owe their handlers is
+   * delivered from the start, not from their next call.
+   */
+  async resumeDelivery(): Promise<void> {
+    const names = await this.control.read(({ portals }) => portals.delivering());
+    for (const name of names) await this.get(name);
+  }
+
   /** event.bind added a binding in the portal: it needs a worker, if it has none yet. */
   private bindingAdded(name: string): void {
+    void this.control.write(({ portals }) => portals.markDelivering(name)).catch(() => {});
     // Not reopened: a portal removed meanwhile is gone from `open`, and stays without a worker.
     this.open.get(name)?.then(
       (portal) => portal && this.startDelivery(portal),
@@ -586,6 +709,36 @@ export class Portals {
     }
     rmSync(join(this.portalsDir(), name), { recursive: true, force: true });
   }
+}
+
+/** A portal's clock as its row keeps it: real time shifted by the stored offset. */
+function clockOf(row: PortalRow): AdjustableClock {
+  const clock = new AdjustableClock();
+  clock.setOffset(row.clockOffset);
+  return clock;
+}
+
+/** The portal's clock, if it can be set: a server started with a clock of its caller's own keeps that one. */
+function adjustable(clock: Clock): AdjustableClock {
+  if (clock instanceof AdjustableClock) return clock;
+  throw new PortalError(400, 'INVALID_CLOCK', 'This server runs on a clock it was given; it cannot be set');
+}
+
+/**
+ * `clock` apart from the other settings: an ISO 8601 time the portal's clock is set to (it is
+ * not kept with them: the clock runs on from there).
+ */
+function splitClock(given: unknown): { clock?: number; settings: unknown } {
+  if (typeof given !== 'object' || given === null || Array.isArray(given) || !('clock' in given)) {
+    return { settings: given };
+  }
+  const { clock, ...settings } = given as Record<string, unknown>;
+  const at = typeof clock === 'string' ? Date.parse(clock) : Number.NaN;
+  if (!Number.isFinite(at)) {
+    throw new PortalSettingsError('"clock" is an ISO 8601 time, e.g. "2025-04-01T09:00:00+02:00"');
+  }
+  if (!isClockTime(at)) throw new PortalSettingsError(`"clock": ${CLOCK_RANGE_TEXT}`);
+  return { clock: at, settings };
 }
 
 async function stopDelivery(portal: Portal): Promise<void> {

@@ -41,7 +41,7 @@ export function mergeSettings(base: PortalSettingsDocument, given: unknown): Por
       out.operatingLimit = value as number | 'off';
     } else {
       throw new PortalSettingsError(
-        `unknown setting "${name}"; the settings are ${[...BOOLEANS, 'rateLimit', 'operatingLimit'].join(', ')}`,
+        `unknown setting "${name}"; the settings are ${[...BOOLEANS, 'rateLimit', 'operatingLimit', 'clock'].join(', ')}`,
       );
     }
   }

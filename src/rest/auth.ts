@@ -30,8 +30,11 @@ export type CredentialKind = 'webhook' | 'client' | 'token';
  * does not know; one whose row never comes is harmless (the portal's store decides).
  */
 export interface CredentialIndex {
-  /** Records the credential with this hash (hashSecret) as this portal's. */
-  claim(kind: CredentialKind, hash: string): Promise<void>;
+  /**
+   * Records the credential with this hash (hashSecret) as this portal's; `expiresAt` (real
+   * time, ms): when it stops working, so the entry can be dropped some time after.
+   */
+  claim(kind: CredentialKind, hash: string, expiresAt?: number): Promise<void>;
   /** Drops entries of credentials that are gone (revoked); a stale one would be harmless too. */
   forget(kind: CredentialKind, hashes: readonly string[]): Promise<void>;
 }

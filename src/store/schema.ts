@@ -291,19 +291,28 @@ export interface EventOfflineTable {
   timestamp_x: Millis;
 }
 
-/** A portal of this server other than `default` (src/portals/); in the default portal's database. */
+/**
+ * A portal of this server (src/portals/), in the default portal's database; the row of `default`
+ * itself holds its settings and clock as its last start and later changes left them.
+ */
 export interface PortalTable {
   name: string;
   member_id: string;
   /** JSON of the portal's settings. */
   settings: string;
   created_at: Millis;
+  /** The portal's clock: how far it is ahead of real time (negative: behind), ms. */
+  clock_offset: Generated<Millis>;
+  /** 1 once the portal has had an event binding: a start opens it to deliver (migration 010). */
+  delivers: Generated<number>;
 }
 
 /** Which portal a webhook secret belongs to (SHA-256, hex), for the portals other than `default`. */
 export interface PortalCredentialTable {
   secret_hash: string;
   portal: string;
+  /** When the credential stops working (access tokens; real time, ms); null: it does not expire. */
+  expires_at: Millis | null;
 }
 
 export interface Database {
