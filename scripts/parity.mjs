@@ -135,8 +135,11 @@ const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 function testsOf(file, text) {
   const starts = [...text.matchAll(/^\s*(?:it|test)(?:\.\w+(?:\([^)]*\))?)*\(\s*(['"`])((?:\\.|(?!\1).)*)\1/gm)];
+  // `booking.v1.waitlist.${method}`: the file's tests name its methods by the rest (`call('get', ...)`).
+  const prefixes = [...new Set([...text.matchAll(/`([a-z]+(?:\.[A-Za-z0-9]+)+\.)\$\{/g)].map((m) => m[1]))];
   const tests = starts.map((match, i) => ({
     file,
+    prefixes,
     title: match[2],
     text: text.slice(match.index, starts[i + 1]?.index ?? text.length),
   }));
@@ -151,8 +154,17 @@ export function readTests(dir) {
     .map((name) => testsOf(`test/${name}`, readFileSync(join(dir, name), 'utf8')));
 }
 
-/** A method name as it appears in a test: not part of a longer name. */
-const methodPattern = (method) => new RegExp(`(?<![\\w.])${escapeRegExp(method)}(?![\\w]|\\.[a-z])`, 'i');
+/**
+ * A method's name as a test has it: whole, not part of a longer name; or, in a file that names
+ * its methods from a prefix, the rest of the name quoted (`'get'` under `booking.v1.waitlist.`).
+ */
+function methodPattern(method, test) {
+  const whole = `(?<![\\w.])${escapeRegExp(method)}(?![\\w]|\\.[a-z])`;
+  const rests = (test?.prefixes ?? [])
+    .filter((prefix) => method.toLowerCase().startsWith(prefix.toLowerCase()))
+    .map((prefix) => `(?<=['"])${escapeRegExp(method.slice(prefix.length))}(?=['"])`);
+  return new RegExp([whole, ...rests].join('|'), 'gi');
+}
 
 /** A parameter's key as a test sends it: `name:`, `"name":`, `name=` or `[name]`. */
 const keyPattern = (name) =>
@@ -182,24 +194,33 @@ function sentKeys(command) {
 
 const label = (test) => `${test.file} › ${test.title}`;
 
+/** How far from a mention of the method a parameter's key or an error's text may be, in characters. */
+const NEAR = { key: 300, error: 600 };
+
+/** Whether `pattern` occurs within `distance` characters of a mention of the method in the test. */
+function nearMethod(test, method, pattern, distance) {
+  const found = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
+  const mentions = [...test.text.matchAll(methodPattern(method, test))].map((m) => m.index);
+  return [...test.text.matchAll(found)].some((m) => mentions.some((at) => Math.abs(m.index - at) <= distance));
+}
+
 /**
  * The tests naming a method, the most telling first: one whose title names the method, in a
  * file named for its entity (`waitlist` of booking.v1.waitlist.get), naming it most often.
  */
 function testsNaming(tests, method) {
-  const pattern = methodPattern(method);
-  const global = new RegExp(pattern.source, 'gi');
   const entity = method
     .toLowerCase()
     .split('.')
     .filter((part) => part !== 'v1' && part !== method.split('.')[0])
     .slice(0, 1);
+  const mentions = (test, text) => text.match(methodPattern(method, test))?.length ?? 0;
   const score = (test) =>
-    (pattern.test(test.title) ? 1000 : 0) +
+    (mentions(test, test.title) > 0 ? 1000 : 0) +
     (entity.some((part) => test.file.toLowerCase().includes(part)) ? 100 : 0) +
-    Math.min(test.text.match(global)?.length ?? 0, 99);
+    Math.min(mentions(test, test.text), 99);
   return tests
-    .filter((test) => pattern.test(test.text))
+    .filter((test) => mentions(test, test.text) > 0)
     .map((test, index) => ({ test, index, score: score(test) }))
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map(({ test }) => test);
@@ -275,7 +296,7 @@ export function parityReport({ pages, examples, document, tests }) {
         const name = param.path.split('.').pop();
         const byExample =
           pageFiles[0] && exampleKeys.has(name.toLowerCase()) ? `${pageFiles[0].file} (the page's cURL example)` : '';
-        const test = first(byMethod.find((t) => keyPattern(name).test(t.text))) || byExample;
+        const test = first(byMethod.find((t) => nearMethod(t, method, keyPattern(name), NEAR.key))) || byExample;
         const declared = operation ? declaredIn(document, paramsOf(operation), param.path) : 'no';
         counts.params++;
         if (test) covered.params++;
@@ -288,11 +309,13 @@ export function parityReport({ pages, examples, document, tests }) {
       out.push('| Error code | Description | Test |', '| --- | --- | --- |');
       for (const error of errors) {
         const text = error.description.trim();
-        const found = byMethod.find(
-          (t) =>
-            (text.length >= 6 && t.text.includes(text)) ||
-            (error.code !== '' &&
-              new RegExp(`['"]${escapeRegExp(error.code)}['"]|error: ${escapeRegExp(error.code)}\\b`).test(t.text)),
+        const byText = text.length >= 6 ? new RegExp(escapeRegExp(text)) : undefined;
+        const byCode =
+          error.code === ''
+            ? undefined
+            : new RegExp(`['"]${escapeRegExp(error.code)}['"]|error: ${escapeRegExp(error.code)}\\b`);
+        const found = byMethod.find((t) =>
+          [byText, byCode].some((pattern) => pattern && nearMethod(t, method, pattern, NEAR.error)),
         );
         counts.errors++;
         if (found) covered.errors++;
@@ -320,8 +343,9 @@ export function parityReport({ pages, examples, document, tests }) {
     'CRM methods the server has (read into test/fixtures/doc-pages.json and doc-examples.json), the OpenAPI',
     'document of the declarations and the test files. Do not edit; test/parity.test.ts fails when it is stale.',
     '',
-    'A test covers a method when it names the method; a parameter, when a test naming the method sends its key',
-    '(`name:`, `name=`, `[name]`); an error, when a test naming the method has its text or its quoted code; a',
+    'A test covers a method when it names the method; a parameter, when a test has its key (`name:`, `name=`,',
+    `\`[name]\`) within ${NEAR.key} characters of the method's name, or runs the page's cURL example that sends it;`,
+    `an error, when a test has its text or its quoted code within ${NEAR.error} characters of the method's name; a`,
     'cURL example, when a test file runs the page\'s examples (names the page). "Declared": the parameter is in',
     'the method\'s request body schema ("any key": a free-form object, as CRM `fields`).',
     '',
