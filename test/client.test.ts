@@ -3,14 +3,17 @@
  * protocol: a webhook, an OAuth token, errors as B24Error, batch. Its types are checked by tsc
  * in test/client-types.ts; here, that the committed types are those the declarations give.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { B24Error, createClient, isErrorOf, phpQuery } from '../src/client/index.js';
 import { allMethods, createRegistry } from '../src/methods.js';
 import { openApiDocument } from '../src/openapi/document.js';
 import { clientTypes } from '../src/openapi/typescript.js';
+import { ROOT } from './support/cli.js';
 import { accessTokenFor } from './support/oauth.js';
-import { SECRET, useServer } from './support/server.js';
+import { SECRET, tempDir, useServer } from './support/server.js';
 
 const server = useServer({ webhooks: [`1:${SECRET}:booking,crm`, '7:crmonly000000000:crm'] });
 
@@ -173,5 +176,28 @@ describe('the package export', () => {
     const module = await import('b24-booking-server/client');
     expect(typeof module.createClient).toBe('function');
     expect(module.B24Error.name).toBe('B24Error');
+  });
+});
+
+describe('the README', () => {
+  it('runs its client example as written, against this server (the built client)', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = /```ts\n(import [^\n]*'b24-booking-server\/client';[\s\S]*?)```/.exec(readme)?.[1] as string;
+    expect(example).toContain("'http://127.0.0.1:8080/rest/1/<secret>/'");
+    const client = pathToFileURL(join(ROOT, 'dist/client/index.js')).href;
+    const script = join(tempDir('b24-readme-client-'), 'example.mjs');
+    // Its last expression is the answer it shows: exported to be checked.
+    writeFileSync(
+      script,
+      `${example
+        .replace("'b24-booking-server/client'", JSON.stringify(client))
+        .replace("'http://127.0.0.1:8080/rest/1/<secret>/'", JSON.stringify(server().hook))
+        .replaceAll('console.log(', '(')}\nexport { answer, page, waitList };\n`,
+    );
+    const ran = await import(pathToFileURL(script).href);
+    expect(ran.waitList.note).toBe('call back');
+    expect(ran.page.total).toBeTypeOf('number');
+    expect(ran.answer.result.read.waitList.note).toBe('x');
+    expect(ran.answer.result_error).toEqual({});
   });
 });
