@@ -63,6 +63,11 @@ export async function typeChecks(): Promise<void> {
   });
   void [note, time, notTime, zero, code, wrongCode, firstId, secondNote];
 
+  // Only lists page; each page is the list's answer.
+  for await (const page of client.pages('crm.deal.list', { filter: {} })) void page.total;
+  // @ts-expect-error waitlist.get is no list
+  client.pages('booking.v1.waitlist.get', { id: 1 });
+
   // OAuth: a token or a function giving one.
   createClient({ url: 'https://portal.example', accessToken: async () => 'token' });
   // @ts-expect-error a webhook URL or a portal URL with a token

@@ -171,6 +171,56 @@ describe('client.batch', () => {
   });
 });
 
+describe('client.pages', () => {
+  /** `count` records made by batches of 50 `method` commands. */
+  async function make(method: 'crm.contact.add' | 'booking.v1.waitlist.add', count: number): Promise<number[]> {
+    const client = webhookClient();
+    const ids: number[] = [];
+    for (let made = 0; made < count; made += 50) {
+      const commands = Object.fromEntries(
+        Array.from({ length: Math.min(50, count - made) }, (_, i) => [
+          `c${i}`,
+          method === 'crm.contact.add'
+            ? ({ method, params: { fields: { NAME: `Paged ${made + i}` } } } as const)
+            : ({ method, params: { fields: { note: `paged ${made + i}` } } } as const),
+        ]),
+      );
+      const answer = await client.batch(commands);
+      expect(answer.result_error).toEqual({});
+      ids.push(...Object.values(answer.result).map(Number));
+    }
+    return ids;
+  }
+
+  it('reads a CRM list page by page by its `next`', async () => {
+    const made = await make('crm.contact.add', 120);
+    const seen: number[] = [];
+    let total = 0;
+    for await (const page of webhookClient().pages('crm.contact.list', { select: ['ID'] })) {
+      total = page.total ?? 0;
+      seen.push(...page.result.map((record) => Number(record.ID)));
+    }
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(made));
+  });
+
+  it('reads a booking-module list (no `next`, `total` 0) until a short page', async () => {
+    const made = await make('booking.v1.waitlist.add', 75);
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    for await (const page of webhookClient().pages('booking.v1.waitlist.list')) {
+      sizes.push(page.result.waitList.length);
+      seen.push(...page.result.waitList.map((entry) => entry.id as number));
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(made));
+    expect(sizes.slice(0, -1).every((size) => size === 50)).toBe(true);
+    expect(sizes.at(-1)).toBeLessThan(50);
+    expect(sizes.length).toBe(Math.floor(seen.length / 50) + 1);
+  });
+});
+
 describe('the package export', () => {
   it('is b24-booking-server/client, built into dist', async () => {
     const module = await import('b24-booking-server/client');

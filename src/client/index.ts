@@ -24,6 +24,12 @@ export type ErrorCode<M extends MethodName> = Methods[M]['errors'];
 type ParamsArgument<M extends MethodName> =
   Record<string, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>];
 
+/** The methods that page by `start` (the booking module's lists and CRM's). */
+export type ListMethod = { [M in MethodName]: 'start' extends keyof Params<M> ? M : never }[MethodName];
+
+/** A list's page size: the server answers at most this many records a call. */
+const PAGE_SIZE = 50;
+
 export type AccessToken = string | (() => string | Promise<string>);
 
 export type ClientOptions = (
@@ -109,6 +115,11 @@ export interface Client {
   /** Calls a method; the whole answer (`total`, `next` and `time` besides `result`). */
   answer<M extends MethodName>(method: M, ...params: ParamsArgument<M>): Promise<Answer<M>>;
   /**
+   * Every page of a list, from `params.start` on, one answer a page: a CRM list while it
+   * answers `next`; a booking-module list (which never does) until a page holds fewer than 50.
+   */
+  pages<M extends ListMethod>(method: M, ...params: ParamsArgument<M>): AsyncGenerator<Answer<M>, void, undefined>;
+  /**
    * Up to 50 commands in one request. A command that fails is in `result_error` (no throw);
    * `halt` stops at the first. Parameters may refer to earlier answers (`$result[key][field]`).
    */
@@ -155,6 +166,13 @@ export function phpQuery(params: object): string {
   return pairs.join('&');
 }
 
+/** How many records a page holds: CRM's are the result, a booking list's are under its one key. */
+function recordsIn(result: unknown): number {
+  if (Array.isArray(result)) return result.length;
+  const lists = Object.values(asMap(result)).filter(Array.isArray);
+  return lists[0]?.length ?? 0;
+}
+
 /** PHP writes an empty map, or one keyed 0..n-1, as a JSON list: read both as a map. */
 function asMap(value: unknown): Record<string, unknown> {
   if (Array.isArray(value)) return { ...value };
@@ -195,8 +213,24 @@ export function createClient(options: ClientOptions): Client {
   const answer = async <M extends MethodName>(method: M, ...params: ParamsArgument<M>) =>
     (await request(method, params[0])) as Answer<M>;
 
+  async function* pages<M extends ListMethod>(method: M, ...params: ParamsArgument<M>) {
+    const first = (params[0] ?? {}) as { start?: number };
+    let start = first.start ?? 0;
+    for (;;) {
+      const page = await request(method, { ...first, start });
+      yield page as Answer<M>;
+      if (typeof page.next === 'number') start = page.next;
+      // A CRM list counts its records and says `next` while more remain.
+      else if (typeof page.total === 'number' && page.total > 0) return;
+      // A booking-module list says neither (`total` is always 0): a short page is the last.
+      else if (recordsIn(page.result) < PAGE_SIZE) return;
+      else start = Math.max(start, 0) + PAGE_SIZE;
+    }
+  }
+
   return {
     answer,
+    pages,
     call: async (method, ...params) => (await answer(method, ...params)).result,
     async batch(commands, { halt = false } = {}) {
       const cmd = Object.fromEntries(
