@@ -1,19 +1,25 @@
-// `node bench/portals.mjs`: what many portals cost, on SQLite, one process. In one run:
+// `node bench/portals.mjs`: what many portals cost, one process, on SQLite (or on PostgreSQL with
+// BENCH_STORE=postgres: an embedded PostgreSQL, a database for each of the two servers). In one run:
 // - making a portal (with a webhook) and resetting one, with PORTALS portals present (medians);
 // - a write and a read through a portal of that server against the same calls on a server with
 //   one portal (ratios; the bare node:http baseline beside them);
-// - idle memory of a server holding PORTALS empty portals against one holding only `default`.
+// - idle memory of a server holding PORTALS empty portals against one holding only `default` (the
+//   server process's; PostgreSQL's own processes are not counted).
 // `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
 import { cannedLikeOurs, SECRET, startBare, startOurs, waitListTargets } from './support.mjs';
 
 const PORTALS = Number(process.env.BENCH_PORTALS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const duration = Number(process.env.BENCH_DURATION ?? 3);
 const ADMIN = 'bench-admin-token';
+const POSTGRES = process.env.BENCH_STORE === 'postgres';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const residentMiB = (pid) =>
@@ -43,9 +49,32 @@ async function load(url, body) {
   return result.requests.average;
 }
 
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new database on the embedded PostgreSQL, for one server. */
+async function freshDatabase(base, name) {
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  return `${base}/${name}`;
+}
+
 const dirs = [mkdtempSync(join(tmpdir(), 'b24-portals-')), mkdtempSync(join(tmpdir(), 'b24-one-'))];
-const many = await startOurs(dirs[0], ['--admin-token', ADMIN]);
-const one = await startOurs(dirs[1], ['--admin-token', ADMIN]);
+const embedded = POSTGRES
+  ? await startEmbeddedPostgres({ port: await freePort(), prefix: 'b24-bench-pg-' })
+  : undefined;
+const storeArgs = async (name) =>
+  embedded ? ['--database', await freshDatabase(embedded.url.replace(/\/$/, ''), name)] : [];
+const many = await startOurs(dirs[0], ['--admin-token', ADMIN, ...(await storeArgs('bench_many'))]);
+const one = await startOurs(dirs[1], ['--admin-token', ADMIN, ...(await storeArgs('bench_one'))]);
 const bare = await startBare();
 try {
   const created = [];
@@ -78,7 +107,7 @@ try {
     rows.push({ label, bare: median(runs.bare), one: median(runs.one), portal: median(runs.portal) });
   }
 
-  console.log(`\nportals on SQLite, ${PORTALS} portals present; medians`);
+  console.log(`\nportals on ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${PORTALS} portals present; medians`);
   console.log(
     `make a portal (the last 100 of ${PORTALS}): ${median(last).toFixed(1)} ms; one more: ${added.toFixed(1)} ms`,
   );
@@ -93,7 +122,16 @@ try {
     );
   }
 } finally {
-  for (const server of [many, one, bare]) server.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  // The servers first: PostgreSQL stopped under them would end their connections mid-query.
+  await Promise.all(
+    [many, one, bare].map(
+      (server) =>
+        new Promise((resolve) => {
+          server.child.once('exit', resolve);
+          server.child.kill('SIGTERM');
+        }),
+    ),
+  );
+  await embedded?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

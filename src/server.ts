@@ -14,6 +14,7 @@ import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
 import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
 import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
 import { HandlerAddressPolicy, type HandlerMode } from './events/handler-address.js';
+import { faultsOf } from './faults/faults.js';
 import { graceful } from './http/graceful.js';
 import { BodyBudget } from './http/io.js';
 import { createRequestHandler } from './http/server.js';
@@ -200,6 +201,7 @@ function portalPlatform(
     },
     limits: limitsOf(settings),
     callers: new CallerCache(),
+    faults: faultsOf(store),
   };
 }
 

@@ -121,6 +121,17 @@ describe('migrations when several processes start together', () => {
   });
 });
 
+/** The admin API of a server started by the CLI, with the token its banner printed. */
+function adminOf(server: CliServer) {
+  const token = /^Admin token: (\S+)/m.exec(server.stdout)?.[1] as string;
+  return (path: string, method: string, body?: unknown) =>
+    fetch(`${server.url}/_admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
 describe.runIf(POSTGRES_RUN)('three server processes on one PostgreSQL', () => {
   afterEach(async () => {
     await killAll();
@@ -158,6 +169,26 @@ describe.runIf(POSTGRES_RUN)('three server processes on one PostgreSQL', () => {
     const values = (listed.body.result.externalData as { value: string }[]).map((l) => l.value);
     const winner = values[0]?.split('-')[0];
     expect(values.sort()).toEqual([`${winner}-a`, `${winner}-b`, `${winner}-c`]);
+  });
+
+  it('a portal made through one server answers through the others at once; a change or a removal within a second', async () => {
+    const servers = await start([]);
+    const [a, b, c] = servers as [CliServer, CliServer, CliServer];
+    const admin = adminOf(a);
+    expect((await admin('portals', 'POST', { name: 'spread', webhooks: ['1:spreadportal1'] })).status).toBe(201);
+    const urls = servers.map((server) => `${server.url}/rest/1/spreadportal1/`);
+    for (const url of urls) await ok(`${url}booking.v1.waitlist.add`, { fields: { note: 'x' } });
+    expect((await ok(`${urls[2]}booking.v1.waitlist.list`, {})).body.result.waitList).toHaveLength(3);
+    expect((await admin('portals/spread', 'PATCH', { settings: { bookingEnabled: false } })).status).toBe(200);
+    // Separate servers read their open portals' rows again once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const server of [b, c]) {
+      const off = await callRest(`${server.url}/rest/1/spreadportal1/booking.v1.waitlist.list`);
+      expect(off.body.error).toBe('0');
+    }
+    expect((await admin('portals/spread', 'DELETE')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const url of urls) expect((await callRest(`${url}booking.v1.waitlist.list`)).status).toBe(401);
   });
 
   it('a burst spread over three processes stops at the threshold one process stops at', async () => {
@@ -243,13 +274,7 @@ describe('serve --workers 3', () => {
   });
 
   it('a portal made, changed, put at another time or removed through one worker: the next call through every worker sees it', async () => {
-    const token = /^Admin token: (\S+)/m.exec(server.stdout)?.[1] as string;
-    const admin = (path: string, method: string, body?: unknown) =>
-      fetch(`${server.url}/_admin/${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const admin = adminOf(server);
     // Twelve calls at once, a connection each: the cluster hands them to the three workers in turn.
     const everyWorker = (url: string, params?: unknown) =>
       Promise.all(Array.from({ length: 12 }, () => callRest(url, params)));
@@ -258,6 +283,17 @@ describe('serve --workers 3', () => {
     const added = await everyWorker(`${url}booking.v1.waitlist.add`, { fields: { note: 'x' } });
     expect(added.map((r) => r.status)).toEqual(Array(12).fill(200));
     expect(added.map((r) => r.body.result).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const listed = async () =>
+      (await everyWorker(`${url}booking.v1.waitlist.list`)).map((r) => r.body.result.waitList.length);
+
+    // Snapshot, reset, load and seed through one worker are the portal's, whichever worker answers next.
+    expect((await admin('portals/shared/snapshots/twelve', 'POST')).status).toBe(200);
+    expect((await admin('portals/shared/reset', 'POST')).status).toBe(200);
+    expect(await listed()).toEqual(Array(12).fill(0));
+    expect((await admin('portals/shared/snapshots/twelve/load', 'POST')).status).toBe(200);
+    expect(await listed()).toEqual(Array(12).fill(12));
+    expect((await admin('portals/shared/seed', 'POST', { waitList: [{ note: 'seeded' }] })).status).toBe(200);
+    expect(await listed()).toEqual(Array(12).fill(13));
 
     // No waiting between a change and the calls that must see it.
     expect((await admin('portals/shared', 'PATCH', { settings: { bookingEnabled: false } })).status).toBe(200);

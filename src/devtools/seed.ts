@@ -146,8 +146,8 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
   const ids = new Map<string, number>();
   const counts: Record<string, number> = {};
   await platform.store.transaction(async (store) => {
-    // The seed acts as a user with every scope, unlimited, inside the seed's transaction.
-    const inside: Platform = { ...platform, store, limits: NO_LIMITS };
+    // The seed acts as a user with every scope, unlimited and without faults, inside the seed's transaction.
+    const inside: Platform = { ...platform, store, limits: NO_LIMITS, faults: undefined };
     const caller: Caller = { userId, scopes: scopesOf(platform), clientKey: 'seed' };
     const call = async (method: string, params: Record<string, unknown>, where: string) => {
       if (!platform.registry.find(method)) throw new SeedError(`${where}: this server has no method ${method}`);

@@ -1,10 +1,12 @@
 /**
  * The admin API under /_admin/, for test suites and local development: reset, snapshots, seed,
- * the clock. Every call needs `Authorization: Bearer <admin token>`; without it the answer is
+ * the clock, fault rules. Every call needs `Authorization: Bearer <admin token>`; without it the answer is
  * 401 and nothing changes. It lives off the REST path, and REST can reach none of it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
+import { type PortalFaults, ruleIdOf } from '../faults/faults.js';
+import { FaultRuleError, parseFaultRule } from '../faults/rules.js';
 import { DEFAULT_PORTAL, PortalError, type Portals } from '../portals/portals.js';
 import { PortalSettingsError } from '../portals/settings.js';
 import type { Platform } from '../rest/dispatch.js';
@@ -45,6 +47,7 @@ export async function handleAdmin(
     if (error instanceof SeedError) fail(res, 400, 'SEED_REFUSED', error.message);
     else if (error instanceof PortalError) fail(res, error.status, error.code, error.message);
     else if (error instanceof PortalSettingsError) fail(res, 400, 'INVALID_SETTINGS', error.message);
+    else if (error instanceof FaultRuleError) fail(res, error.status, error.code, error.message);
     else if (error instanceof RestError) sendJson(res, error.status, error.toBody());
     else throw error;
   }
@@ -116,7 +119,7 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   fail(res, 404, 'NOT_FOUND', 'Not found');
 }
 
-/** The routes of one portal: reset, snapshots, seed, the clock. */
+/** The routes of one portal: reset, snapshots, seed, the clock, fault rules. */
 async function portalAdmin(
   portals: Portals,
   portal: string,
@@ -148,6 +151,8 @@ async function portalAdmin(
   } else if (post && section === 'seed' && path.length === 1) {
     const document = parseSeed(utf8Text(await readBody(req, bodyLimit)));
     sendJson(res, 200, { ok: true, ...(await applySeed(platform, document)) });
+  } else if (section === 'faults' && platform.faults && path.length <= 2) {
+    await faultRoutes(platform, platform.faults, bodyLimit, req, res, name);
   } else if (section === 'clock' && path.length === 1) {
     const now = post
       ? await portals.setClock(portal, clockChange(utf8Text(await readBody(req, bodyLimit))))
@@ -156,6 +161,31 @@ async function portalAdmin(
   } else {
     notFound(req, res);
   }
+}
+
+/** `faults`: add (POST), list (GET), remove all (DELETE); `faults/ID`: read (GET), remove (DELETE). */
+async function faultRoutes(
+  platform: Platform,
+  faults: PortalFaults,
+  bodyLimit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string | undefined,
+): Promise<void> {
+  const method = req.method;
+  if (id === undefined && method === 'POST') {
+    const rule = parseFaultRule(await jsonBody(req, bodyLimit));
+    sendJson(res, 201, await faults.add(rule, platform.clock.now()));
+    return;
+  }
+  req.resume();
+  if (id === undefined && method === 'GET') sendJson(res, 200, { rules: await faults.list() });
+  else if (id === undefined && method === 'DELETE') sendJson(res, 200, { ok: true, removed: await faults.clear() });
+  else if (id !== undefined && method === 'GET') sendJson(res, 200, await faults.get(ruleIdOf(id)));
+  else if (id !== undefined && method === 'DELETE') {
+    await faults.remove(ruleIdOf(id));
+    sendJson(res, 200, { ok: true });
+  } else notFound(req, res);
 }
 
 const clockError = (text: string) => new PortalError(400, 'INVALID_CLOCK', text);

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { ConnectionDropped } from '../faults/faults.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { documentText, openApiDocument } from '../openapi/document.js';
 import { REFERENCE_CSP, referencePage } from '../openapi/reference.js';
@@ -191,6 +192,8 @@ async function handleRest(
   const trace: { userId?: number } = {};
   let method = '';
   let status = 200;
+  /** The fault rule that fired on the call (src/faults/), for the request's record. */
+  let fault: number | undefined;
   let claim: BodyClaim | undefined;
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
@@ -221,6 +224,7 @@ async function handleRest(
     claim?.release();
     const t1 = performance.now();
     const outcome = await runAs(platform, caller, method, params);
+    fault = outcome.fault;
     const t2 = performance.now();
     sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
@@ -229,11 +233,19 @@ async function handleRest(
       status = CLIENT_CLOSED_REQUEST;
       return;
     }
+    if (error instanceof ConnectionDropped) {
+      // A fault rule's lost response: the connection ends without a byte of an answer.
+      status = CLOSED_WITHOUT_RESPONSE;
+      fault = error.fault;
+      req.socket.destroy();
+      return;
+    }
     if (!(error instanceof RestError)) {
       status = 500;
       throw error;
     }
     status = error.status;
+    fault = error.fault;
     answerError(req, res, error);
   } finally {
     claim?.release();
@@ -242,6 +254,7 @@ async function handleRest(
       status,
       durationMs: performance.now() - t0,
       userId: trace.userId,
+      fault,
     });
   }
 }
@@ -285,6 +298,8 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: RestError
 
 /** The status a request is counted under when its client hung up before it could be answered. */
 const CLIENT_CLOSED_REQUEST = 499;
+/** The status a request is counted under when a fault rule closed its connection (nginx's 444). */
+const CLOSED_WITHOUT_RESPONSE = 444;
 
 function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
   const body: Record<string, unknown> = { result: outcome.result };

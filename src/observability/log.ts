@@ -1,6 +1,7 @@
 /**
- * Structured JSON logs (pino): one line a request with method, status, duration and user, and
- * never a secret (no URL, no parameters, no headers: webhook secrets and tokens travel there).
+ * Structured JSON logs (pino): one line a request with method, status, duration, user and the
+ * fault rule that fired on it (if one did), and never a secret (no URL, no parameters, no
+ * headers: webhook secrets and tokens travel there).
  */
 import { type Logger, pino } from 'pino';
 import type { RequestRecord } from './metrics.js';
@@ -21,6 +22,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
       status: record.status,
       ms: Math.round(record.durationMs * 100) / 100,
       user: record.userId,
+      fault: record.fault,
     },
     'request',
   );

@@ -12,6 +12,8 @@ export interface RequestRecord {
   status: number;
   durationMs: number;
   userId?: number;
+  /** The id of the fault rule that fired on the request (src/faults/). */
+  fault?: number;
 }
 
 /** Upper bounds of the latency buckets, seconds. */

@@ -1,9 +1,11 @@
 /**
  * A portal as a test suite holds it from `startServer()`: the admin API's per-portal routes as
- * methods (reset, snapshots, seed, clock, settings, applications, remove), acting on the portal
+ * methods (reset, snapshots, seed, clock, settings, applications, fault rules, remove), acting on the portal
  * directly.
  */
 import { applySeed, type SeedResult } from '../devtools/seed.js';
+import { type FaultRuleView, faultsOf } from '../faults/faults.js';
+import { parseFaultRule } from '../faults/rules.js';
 import { loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import type { Portal, PortalInfo, Portals } from './portals.js';
 
@@ -24,6 +26,14 @@ export interface PortalHandle {
    * `b24-booking app add` prints (client id and secret, application token).
    */
   addApp(app: { name: string; scopes?: string[]; handler?: string }): ReturnType<Portals['addApp']>;
+  /** The portal's fault rules, as `/_admin/portals/NAME/faults` (a refused rule throws, and nothing is stored). */
+  readonly faults: {
+    add(rule: Record<string, unknown>): Promise<FaultRuleView>;
+    list(): Promise<FaultRuleView[]>;
+    remove(id: number): Promise<void>;
+    /** Removes every rule; how many there were. */
+    clear(): Promise<number>;
+  };
   remove(): Promise<void>;
 }
 
@@ -50,6 +60,16 @@ export function portalHandle(portals: Portals, name: string, webhookUrl?: string
     },
     settings: (changes) => portals.updateSettings(name, changes),
     addApp: (app) => portals.addApp(name, app),
+    faults: {
+      add: async (rule) => {
+        const parsed = parseFaultRule(rule);
+        const { platform } = await portal();
+        return faultsOf(platform.store).add(parsed, platform.clock.now());
+      },
+      list: async () => faultsOf(await store()).list(),
+      remove: async (id) => faultsOf(await store()).remove(id),
+      clear: async () => faultsOf(await store()).clear(),
+    },
     remove: () => portals.remove(name),
   };
 }

@@ -4,9 +4,8 @@
  * own in the server's database, see `portalSchema`), with the same tables as the
  * default portal's: its records and id counters, webhooks, users, limits' counters and
  * snapshots cannot meet another portal's, and no query can forget a scope, because there is
- * none to forget. The default portal's database also holds the directory: each other portal's
- * name, member id and settings, and which portal each webhook secret, application client id and
- * access token belongs to, so a call finds its portal from its credentials alone. A portal's
+ * none to forget. The default portal's database also holds each portal's row (name, member id,
+ * settings, clock) and the directory of credentials (directory.ts). A portal's
  * events are delivered by a worker of its own, started only once it has a binding, so idle
  * portals cost nothing.
  */
@@ -18,38 +17,22 @@ import { AdjustableClock, CLOCK_RANGE_TEXT, type Clock, isClockTime } from '../c
 import { applySeed } from '../devtools/seed.js';
 import { registerApp } from '../oauth/grants.js';
 import { ensureUser } from '../platform/users.js';
-import {
-  type CredentialIndex,
-  type CredentialKind,
-  type Credentials,
-  callerKey,
-  hashSecret,
-  newWebhookSecret,
-} from '../rest/auth.js';
+import { type Credentials, callerKey, hashSecret } from '../rest/auth.js';
 import type { Platform } from '../rest/dispatch.js';
-import { errors } from '../rest/errors.js';
 import { migrations } from '../store/migrations/index.js';
 import { DEFAULT_PORTAL_ROW, type PortalRow } from '../store/repositories/portals.js';
 import type { WebhookRow } from '../store/repositories/webhooks.js';
 import { copyDatabase, Store, type StoreOptions, sqliteFileOf } from '../store/store.js';
-import { DEFAULT_SCOPES, parseWebhookSpec, type WebhookSpec } from '../webhook-spec.js';
+import type { WebhookSpec } from '../webhook-spec.js';
+import { CredentialDirectory, CredentialTaken, credentialIndex, credentialKey } from './directory.js';
 import type { PortalPeers } from './peers.js';
-import { mergeSettings, type PortalSettingsDocument, PortalSettingsError } from './settings.js';
+import { appRequest, isPortalName, PortalError, secretInUse, splitClock, webhookSpecs } from './requests.js';
+import { mergeSettings, type PortalSettingsDocument } from './settings.js';
+
+// Imported from here by the transport and the CLI.
+export { PortalError };
 
 export const DEFAULT_PORTAL = DEFAULT_PORTAL_ROW;
-
-/** Portal names are DNS labels, so a portal can be `<name>.<base domain>`. */
-const PORTAL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export class PortalError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface Portal {
   readonly name: string;
@@ -69,47 +52,6 @@ export interface Stoppable {
 export interface PortalServices {
   /** Starts delivering the portal's events to its handlers. */
   startDelivery(portal: Portal): Stoppable;
-}
-
-/**
- * The directory's key of a client id or an access token (`hash` is hashSecret of it). The kind
- * in front keeps the kinds apart, and apart from webhook secrets, whose key is the bare hash.
- */
-export function credentialKey(kind: CredentialKind, hash: string): string {
-  // Webhook secrets were the directory's first entries: their key is the bare hash.
-  return kind === 'webhook' ? hash : `${kind}:${hash}`;
-}
-
-/**
- * Where a portal's client ids and tokens are recorded: the directory in `control`, the default
- * portal's store. Also for commands that act on a portal offline (`app add --portal`).
- */
-export function credentialIndex(control: Store, portal: string): CredentialIndex {
-  return {
-    claim: async (kind, hash, expiresAt) => {
-      // The default portal's webhooks are not in the directory: its own table says whose they are.
-      const inDefault = kind === 'webhook' && (await control.read(({ webhooks }) => webhooks.findBySecretHash(hash)));
-      const claimed =
-        !inDefault &&
-        (await control.write(({ portals }) => portals.claimSecret(credentialKey(kind, hash), portal, expiresAt)));
-      // Client ids and tokens are random: another portal holding the same one means a broken generator.
-      if (!claimed) throw new CredentialTaken(kind);
-    },
-    forget: (kind, hashes) =>
-      control.write(({ portals }) =>
-        portals.forget(
-          hashes.map((h) => credentialKey(kind, h)),
-          portal,
-        ),
-      ),
-  };
-}
-
-/** A credential of another portal was given for this one (a webhook secret, in practice). */
-export class CredentialTaken extends Error {
-  constructor(readonly kind: CredentialKind) {
-    super(`A ${kind} of another portal has the same value`);
-  }
 }
 
 /** What the admin API answers about a portal. */
@@ -134,9 +76,6 @@ export interface CreatePortalRequest {
 /** How a portal's platform is put together from its store, clock and settings (src/server.ts). */
 export type PlatformBuilder = (store: Store, clock: Clock, settings: PortalSettingsDocument) => Platform;
 
-/** How long a credential's portal is believed without asking the directory again, ms. */
-const RESOLVED_MS = 1000;
-
 /**
  * Portal databases kept open at once; past it, those idle longest are closed (and opened again
  * on their next call, in a few milliseconds). An open SQLite portal costs about 0.8 MiB.
@@ -150,11 +89,6 @@ const IDLE_BEFORE_CLOSE_MS = 30_000;
  * each other at once, see PortalPeers).
  */
 const REFRESH_MS = 1000;
-/**
- * How long after it expired a token's directory entry is dropped. Generous: the entry's expiry is
- * in real time, and a portal whose clock was put back runs its tokens for longer.
- */
-const EXPIRED_ENTRY_KEPT_MS = 7 * 24 * 3600_000;
 /** How often the directory drops entries of expired tokens. */
 const PRUNE_MS = 10 * 60_000;
 
@@ -173,8 +107,8 @@ export class Portals {
   private readonly pruner: NodeJS.Timeout;
   /** The other processes of this server, told of each change so their next call sees it. */
   private peers: PortalPeers | undefined;
-  /** Credentials whose portal was looked up lately, by kind and value. */
-  private readonly resolved = new Map<string, { portal: string; until: number }>();
+  /** Which portal each credential belongs to. */
+  private readonly directory = new CredentialDirectory(() => this.control);
   private closed = false;
 
   constructor(
@@ -194,7 +128,7 @@ export class Portals {
     this.sweeper.unref();
     this.refresher = setInterval(() => void this.refreshOpen().catch(() => {}), REFRESH_MS);
     this.refresher.unref();
-    this.pruner = setInterval(() => void this.pruneExpired().catch(() => {}), PRUNE_MS);
+    this.pruner = setInterval(() => void this.directory.pruneExpired().catch(() => {}), PRUNE_MS);
     this.pruner.unref();
   }
 
@@ -252,7 +186,7 @@ export class Portals {
 
   async create(request: CreatePortalRequest, now: number): Promise<PortalInfo> {
     const name = request.name === undefined ? `p-${randomBytes(6).toString('hex')}` : request.name;
-    if (typeof name !== 'string' || !PORTAL_NAME.test(name)) {
+    if (!isPortalName(name)) {
       throw new PortalError(400, 'INVALID_PORTAL_NAME', 'A portal name is a DNS label: a-z, 0-9 and -, 1 to 63 long');
     }
     if (name === DEFAULT_PORTAL) throw new PortalError(409, 'PORTAL_EXISTS', 'The portal "default" always exists');
@@ -343,8 +277,8 @@ export class Portals {
   }
 
   /** Drops the directory's entries of access tokens that expired long ago. */
-  async pruneExpired(now = Date.now()): Promise<void> {
-    await this.control.write(({ portals }) => portals.pruneExpired(now - EXPIRED_ENTRY_KEPT_MS));
+  pruneExpired(now?: number): Promise<void> {
+    return this.directory.pruneExpired(now);
   }
 
   /** Reads one portal's row again now: another process of this server changed it (PortalPeers). */
@@ -353,7 +287,7 @@ export class Portals {
       await this.apply(this.defaultPortal, await this.control.read(({ portals }) => portals.find(name)));
       return;
     }
-    this.dropResolved(name);
+    this.directory.forgetPortal(name);
     const opening = this.open.get(name);
     const portal = await opening?.catch(() => undefined);
     if (portal === undefined) return;
@@ -373,7 +307,7 @@ export class Portals {
       return;
     }
     if (row === undefined || row.memberId !== portal.memberId) {
-      this.dropResolved(portal.name);
+      this.directory.forgetPortal(portal.name);
       await this.close1(portal.name);
       return;
     }
@@ -390,11 +324,6 @@ export class Portals {
   private changeSettings(portal: Portal, settings: PortalSettingsDocument): void {
     portal.settings = settings;
     portal.platform = this.platformOf(portal.name, portal.platform.store, portal.platform.clock, settings);
-  }
-
-  /** Forgets which credentials were found to be the portal's. */
-  private dropResolved(name: string): void {
-    for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
   }
 
   private forget(name: string): void {
@@ -479,7 +408,7 @@ export class Portals {
     }
     await this.require(name);
     await this.control.write(({ portals }) => portals.remove(name));
-    this.dropResolved(name);
+    this.directory.forgetPortal(name);
     await this.close1(name);
     await this.removeData(name);
     await this.peers?.announce(name);
@@ -549,28 +478,9 @@ export class Portals {
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 
-  /**
-   * `address`: the client's, for the failed-authentication throttle. An address that guessed too
-   * often is refused before the directory is asked, as the default portal's lookup would refuse it.
-   */
   private async platformOfKey(cacheKey: string, directoryKey: () => string, address?: string): Promise<Platform> {
-    const now = performance.now();
-    const known = this.resolved.get(cacheKey);
-    let name = known !== undefined && known.until > now ? known.portal : undefined;
-    if (name === undefined) {
-      // Credentials the default portal found lately are its own: no other portal can hold them
-      // (a portal's credentials are claimed in the directory, one portal each).
-      if (this.defaultPortal.platform.callers?.get(cacheKey)) return this.defaultPortal.platform;
-      const throttle = this.defaultPortal.platform.authThrottle;
-      if (address !== undefined && throttle && !throttle.admits(address, cacheKey)) throw errors.queryLimitExceeded();
-      // Anything else is asked of the directory every time it is not known, so a portal made
-      // by another process answers at once.
-      const key = directoryKey();
-      name = await this.control.read(({ portals }) => portals.portalOf(key));
-      if (name === undefined) return this.defaultPortal.platform;
-      if (this.resolved.size >= 10_000) this.resolved.clear();
-      this.resolved.set(cacheKey, { portal: name, until: now + RESOLVED_MS });
-    }
+    const name = await this.directory.find(this.defaultPortal.platform, cacheKey, directoryKey, address);
+    if (name === undefined) return this.defaultPortal.platform;
     // A portal removed by another process: its credentials match nothing.
     return ((await this.get(name)) ?? this.defaultPortal).platform;
   }
@@ -658,7 +568,7 @@ export class Portals {
     for (const base of [this.portalDomain, 'localhost']) {
       if (base === undefined || !hostname.endsWith(`.${base}`)) continue;
       const label = hostname.slice(0, -base.length - 1);
-      if (PORTAL_NAME.test(label)) return label;
+      if (isPortalName(label)) return label;
     }
     return undefined;
   }
@@ -724,58 +634,11 @@ function adjustable(clock: Clock): AdjustableClock {
   throw new PortalError(400, 'INVALID_CLOCK', 'This server runs on a clock it was given; it cannot be set');
 }
 
-/**
- * `clock` apart from the other settings: an ISO 8601 time the portal's clock is set to (it is
- * not kept with them: the clock runs on from there).
- */
-function splitClock(given: unknown): { clock?: number; settings: unknown } {
-  if (typeof given !== 'object' || given === null || Array.isArray(given) || !('clock' in given)) {
-    return { settings: given };
-  }
-  const { clock, ...settings } = given as Record<string, unknown>;
-  const at = typeof clock === 'string' ? Date.parse(clock) : Number.NaN;
-  if (!Number.isFinite(at)) {
-    throw new PortalSettingsError('"clock" is an ISO 8601 time, e.g. "2025-04-01T09:00:00+02:00"');
-  }
-  if (!isClockTime(at)) throw new PortalSettingsError(`"clock": ${CLOCK_RANGE_TEXT}`);
-  return { clock: at, settings };
-}
-
 async function stopDelivery(portal: Portal): Promise<void> {
   const delivery = portal.delivery;
   portal.delivery = undefined;
   await delivery?.stop();
 }
-
-const INVALID_APP = (text: string) => new PortalError(400, 'INVALID_APP', text);
-
-/** `{"name", "scopes"?, "handler"?}` of `POST /_admin/portals/NAME/apps`, as `app add` takes them. */
-function appRequest(given: unknown): { name: string; scopes: string[]; handlerUrl?: string } {
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw INVALID_APP('The body is {"name": "...", "scopes": ["booking", "crm"], "handler"?: "https://..."}');
-  }
-  const { name, scopes, handler } = given as Record<string, unknown>;
-  if (typeof name !== 'string' || name.trim() === '') throw INVALID_APP('"name" is a string that is not empty');
-  if (
-    scopes !== undefined &&
-    (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || !/^[a-z0-9_.]+$/.test(s)))
-  ) {
-    throw INVALID_APP('"scopes" is a list of scope names, e.g. ["booking", "crm"]');
-  }
-  if (
-    handler !== undefined &&
-    (typeof handler !== 'string' || !URL.canParse(handler) || !/^https?:$/.test(new URL(handler).protocol))
-  ) {
-    throw INVALID_APP('"handler" is an http: or https: URL');
-  }
-  return {
-    name: name.trim(),
-    scopes: (scopes as string[] | undefined) ?? [...DEFAULT_SCOPES],
-    ...(handler === undefined ? {} : { handlerUrl: handler as string }),
-  };
-}
-
-const secretInUse = () => new PortalError(409, 'SECRET_IN_USE', 'A webhook secret of another portal was given');
 
 /**
  * The PostgreSQL schema of a portal: `portal_` and its name, `-` as `_` (names have no `_`, so
@@ -788,17 +651,4 @@ export function portalSchema(name: string): string {
   if (schema.length <= 63) return schema;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 15);
   return `${schema.slice(0, 47)}#${hash}`;
-}
-
-/** The `webhooks` of a create request; none given: one for user 1, as a first start makes. */
-function webhookSpecs(given: unknown): WebhookSpec[] {
-  if (given === undefined) return [{ userId: 1, secret: newWebhookSecret(), scopes: DEFAULT_SCOPES }];
-  if (!Array.isArray(given) || given.some((w) => typeof w !== 'string')) {
-    throw new PortalError(400, 'INVALID_WEBHOOKS', '"webhooks" is a list of "USERID:SECRET[:scope,scope]" strings');
-  }
-  try {
-    return (given as string[]).map(parseWebhookSpec);
-  } catch (error) {
-    throw new PortalError(400, 'INVALID_WEBHOOKS', (error as Error).message);
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
+import { type PortalFaults, underFault } from '../faults/faults.js';
 import type { Store } from '../store/store.js';
 import {
   assertScope,
@@ -43,6 +44,8 @@ export interface Platform {
   readonly credentialIndex?: CredentialIndex;
   /** Told when event.bind adds a binding, so a portal without a delivery worker starts one. */
   readonly bindingsChanged?: () => void;
+  /** The portal's fault rules; none: no call meets a fault (a seed's own calls). */
+  readonly faults?: PortalFaults;
 }
 
 export interface RestCall {
@@ -83,8 +86,25 @@ export async function admit(
 
 const BOOKING_PREFIX = 'booking.v1.';
 
-/** Runs one method as an authenticated caller: the part `batch` repeats for each command. */
+/**
+ * Runs one method as an authenticated caller: the part `batch` repeats for each command. A
+ * fault rule of the portal that fires on the call answers in its place, or around it.
+ */
 export async function runAs(
+  platform: Platform,
+  caller: Caller,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<MethodOutcome> {
+  const faults = platform.faults;
+  if (faults?.mayFire(name)) {
+    const fault = await faults.fire(name);
+    if (fault) return underFault(fault, () => runMethod(platform, caller, name, params));
+  }
+  return runMethod(platform, caller, name, params);
+}
+
+async function runMethod(
   platform: Platform,
   caller: Caller,
   name: string,

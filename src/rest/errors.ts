@@ -10,6 +10,8 @@ export class RestError extends Error {
   readonly code: string;
   readonly description: string;
   readonly status: number;
+  /** The id of the fault rule that answered the call with this error, or let it run to it (src/faults/). */
+  fault?: number;
 
   constructor(code: string, description: string, status: number) {
     // An answer, not a bug: no stack to capture (capturing it cost more than the rest of a
@@ -59,6 +61,9 @@ export const errors = {
     ),
   wrongHttpMethod: () => new RestError('invalid_http_method', 'Wrong method for current action', 400),
   internal: () => new RestError('INTERNAL_SERVER_ERROR', 'Internal server error', 500),
+
+  /** An error a fault rule spells out itself (`{"status", "error", "error_description"}`). */
+  faultRuleOwn: (code: string, text: string, status: number) => new RestError(code, text, status),
 
   // The OAuth endpoints (/oauth/authorize/, /oauth/token/), as the authorization server names them.
   oauthInvalidRequest: (detail: string) => new RestError('invalid_request', detail, 400),

@@ -110,6 +110,8 @@ export interface MethodOutcome {
   next?: number;
   /** The operating-time counter after the call, when the operating limit is on. */
   operating?: { seconds: number; resetAt: number };
+  /** The id of the fault rule that fired on the call (a delay; src/faults/). */
+  fault?: number;
 }
 
 export const PAGE_SIZE = 50;

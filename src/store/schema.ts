@@ -315,7 +315,21 @@ export interface PortalCredentialTable {
   expires_at: Millis | null;
 }
 
+/** A portal's fault rule (src/faults/): what the admin API took, and how often it was tried and fired. */
+export interface FaultRuleTable {
+  id: Generated<number>;
+  /** JSON of the rule as the admin API answers it, without id and counters. */
+  rule: string;
+  /** How often it may fire; null: without end. */
+  times: number | null;
+  fired: Generated<number>;
+  /** How often its `probability` was drawn: the position in its seeded sequence. */
+  draws: Generated<number>;
+  created_at: Millis;
+}
+
 export interface Database {
+  fault_rule: FaultRuleTable;
   portal: PortalTable;
   portal_credential: PortalCredentialTable;
   webhook: WebhookTable;

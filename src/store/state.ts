@@ -9,7 +9,8 @@ import type { Store } from './store.js';
 /**
  * Tables a reset keeps: who may call (webhooks, users, applications and their tokens, so a test
  * suite can go on calling), the handlers applications bound, the limits' counters (they are about callers, not data), reference
- * data the migrations put in, and the bookkeeping of migrations and snapshots.
+ * data the migrations put in, the bookkeeping of migrations and snapshots, and the fault rules
+ * (a test's set-up, not the portal's data: a reset or a snapshot's load leaves them as they are).
  */
 export const KEPT_TABLES: ReadonlySet<string> = new Set([
   'kysely_migration',
@@ -27,6 +28,7 @@ export const KEPT_TABLES: ReadonlySet<string> = new Set([
   'event_handler',
   'portal',
   'portal_credential',
+  'fault_rule',
 ]);
 
 // Rows are read and written through an untyped view: the tables vary, every one has an `id`.

@@ -30,6 +30,7 @@ import { CrmRepository } from './repositories/crm.js';
 import { EventDeliveryRepository } from './repositories/event-deliveries.js';
 import { EventHandlerRepository } from './repositories/event-handlers.js';
 import { EventOfflineRepository } from './repositories/event-offline.js';
+import { FaultRuleRepository } from './repositories/faults.js';
 import { LimitsRepository } from './repositories/limits.js';
 import { OAuthRepository } from './repositories/oauth.js';
 import { OutboxRepository } from './repositories/outbox.js';
@@ -66,6 +67,7 @@ export interface Repositories {
   readonly eventHandlers: EventHandlerRepository;
   readonly eventDeliveries: EventDeliveryRepository;
   readonly eventOffline: EventOfflineRepository;
+  readonly faultRules: FaultRuleRepository;
 }
 
 function repositories(db: Executor, dialect: DialectName): Repositories {
@@ -85,6 +87,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     eventHandlers: new EventHandlerRepository(db),
     eventDeliveries: new EventDeliveryRepository(db, dialect),
     eventOffline: new EventOfflineRepository(db, dialect),
+    faultRules: new FaultRuleRepository(db),
   };
 }
 
@@ -117,6 +120,8 @@ export class Store {
     private readonly sqliteTransactions?: DirectTransactions,
     /** On PostgreSQL: the connections, which stores opened with `sharing` this one use too. */
     private readonly pool?: SchemaPool,
+    /** On SQLite: PRAGMA data_version of the store's connection (see `othersCommitted`). */
+    private readonly dataVersion?: () => number,
   ) {}
 
   /**
@@ -132,9 +137,18 @@ export class Store {
       const dialect = new SchemaDialect({ pool: pool.forSchema(options.schema, owned) });
       store = new Store(new Kysely<Database>({ dialect }), 'postgres', false, undefined, pool);
     } else {
-      const dialect = new ImmediateSqliteDialect({ database: withStatementCache(openSqlite(options)) });
+      const sqlite = openSqlite(options);
+      const dialect = new ImmediateSqliteDialect({ database: withStatementCache(sqlite) });
       const db = new Kysely<Database>({ dialect });
-      store = new Store(db, 'sqlite', false, dialect.directTransactions(db));
+      const dataVersion = sqlite.prepare('pragma data_version').pluck();
+      store = new Store(
+        db,
+        'sqlite',
+        false,
+        dialect.directTransactions(db),
+        undefined,
+        () => dataVersion.get() as number,
+      );
     }
     try {
       await store.migrate(options.schema);
@@ -226,6 +240,16 @@ export class Store {
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.nested) return fn(this);
     return this.inTransaction((trx) => fn(new Store(trx, this.dialect, true, undefined, this.pool)));
+  }
+
+  /**
+   * SQLite: a number that changes whenever another connection (another process on the same
+   * file) has committed since it was last read, and never for this store's own commits; read
+   * from the connection, without touching a table. Undefined on PostgreSQL, which has no such
+   * counter.
+   */
+  othersCommitted(): number | undefined {
+    return this.dataVersion?.();
   }
 
   /** Answers while the database does; used by health checks. */

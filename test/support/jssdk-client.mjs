@@ -2,7 +2,7 @@
  * The official SDK as an integration runs it, in a process of its own so that the server's
  * certificate is trusted the ordinary way (NODE_EXTRA_CA_CERTS), not by switching checks off.
  *
- *   node jssdk-client.mjs <webhook URL> '<JSON array of {method, params}>'
+ *   node jssdk-client.mjs <webhook URL> '<JSON array of {method, params}>' ['<JSON restriction params>']
  *
  * Calls run in order through `B24Hook.fromWebhookUrl(url).actions.v2.call.make(...)`. A string
  * parameter value `$result[N]` is replaced by the result of call N, as in a Bitrix batch.
@@ -10,7 +10,7 @@
  */
 import { B24Hook } from '@bitrix24/b24jssdk';
 
-const [url, callsJson] = process.argv.slice(2);
+const [url, callsJson, restrictionJson] = process.argv.slice(2);
 const calls = JSON.parse(callsJson ?? '[]');
 const results = [];
 
@@ -26,8 +26,10 @@ function resolveRefs(value) {
   return value;
 }
 
-// One attempt a call: a refused certificate must fail at once, not after the SDK's retries.
-const b24 = B24Hook.fromWebhookUrl(url, { restrictionParams: { maxRetries: 1, retryOnNetworkError: false } });
+// One attempt a call unless told otherwise: a refused certificate must fail at once, not after
+// the SDK's retries. A test of the SDK's own back-off gives its retries back.
+const restrictionParams = { maxRetries: 1, retryOnNetworkError: false, ...JSON.parse(restrictionJson ?? '{}') };
+const b24 = B24Hook.fromWebhookUrl(url, { restrictionParams });
 b24.offClientSideWarning();
 
 for (const { method, params } of calls) {
