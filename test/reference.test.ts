@@ -47,7 +47,7 @@ describe('GET /_docs/', () => {
     expect(methods.length).toBeGreaterThan(60);
     for (const method of methods) {
       section(html, method);
-      expect(html).toContain(`<a href="#${method}">${method}</a>`);
+      expect(html).toContain(`<a href="#${method}" data-method="${method}">${method}</a>`);
     }
     const get = section(html, 'booking.v1.waitlist.get');
     expect(get).toContain('<td>400</td><td><code>1040</code></td><td>Wait list not found</td>');
@@ -96,20 +96,41 @@ describe('GET /_docs/', () => {
     const form = { querySelector: (selector: string) => (selector === 'output' ? output : textarea) };
     const button = { dataset: { method: 'booking.v1.waitlist.add' }, closest: () => form };
     const webhook = { value: '', placeholder: '', addEventListener: () => {} };
-    let onClick: ((event: unknown) => Promise<void>) | undefined;
+    const listeners = new Map<string, (event?: unknown) => unknown>();
+    const filter = {
+      value: '',
+      addEventListener: (type: string, listener: () => void) => listeners.set(`filter ${type}`, listener),
+    };
+    // The navigation's links and the sections they name, as the page has them.
+    const methods = [...html.matchAll(/<a href="#[^"]+" data-method="([^"]+)">/g)].map((m) => m[1] as string);
+    const links = methods.map((method) => ({ dataset: { method }, hidden: false }));
+    const sections = new Map(methods.map((method) => [method, { hidden: false }]));
     const document = {
-      getElementById: () => webhook,
-      addEventListener: (_type: string, listener: (event: unknown) => Promise<void>) => {
-        onClick = listener;
-      },
+      getElementById: (id: string) => (id === 'webhook' ? webhook : id === 'filter' ? filter : sections.get(id)),
+      querySelectorAll: () => links,
+      addEventListener: (type: string, listener: (event: unknown) => Promise<void>) => listeners.set(type, listener),
     };
     const sessionStorage = { getItem: () => server().hook, setItem: () => {} };
     runInNewContext(script, { document, sessionStorage, location: { origin: server().url }, fetch });
     expect(webhook.value).toBe(server().hook);
-    await onClick?.({ target: { closest: () => button } });
+    const click = listeners.get('click') as (event: unknown) => Promise<void>;
+    await click({ target: { closest: () => button } });
     expect(output.textContent).toMatch(/^HTTP 200\n\{\n {2}"result": \d+,/);
     webhook.value = '';
-    await onClick?.({ target: { closest: () => button } });
+    await click({ target: { closest: () => button } });
     expect(output.textContent).toBe('Enter a webhook URL at the top of the page first.');
+
+    filter.value = ' WaitList.Client ';
+    listeners.get('filter input')?.();
+    const shown = methods.filter((method) => !sections.get(method)?.hidden);
+    expect(shown).toEqual([
+      'booking.v1.waitlist.client.set',
+      'booking.v1.waitlist.client.list',
+      'booking.v1.waitlist.client.unset',
+    ]);
+    expect(links.filter((link) => !link.hidden).map((link) => link.dataset.method)).toEqual(shown);
+    filter.value = '';
+    listeners.get('filter input')?.();
+    expect(links.every((link) => !link.hidden)).toBe(true);
   });
 });

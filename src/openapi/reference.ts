@@ -38,6 +38,15 @@ export async function tryCall(
 
 /** The page's wiring (the DOM is the browser's; the server's TypeScript has no DOM types). */
 const WIRING = `
+const filter = document.getElementById('filter');
+filter.addEventListener('input', () => {
+  const wanted = filter.value.trim().toLowerCase();
+  for (const link of document.querySelectorAll('nav a[data-method]')) {
+    const shown = link.dataset.method.toLowerCase().includes(wanted);
+    link.hidden = !shown;
+    document.getElementById(link.dataset.method).hidden = !shown;
+  }
+});
 const webhook = document.getElementById('webhook');
 webhook.placeholder = location.origin + '/rest/<user id>/<secret>/';
 webhook.value = sessionStorage.getItem('b24-webhook') || '';
@@ -79,6 +88,7 @@ table { border-collapse: collapse; font-size: 13px; } td, th { text-align: left;
 .try textarea { width: 100%; box-sizing: border-box; min-height: 4rem; }
 .try output { display: block; white-space: pre-wrap; background: #f6f8fa; margin-top: .25rem; }
 #webhook { width: 32rem; max-width: 100%; font: inherit; }
+#filter { width: 100%; box-sizing: border-box; margin-top: .5rem; font: inherit; }
 `;
 
 /** `'sha256-...'` of an inline block, for the Content-Security-Policy that allows only it. */
@@ -170,7 +180,10 @@ export function referencePage(document: Schema): string {
     .map((tag) => {
       const links = operations
         .filter((op) => ((op.tags as string[] | undefined) ?? [])[0] === tag)
-        .map((op) => `<a href="#${escapeHtml(op.operationId as string)}">${escapeHtml(op.operationId as string)}</a>`);
+        .map((op) => {
+          const method = escapeHtml(op.operationId as string);
+          return `<a href="#${method}" data-method="${method}">${method}</a>`;
+        });
       return `<h2>${escapeHtml(tag)}</h2>\n${links.join('\n')}`;
     })
     .join('\n');
@@ -189,6 +202,7 @@ export function referencePage(document: Schema): string {
 </head>
 <body>
 <nav><a href="#top"><strong>${escapeHtml(info.title as string)}</strong></a>
+<input id="filter" type="search" placeholder="Filter methods" aria-label="Filter methods" autocomplete="off">
 ${navigation}
 </nav>
 <main id="top">
