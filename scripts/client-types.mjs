@@ -1,6 +1,7 @@
 // Writes src/client/methods.generated.ts, the typed client's method types, from the OpenAPI
 // document of the built declarations (dist/), and compiles again when it changed. Run by
-// `npm run build` after tsc; test/client.test.ts fails when the committed file is stale.
+// `npm run build` after tsc; test/client.test.ts fails when the committed file is stale, and
+// so does the build itself under CI (CI set), where writing it would hide that.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,11 @@ try {
   current = readFileSync(file, 'utf8');
 } catch {
   // Not there yet: written below.
+}
+if (text !== current && process.env.CI) {
+  // In CI the committed file must be current: writing it here would hide that it is not.
+  console.error('src/client/methods.generated.ts is stale: run `npm run build` and commit it');
+  process.exit(1);
 }
 if (text !== current) {
   writeFileSync(file, text);
