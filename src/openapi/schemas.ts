@@ -139,6 +139,12 @@ function batchResult(commandErrors: readonly (() => RestError)[]): Schema {
 export function resultSchema(spec: ResultSpec | undefined): Schema {
   if (spec === undefined) return {};
   switch (spec.kind) {
+    case 'record': {
+      const { required: _all, ...record } = outputObject(spec.view);
+      return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
+    }
+    case 'batch':
+      return batchResult(spec.commandErrors);
     case 'id':
       return { type: 'integer', description: 'The id of the new record.' };
     case 'success':
@@ -153,12 +159,6 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
       };
     case 'crmPage':
       return { type: 'array', items: { type: 'object' } };
-    case 'record': {
-      const { required: _all, ...record } = outputObject(spec.view);
-      return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
-    }
-    case 'batch':
-      return batchResult(spec.commandErrors);
     case 'value':
       return VALUE_SCHEMA[spec.type];
   }

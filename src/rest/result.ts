@@ -11,12 +11,6 @@ export type ResultSpec =
   | { readonly kind: 'id' }
   /** `true`: the change was made. */
   | { readonly kind: 'success' }
-  /** One record under its key: `{"waitList": {...}}`. */
-  | { readonly kind: 'entity'; readonly key: string; readonly view: View }
-  /** A booking-module list: `{"<key>": [...]}`, with `"total": 0` and never `next`. */
-  | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
-  /** A CRM-style list: the records themselves, with the real `total` and `next` while more remain. */
-  | { readonly kind: 'crmPage' }
   /**
    * `batch`: each command's result, error, total, next and time under the command's key. A
    * command's error is any its method answers, or one of `commandErrors` (batch's own).
@@ -27,16 +21,22 @@ export type ResultSpec =
    * in every answer, the others only when they hold something.
    */
   | { readonly kind: 'record'; readonly view: View; readonly always: readonly string[] }
+  /** One record under its key: `{"waitList": {...}}`. */
+  | { readonly kind: 'entity'; readonly key: string; readonly view: View }
+  /** A booking-module list: `{"<key>": [...]}`, with `"total": 0` and never `next`. */
+  | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
+  /** A CRM-style list: the records themselves, with the real `total` and `next` while more remain. */
+  | { readonly kind: 'crmPage' }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
   | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
 
 export const result = {
   id: (): ResultSpec => ({ kind: 'id' }),
   success: (): ResultSpec => ({ kind: 'success' }),
+  batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
+  record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
   crmPage: (): ResultSpec => ({ kind: 'crmPage' }),
-  batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
-  record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
 } as const;
