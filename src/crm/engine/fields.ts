@@ -5,7 +5,6 @@
  */
 import { isoWithOffset } from '../../http/envelope.js';
 import { isNumeric, phpIntCast, phpString } from '../../rest/php.js';
-import { defineView, type FieldSpec, type View } from '../../rest/view.js';
 
 export type CrmFieldType =
   | 'integer'
@@ -159,20 +158,4 @@ export function describeFields(fields: CrmFields): Record<string, unknown> {
     };
   }
   return out;
-}
-
-/**
- * A record as `crm.*.get` answers it, for the API description: every stored field a string or
- * null (`toWireValue`), multi-fields lists of values, virtual fields never (their links are
- * answered by other methods).
- */
-export function recordView(fields: CrmFields): { view: View; always: string[] } {
-  const shown = Object.entries(fields).filter(([, f]) => !f.virtual);
-  const view = defineView(
-    Object.fromEntries(
-      shown.map(([name, f]): [string, FieldSpec] => [name, { type: f.type === 'crm_multifield' ? 'list' : 'string' }]),
-    ),
-  );
-  // Multi-fields are there only when they hold values (crm.contact.get's note).
-  return { view, always: shown.filter(([, f]) => f.type !== 'crm_multifield').map(([name]) => name) };
 }
