@@ -3,8 +3,9 @@
 // them without the docs checkout. Run it after the docs change:
 //   node scripts/doc-examples.mjs [DOCS_ROOT [OUT_FILE]]   (default ../shared/spec/b24restdocs)
 // The suite checks the fixture against the docs whenever the docs are there.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { markdownFiles } from './markdown.mjs';
 
 const root = process.argv[2] ?? new URL('../../shared/spec/b24restdocs/', import.meta.url).pathname;
 const SECTIONS = [
@@ -17,14 +18,6 @@ const SECTIONS = [
   'settings/how-to-call-rest-api',
   'settings/oauth',
 ];
-
-function* markdownFiles(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* markdownFiles(path);
-    else if (entry.name.endsWith('.md')) yield path;
-  }
-}
 
 /** The cURL blocks of a page, each with the label of the tab it is under. */
 function curlBlocks(markdown) {

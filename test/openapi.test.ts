@@ -155,6 +155,66 @@ describe('GET /openapi.json', () => {
     expect(errorExamples(doc, 'server.time', 403)).toEqual([]);
   });
 
+  it('documents batch’s per-command errors as result_error holds them, and validates its answer', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const documented = Object.values(okSchema(doc, 'batch').properties.result.properties.result_error.examples[0]);
+    const cmd: Record<string, string> = { nested: 'batch', unknown: 'no.such.method', ok: 'server.time' };
+    for (let i = 0; i < 50; i++) cmd[`filler${i}`] = 'server.time';
+    const reply = await server().call('batch', { cmd });
+    expect(Object.keys(reply.body.result.result_error)).toEqual([
+      'nested',
+      'unknown',
+      'filler47',
+      'filler48',
+      'filler49',
+    ]);
+    for (const error of Object.values(reply.body.result.result_error)) expect(documented).toContainEqual(error);
+    const check = compile(okSchema(doc, 'batch'));
+    expect(check(reply.body), JSON.stringify(check.errors)).toBe(true);
+    const crmOnly = await server().request(`${server().url}/rest/7/crmonly000000000/batch`, {
+      cmd: { list: 'booking.v1.waitlist.list' },
+    });
+    expect(documented).toContainEqual(crmOnly.body.result.result_error.list);
+    // A command's method's own error is in that method's operation.
+    const missing = await server().call('batch', { cmd: { get: 'booking.v1.waitlist.get?id=987654' } });
+    expect(errorExamples(doc, 'booking.v1.waitlist.get', 400)).toContainEqual(missing.body.result.result_error.get);
+    expect(check(missing.body), JSON.stringify(check.errors)).toBe(true);
+  });
+
+  it('documents CRM records field by field: stored fields always, multi-fields when they hold values', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const deal = okSchema(doc, 'crm.deal.get').properties.result;
+    expect(deal.properties.TITLE).toEqual({ type: ['string', 'null'] });
+    expect(deal.required).toEqual(expect.arrayContaining(['ID', 'TITLE', 'STAGE_ID', 'OPPORTUNITY']));
+    // Virtual fields are links other methods answer.
+    expect(deal.properties.CONTACT_IDS).toBeUndefined();
+    const contact = okSchema(doc, 'crm.contact.get').properties.result;
+    expect(contact.properties.PHONE).toEqual({ type: ['array', 'null'] });
+    expect(contact.required).not.toContain('PHONE');
+    const contactId = (
+      await server().call('crm.contact.add', {
+        fields: { NAME: 'Ann', PHONE: [{ VALUE: '+100', VALUE_TYPE: 'WORK' }] },
+      })
+    ).body.result;
+    const dealId = (await server().call('crm.deal.add', { fields: { TITLE: 'Deal', CONTACT_ID: contactId } })).body
+      .result;
+    const bare = (await server().call('crm.contact.add', { fields: { NAME: 'Bob' } })).body.result;
+    for (const [method, id] of [
+      ['crm.contact.get', contactId],
+      ['crm.contact.get', bare],
+      ['crm.deal.get', dealId],
+    ] as const) {
+      const reply = await server().call(method, { id });
+      // Closed: the server answers no field the document does not list.
+      const answer = okSchema(doc, method);
+      const closed = { ...answer.properties.result, additionalProperties: false };
+      const check = compile({ ...answer, properties: { ...answer.properties, result: closed } });
+      expect(check(reply.body), `${method}: ${JSON.stringify(check.errors)}`).toBe(true);
+    }
+  });
+
   it('documents `total` where a method answers it: always 0 in the booking module, real in CRM', async () => {
     const { doc } = await fetchDocument();
     const waitList = okSchema(doc, 'booking.v1.waitlist.list');

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ConnectionDropped } from '../faults/faults.js';
 import type { RequestRecord } from '../observability/metrics.js';
-import { openApiJson } from '../openapi/document.js';
+import { documentText, openApiDocument } from '../openapi/document.js';
+import { REFERENCE_CSP, referencePage } from '../openapi/reference.js';
 import type { Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
 import { admit, type Platform, runAs } from '../rest/dispatch.js';
@@ -49,17 +50,19 @@ export interface HttpOptions {
 }
 
 const OPENAPI_PATH = '/openapi.json';
+const REFERENCE_PATH = '/_docs/';
 
-/** A registry does not change while the server runs: its document is made once, when first asked for. */
-const openApiTexts = new WeakMap<Registry, string>();
+/** A registry does not change while the server runs: its document and page are made once, when first asked for. */
+const described = new WeakMap<Registry, { json: string; page: string }>();
 
-function openApiOf(registry: Registry): string {
-  let text = openApiTexts.get(registry);
-  if (text === undefined) {
-    text = openApiJson(registry.all());
-    openApiTexts.set(registry, text);
+function descriptionOf(registry: Registry): { json: string; page: string } {
+  let texts = described.get(registry);
+  if (texts === undefined) {
+    const document = openApiDocument(registry.all());
+    texts = { json: documentText(document), page: referencePage(document) };
+    described.set(registry, texts);
   }
-  return text;
+  return texts;
 }
 
 export function createRequestHandler(options: HttpOptions) {
@@ -109,7 +112,25 @@ async function route(options: HttpOptions, req: IncomingMessage, res: ServerResp
   if (path === OPENAPI_PATH && req.method === 'GET') {
     // It describes the methods and holds no data: no credentials needed.
     req.resume();
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(openApiOf(platform.registry));
+    res
+      .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      .end(descriptionOf(platform.registry).json);
+    return;
+  }
+  if ((path === REFERENCE_PATH || path === '/_docs') && req.method === 'GET') {
+    // The document rendered for reading, credentials needed as little.
+    req.resume();
+    if (path === '/_docs') {
+      res.writeHead(301, { location: REFERENCE_PATH }).end();
+      return;
+    }
+    res
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': REFERENCE_CSP,
+        'x-content-type-options': 'nosniff',
+      })
+      .end(descriptionOf(platform.registry).page);
     return;
   }
   if (segments.length === 1 && segments[0] === 'health' && req.method === 'GET') {

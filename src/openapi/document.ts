@@ -189,6 +189,10 @@ export function openApiDocument(methods: readonly MethodDeclaration[]): Schema {
 }
 
 /** The document as served and printed: the same text both ways. */
+export function documentText(document: Schema): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 export function openApiJson(methods: readonly MethodDeclaration[]): string {
-  return `${JSON.stringify(openApiDocument(methods), null, 2)}\n`;
+  return documentText(openApiDocument(methods));
 }

@@ -2,6 +2,7 @@
  * JSON Schemas (the 2020-12 dialect of OpenAPI 3.1) from the declarations' parameter specs,
  * views and result specs.
  */
+import type { RestError } from '../rest/errors.js';
 import type { ParamSpec, ParamView } from '../rest/params.js';
 import type { ResultSpec } from '../rest/result.js';
 import type { FieldSpec, View } from '../rest/view.js';
@@ -105,10 +106,45 @@ const VALUE_SCHEMA: Record<Extract<ResultSpec, { kind: 'value' }>['type'], Schem
   boolean: { type: 'boolean' },
 };
 
+/** A map keyed by batch's command keys: PHP writes it as a list when they are 0, 1, ... (`[]` when empty). */
+function byCommand(value: Schema, description: string): Schema {
+  return {
+    type: ['object', 'array'],
+    description: `${description}, under the command's key (a list when the keys are 0, 1, ...; \`[]\` when none).`,
+    additionalProperties: value,
+    items: value,
+  };
+}
+
+/** `result` of `batch`: the five maps, a command's error an Error body (batch's own as examples). */
+function batchResult(commandErrors: readonly (() => RestError)[]): Schema {
+  const examples = Object.fromEntries(commandErrors.map((raise, i) => [`command${i + 1}`, raise().toBody()]));
+  const properties: Record<string, Schema> = {
+    result: byCommand({}, "Each command's result, as its method answers it"),
+    result_error: {
+      ...byCommand(
+        { $ref: '#/components/schemas/Error' },
+        "Each failed command's error: any its method answers, or one of batch's own (the example)",
+      ),
+      examples: [examples],
+    },
+    result_total: byCommand({ type: 'integer' }, '`total` of each command that answered one'),
+    result_next: byCommand({ type: 'integer' }, '`next` of each command that answered one'),
+    result_time: byCommand({ $ref: '#/components/schemas/Time' }, '`time` of each command that answered'),
+  };
+  return { type: 'object', properties, required: Object.keys(properties) };
+}
+
 /** `result` of the envelope. */
 export function resultSchema(spec: ResultSpec | undefined): Schema {
   if (spec === undefined) return {};
   switch (spec.kind) {
+    case 'record': {
+      const { required: _all, ...record } = outputObject(spec.view);
+      return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
+    }
+    case 'batch':
+      return batchResult(spec.commandErrors);
     case 'id':
       return { type: 'integer', description: 'The id of the new record.' };
     case 'success':

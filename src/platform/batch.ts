@@ -27,7 +27,14 @@ const batch = defineMethod({
   name: 'batch',
   caseInsensitiveParams: true,
   scope: 'basic',
-  result: result.value('object'),
+  result: result.batch([
+    errors.methodNotFound,
+    errors.insufficientScope,
+    errors.batchMethodNotAllowed,
+    errors.batchLengthExceeded,
+    () => errors.batchReferencesExceeded(MAX_REFERENCES_PER_COMMAND),
+    errors.wrongEncoding,
+  ]),
   params: { cmd: param.loose(), halt: param.loose() },
   // Only the commands' own time counts against the operating limit (limits.md).
   countsOperatingTime: false,

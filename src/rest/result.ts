@@ -3,6 +3,7 @@
  * handler to it (a booking page under the declared key, a CRM page where declared), and the
  * OpenAPI document describes the answer from it.
  */
+import type { RestError } from './errors.js';
 import type { View } from './view.js';
 
 export type ResultSpec =
@@ -10,6 +11,16 @@ export type ResultSpec =
   | { readonly kind: 'id' }
   /** `true`: the change was made. */
   | { readonly kind: 'success' }
+  /**
+   * `batch`: each command's result, error, total, next and time under the command's key. A
+   * command's error is any its method answers, or one of `commandErrors` (batch's own).
+   */
+  | { readonly kind: 'batch'; readonly commandErrors: readonly (() => RestError)[] }
+  /**
+   * One record as it is, not under a key (`crm.deal.get`): the view's fields, those of `always`
+   * in every answer, the others only when they hold something.
+   */
+  | { readonly kind: 'record'; readonly view: View; readonly always: readonly string[] }
   /** One record under its key: `{"waitList": {...}}`. */
   | { readonly kind: 'entity'; readonly key: string; readonly view: View }
   /** A booking-module list: `{"<key>": [...]}`, with `"total": 0` and never `next`. */
@@ -22,6 +33,8 @@ export type ResultSpec =
 export const result = {
   id: (): ResultSpec => ({ kind: 'id' }),
   success: (): ResultSpec => ({ kind: 'success' }),
+  batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
+  record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
   crmPage: (): ResultSpec => ({ kind: 'crmPage' }),

@@ -7,8 +7,9 @@ import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
+import { defineView, type FieldSpec, type View } from '../../rest/view.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
-import { clampInt, describeFields } from './fields.js';
+import { type CrmFields, clampInt, describeFields } from './fields.js';
 
 /** A positive ID, else "ID is not defined or invalid."; one beyond any row's reach stays unfound. */
 function checkId(id: number): number {
@@ -16,8 +17,25 @@ function checkId(id: number): number {
   return clampInt(id);
 }
 
+/**
+ * A record as `crm.*.get` answers it, for the API description: every stored field a string or
+ * null (`toWireValue`), multi-fields lists of values, virtual fields never (their links are
+ * answered by other methods).
+ */
+function recordView(fields: CrmFields): { view: View; always: string[] } {
+  const shown = Object.entries(fields).filter(([, f]) => !f.virtual);
+  const view = defineView(
+    Object.fromEntries(
+      shown.map(([name, f]): [string, FieldSpec] => [name, { type: f.type === 'crm_multifield' ? 'list' : 'string' }]),
+    ),
+  );
+  // Multi-fields are there only when they hold values (crm.contact.get's note).
+  return { view, always: shown.filter(([, f]) => f.type !== 'crm_multifield').map(([name]) => name) };
+}
+
 export function crmMethods(entity: CrmEntity) {
   const prefix = `crm.${entity.name}`;
+  const record = recordView(entity.fields);
   return [
     defineMethod({
       name: `${prefix}.add`,
@@ -30,7 +48,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.get`,
       scope: 'crm',
-      result: result.value('object'),
+      result: result.record(record.view, record.always),
       raises: [errors.crmInvalidId, entity.notFound.get],
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {

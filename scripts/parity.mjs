@@ -1,0 +1,390 @@
+// PARITY.md: every method, parameter, error code and cURL example of the doc pages, each with
+// the test that covers it, and what no test covers. `npm run parity [-- DOCS_ROOT]` (it builds first):
+//   1. where the docs are at hand (../shared/spec/b24restdocs, or the path given), reads their pages into
+//      test/fixtures/doc-pages.json, so CI needs no docs checkout;
+//   2. writes PARITY.md from that fixture, test/fixtures/doc-examples.json (the cURL examples),
+//      the OpenAPI document of the built declarations and the test files.
+// test/parity.test.ts fails when PARITY.md or the fixture is stale, and when a documented
+// booking method is not declared.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { markdownFiles } from './markdown.mjs';
+
+/** The doc sections read: the booking module, and the CRM records it links to. */
+const SECTIONS = [
+  'api-reference/booking',
+  'api-reference/crm/deals',
+  'api-reference/crm/contacts',
+  'api-reference/crm/companies',
+  'api-reference/crm/universal',
+];
+
+// -----------------------------------------------------------------------------------------------
+// Reading the doc pages
+
+const METHOD = /^[a-z]+(\.[A-Za-z0-9]+)+$/;
+
+/** The section of a page from a `## ` heading to the next one. */
+function section(markdown, heading) {
+  const start = markdown.search(new RegExp(`^## ${heading}\\s*$`, 'm'));
+  if (start === -1) return '';
+  const rest = markdown.slice(start + 3);
+  const end = rest.search(/^## /m);
+  return end === -1 ? rest : rest.slice(0, end);
+}
+
+/** The `#| ... |#` tables of a text: each row's cells, the header row (`**Name**`, `**Code**`) apart. */
+function tables(text) {
+  const out = [];
+  for (const table of text.matchAll(/^#\|\s*\n([\s\S]*?)^\|#/gm)) {
+    const rows = table[1].split(/\|\|\s*\n(?=\|\|)/).map((row) =>
+      row
+        .replace(/^\|\|\s*/, '')
+        .replace(/\s*\|\|\s*$/, '')
+        .split(/\s\|\s/)
+        .map((cell) => cell.trim()),
+    );
+    const headed = /^\*\*\w+\*\*/.test(rows[0]?.[0] ?? '') && rows[0].every((cell) => /^\*\*[^*]+\*\*/.test(cell));
+    out.push({
+      header: headed ? rows[0].map((cell) => cell.replace(/\*\*/g, '').split(/\s/)[0]) : [],
+      rows: headed ? rows.slice(1) : rows,
+    });
+  }
+  return out;
+}
+
+const tableRows = (text) => tables(text).flatMap((table) => table.rows);
+
+/** `**name***` (required) or `**name**`, at the start of a parameter row. */
+function parameterOf(cell) {
+  const match = /^\*\*([A-Za-z_][A-Za-z0-9_]*)\*\*(\*)?/.exec(cell);
+  return match ? { name: match[1], required: match[2] === '*' } : undefined;
+}
+
+/**
+ * The parameters of a page, as dotted paths: the top table's, then each `### ... {#name}`
+ * subsection's under the parameter of that name (`fields.datePeriod.from`).
+ */
+function parametersOf(markdown) {
+  const text = section(markdown, 'Method Parameters');
+  const parts = text.split(/^### .*?\{#([A-Za-z0-9_-]+)\}\s*$/m);
+  const params = [];
+  const add = (prefix, rows) => {
+    for (const cells of rows) {
+      const param = parameterOf(cells[0] ?? '');
+      if (param) params.push({ path: prefix + param.name, required: param.required });
+    }
+  };
+  add('', tableRows(parts[0] ?? ''));
+  for (let i = 1; i < parts.length; i += 2) {
+    const anchor = parts[i].replace(/^parameter-/, '');
+    const parent = params.find((p) => p.path.split('.').pop().toLowerCase() === anchor.toLowerCase());
+    // A subsection of a parameter the tables do not list (`auth`, say) is no parameter of the method.
+    if (parent) add(`${parent.path}.`, tableRows(parts[i + 1] ?? ''));
+  }
+  return params.filter((p, i) => params.findIndex((q) => q.path === p.path) === i);
+}
+
+/** A cell's text: its backticks off, and what a stray `|` of the table's markup left after it. */
+const unquote = (cell) =>
+  cell
+    .replace(/\s*\|.*$/, '')
+    .replace(/^`|`$/g, '')
+    .trim();
+
+/** The rows of "Possible Error Codes": code (`''` for "Empty value", or where no column) and description. */
+function errorsOf(markdown) {
+  const text = section(markdown, 'Error Handling');
+  const at = text.search(/^### Possible Error Codes/m);
+  if (at === -1) return [];
+  return tables(text.slice(at)).flatMap(({ header, rows }) => {
+    const codeAt = header.indexOf('Code');
+    const textAt = header.indexOf('Description');
+    return rows.map((cells) => {
+      const code = codeAt === -1 ? '' : unquote(cells[codeAt] ?? '');
+      return { code: /^empty/i.test(code) ? '' : code, description: unquote(cells[textAt] ?? '') };
+    });
+  });
+}
+
+/** Every page of the sections that documents one method: its method, parameters and errors. */
+export function readDocPages(root) {
+  const pages = {};
+  for (const dir of SECTIONS) {
+    for (const file of [...markdownFiles(join(root, dir))].sort()) {
+      const markdown = readFileSync(file, 'utf8');
+      const title = /^# (.+)$/m.exec(markdown)?.[1] ?? '';
+      const method = title.split(/\s+/).pop();
+      if (!METHOD.test(method)) continue;
+      pages[relative(root, file)] = { method, params: parametersOf(markdown), errors: errorsOf(markdown) };
+    }
+  }
+  return pages;
+}
+
+// -----------------------------------------------------------------------------------------------
+// Finding the tests
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The tests of a file: each `it(...)`/`test(...)` from its title to the next one, and the
+ * file's text before the first (its setup, which names the doc pages a docs test runs).
+ */
+function testsOf(file, text) {
+  const starts = [...text.matchAll(/^\s*(?:it|test)(?:\.\w+(?:\([^)]*\))?)*\(\s*(['"`])((?:\\.|(?!\1).)*)\1/gm)];
+  // `booking.v1.waitlist.${method}`: the file's tests name its methods by the rest (`call('get', ...)`).
+  const prefixes = [...new Set([...text.matchAll(/`([a-z]+(?:\.[A-Za-z0-9]+)+\.)\$\{/g)].map((m) => m[1]))];
+  const tests = starts.map((match, i) => ({
+    file,
+    prefixes,
+    title: match[2],
+    text: text.slice(match.index, starts[i + 1]?.index ?? text.length),
+  }));
+  return { file, setup: text.slice(0, starts[0]?.index ?? text.length), text, tests };
+}
+
+/** The test files, each split into its tests. */
+export function readTests(dir) {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => testsOf(`test/${name}`, readFileSync(join(dir, name), 'utf8')));
+}
+
+/**
+ * A method's name as a test has it: whole, not part of a longer name; or, in a file that names
+ * its methods from a prefix, the rest of the name quoted (`'get'` under `booking.v1.waitlist.`).
+ */
+function methodPattern(method, test) {
+  const whole = `(?<![\\w.])${escapeRegExp(method)}(?![\\w]|\\.[a-z])`;
+  const rests = (test?.prefixes ?? [])
+    .filter((prefix) => method.toLowerCase().startsWith(prefix.toLowerCase()))
+    .map((prefix) => `(?<=['"])${escapeRegExp(method.slice(prefix.length))}(?=['"])`);
+  return new RegExp([whole, ...rests].join('|'), 'gi');
+}
+
+/** A parameter's key as a test sends it: `name:`, `"name":`, `name=` or `[name]`. */
+const keyPattern = (name) =>
+  new RegExp(
+    `(?<![\\w])(["']?${escapeRegExp(name)}["']?\\s*:|${escapeRegExp(name)}=|\\[${escapeRegExp(name)}\\])`,
+    'i',
+  );
+
+/** The keys a cURL example sends, at any depth (`-d '{"fields":{"note":...}}'` sends fields and note). */
+function sentKeys(command) {
+  const body = /-d '([^']*)'/.exec(command)?.[1];
+  const keys = new Set();
+  const walk = (value) => {
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (!Array.isArray(value)) keys.add(key.toLowerCase());
+      walk(inner);
+    }
+  };
+  try {
+    walk(JSON.parse(body ?? '{}'));
+  } catch {
+    // Not JSON: sends no keys this can read.
+  }
+  return keys;
+}
+
+const label = (test) => `${test.file} › ${test.title}`;
+
+/** How far from a mention of the method a parameter's key or an error's text may be, in characters. */
+const NEAR = { key: 300, error: 600 };
+
+/** Whether `pattern` occurs within `distance` characters of a mention of the method in the test. */
+function nearMethod(test, method, pattern, distance) {
+  const found = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
+  const mentions = [...test.text.matchAll(methodPattern(method, test))].map((m) => m.index);
+  return [...test.text.matchAll(found)].some((m) => mentions.some((at) => Math.abs(m.index - at) <= distance));
+}
+
+/**
+ * The tests naming a method, the most telling first: one whose title names the method, in a
+ * file named for its entity (`waitlist` of booking.v1.waitlist.get), naming it most often.
+ */
+function testsNaming(tests, method) {
+  const entity = method
+    .toLowerCase()
+    .split('.')
+    .filter((part) => part !== 'v1' && part !== method.split('.')[0])
+    .slice(0, 1);
+  const mentions = (test, text) => text.match(methodPattern(method, test))?.length ?? 0;
+  const score = (test) =>
+    (mentions(test, test.title) > 0 ? 1000 : 0) +
+    (entity.some((part) => test.file.toLowerCase().includes(part)) ? 100 : 0) +
+    Math.min(mentions(test, test.text), 99);
+  return tests
+    .filter((test) => mentions(test, test.text) > 0)
+    .map((test, index) => ({ test, index, score: score(test) }))
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .map(({ test }) => test);
+}
+
+// -----------------------------------------------------------------------------------------------
+// The report
+
+/** What the OpenAPI request body schema says of a parameter path: declared, free-form or absent. */
+function declaredIn(document, params, path) {
+  const follow = (node) =>
+    typeof node?.$ref === 'string'
+      ? node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((at, key) => at?.[key], document)
+      : node;
+  let schema = follow(params);
+  for (const segment of path.split('.')) {
+    if (schema?.type === 'array' || (Array.isArray(schema?.type) && !schema.properties)) {
+      schema = schema.items ? follow(schema.items) : schema;
+    }
+    if (schema && schema.properties === undefined && schema !== params) return 'any key';
+    const properties = schema?.properties ?? {};
+    const key = Object.keys(properties).find((name) => name.toLowerCase() === segment.toLowerCase());
+    if (key === undefined) return schema && Object.keys(properties).length === 0 ? 'any key' : 'no';
+    schema = follow(properties[key]);
+  }
+  return 'yes';
+}
+
+const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/**
+ * PARITY.md from the doc pages (readDocPages), the cURL examples (doc-examples.json), the
+ * OpenAPI document and the tests (readTests). CRM pages count only for the methods declared.
+ */
+export function parityReport({ pages, examples, document, tests }) {
+  const operations = new Map(
+    Object.values(document.paths).map((item) => [item.post.operationId.toLowerCase(), item.post]),
+  );
+  const paramsOf = (operation) => operation.requestBody.content['application/json'].schema;
+  const allTests = tests.flatMap((file) => file.tests);
+  const missing = [];
+  const out = [];
+  const counts = { methods: 0, declared: 0, params: 0, errors: 0, examples: 0 };
+  const covered = { methods: 0, params: 0, errors: 0, examples: 0 };
+  const entries = Object.entries(pages).filter(
+    ([page, { method }]) => page.startsWith('api-reference/booking/') || operations.has(method.toLowerCase()),
+  );
+  for (const [page, { method, params, errors }] of entries) {
+    const operation = operations.get(method.toLowerCase());
+    const fileName = page.split('/').pop();
+    // A docs test names the page it runs; any other test names the method.
+    const pageFiles = tests.filter((file) => file.setup.includes(fileName) || file.text.includes(`/${fileName}'`));
+    const byMethod = testsNaming(allTests, method);
+    const first = (found) => (found ? label(found) : '');
+    const blocks = examples[page] ?? [];
+    // A docs test runs the page's examples, so it sends what they send.
+    const exampleKeys = new Set(blocks.flatMap((block) => [...sentKeys(block.command)]));
+    const methodTest = byMethod[0] ? label(byMethod[0]) : (pageFiles[0]?.file ?? '');
+    counts.methods++;
+    if (operation) counts.declared++;
+    else missing.push(`${method} (${page}): not declared`);
+    if (methodTest) covered.methods++;
+    else missing.push(`${method}: no test calls it`);
+
+    out.push(`## ${method}`, '');
+    out.push(`Page: \`${page}\`. Declared: ${operation ? 'yes' : '**no**'}. Test: ${methodTest || '**none**'}.`, '');
+    if (params.length > 0) {
+      out.push('| Parameter | Required | Declared | Test |', '| --- | --- | --- | --- |');
+      for (const param of params) {
+        const name = param.path.split('.').pop();
+        const byExample =
+          pageFiles[0] && exampleKeys.has(name.toLowerCase()) ? `${pageFiles[0].file} (the page's cURL example)` : '';
+        const test = first(byMethod.find((t) => nearMethod(t, method, keyPattern(name), NEAR.key))) || byExample;
+        const declared = operation ? declaredIn(document, paramsOf(operation), param.path) : 'no';
+        counts.params++;
+        if (test) covered.params++;
+        else missing.push(`${method}: parameter \`${param.path}\``);
+        out.push(`| \`${param.path}\` | ${param.required ? 'yes' : ''} | ${declared} | ${cell(test || '**none**')} |`);
+      }
+      out.push('');
+    }
+    if (errors.length > 0) {
+      out.push('| Error code | Description | Test |', '| --- | --- | --- |');
+      for (const error of errors) {
+        const text = error.description.trim();
+        const byText = text.length >= 6 ? new RegExp(escapeRegExp(text)) : undefined;
+        const byCode =
+          error.code === ''
+            ? undefined
+            : new RegExp(`['"]${escapeRegExp(error.code)}['"]|error: ${escapeRegExp(error.code)}\\b`);
+        const found = byMethod.find((t) =>
+          [byText, byCode].some((pattern) => pattern && nearMethod(t, method, pattern, NEAR.error)),
+        );
+        counts.errors++;
+        if (found) covered.errors++;
+        else missing.push(`${method}: error \`${error.code || '(empty)'}\` ${text}`);
+        out.push(`| \`${cell(error.code || '(empty)')}\` | ${cell(text)} | ${cell(first(found) || '**none**')} |`);
+      }
+      out.push('');
+    }
+    if (blocks.length > 0) {
+      out.push('| cURL example | Test |', '| --- | --- |');
+      for (const block of blocks) {
+        const test = pageFiles[0]?.file ?? '';
+        counts.examples++;
+        if (test) covered.examples++;
+        else missing.push(`${method}: cURL example "${block.tab ?? 'untitled'}"`);
+        out.push(`| ${cell(block.tab ?? 'untitled')} | ${test || '**none**'} |`);
+      }
+      out.push('');
+    }
+  }
+  const summary = [
+    '# Parity with the Bitrix24 REST docs',
+    '',
+    'Generated by `npm run parity` (scripts/parity.mjs) from the doc pages of the booking module and of the',
+    'CRM methods the server has (read into test/fixtures/doc-pages.json and doc-examples.json), the OpenAPI',
+    'document of the declarations and the test files. Do not edit; test/parity.test.ts fails when it is stale.',
+    '',
+    'A test covers a method when it names the method; a parameter, when a test has its key (`name:`, `name=`,',
+    `\`[name]\`) within ${NEAR.key} characters of the method's name, or runs the page's cURL example that sends it;`,
+    `an error, when a test has its text or its quoted code within ${NEAR.error} characters of the method's name; a`,
+    'cURL example, when a test file runs the page\'s examples (names the page). "Declared": the parameter is in',
+    'the method\'s request body schema ("any key": a free-form object, as CRM `fields`).',
+    '',
+    `| | Documented | Covered by a test |`,
+    '| --- | --- | --- |',
+    `| Methods (declared: ${counts.declared}) | ${counts.methods} | ${covered.methods} |`,
+    `| Parameters | ${counts.params} | ${covered.params} |`,
+    `| Error codes | ${counts.errors} | ${covered.errors} |`,
+    `| cURL examples | ${counts.examples} | ${covered.examples} |`,
+    '',
+    '## Not covered by any test',
+    '',
+    ...(missing.length > 0 ? missing.map((line) => `- ${line}`) : ['Nothing.']),
+    '',
+  ];
+  return `${[...summary, ...out].join('\n').trimEnd()}\n`;
+}
+
+// -----------------------------------------------------------------------------------------------
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+/** The docs checkout: the first argument, or ../shared/spec/b24restdocs beside the repository. */
+export const DOCS_ROOT = process.argv[2] ?? join(repo, '../shared/spec/b24restdocs');
+export const PAGES_FIXTURE = join(repo, 'test/fixtures/doc-pages.json');
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (existsSync(DOCS_ROOT)) {
+    writeFileSync(PAGES_FIXTURE, `${JSON.stringify(readDocPages(DOCS_ROOT), null, 2)}\n`);
+    // As `biome check --write` leaves it, so the commit check does not rewrite it.
+    execFileSync(join(repo, 'node_modules/.bin/biome'), ['format', '--write', PAGES_FIXTURE], { stdio: 'ignore' });
+  }
+  const { createRegistry } = await import(join(repo, 'dist/methods.js'));
+  const { openApiDocument } = await import(join(repo, 'dist/openapi/document.js'));
+  const report = parityReport({
+    pages: JSON.parse(readFileSync(PAGES_FIXTURE, 'utf8')),
+    examples: JSON.parse(readFileSync(join(repo, 'test/fixtures/doc-examples.json'), 'utf8')),
+    document: openApiDocument(createRegistry().all()),
+    tests: readTests(join(repo, 'test')),
+  });
+  writeFileSync(join(repo, 'PARITY.md'), report);
+  console.log(`PARITY.md written (${report.split('\n').length} lines)`);
+}
