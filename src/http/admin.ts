@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdjustableClock, CLOCK_RANGE_TEXT, isClockTime } from '../clock.js';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
-import { PortalError, type Portals } from '../portals/portals.js';
+import { DEFAULT_PORTAL, PortalError, type Portals } from '../portals/portals.js';
 import { PortalSettingsError } from '../portals/settings.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
@@ -14,6 +14,8 @@ import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/
 import { hasAdminBearer } from './admin-bearer.js';
 import { isoWithOffset } from './envelope.js';
 import { readBody, sendJson, utf8Text } from './io.js';
+import { journalRoutes } from './journal.js';
+import type { HttpOptions } from './server.js';
 
 /** Snapshot names: letters, digits, `-`, `_`, `.`; they appear in paths and CLI arguments. */
 const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -26,24 +28,27 @@ function clockState(platform: Platform) {
   return { now: isoWithOffset(now), timestamp: now / 1000 };
 }
 
+/** What the admin routes need of the server (a part of the transport's options). */
+export type AdminOptions = Pick<HttpOptions, 'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams'>;
+
 export async function handleAdmin(
   platform: Platform,
-  adminToken: string,
-  bodyLimit: number,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
-  portals?: Portals,
+  query: string,
 ): Promise<void> {
-  if (!hasAdminBearer(req, adminToken, platform.authThrottle)) {
+  if (!hasAdminBearer(req, options.adminToken, platform.authThrottle)) {
     req.resume();
     sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;
   }
+  const { portals } = options;
   try {
     if (path[0] === 'portals' && portals)
-      await portalRoutes(portals, platform.clock.now(), bodyLimit, req, res, path.slice(1));
-    else await portalAdmin(platform, bodyLimit, req, res, path);
+      await portalRoutes(portals, platform.clock.now(), options, req, res, path.slice(1), query);
+    else await portalAdmin(platform, DEFAULT_PORTAL, options, req, res, path, query);
   } catch (error) {
     if (error instanceof SeedError) fail(res, 400, 'SEED_REFUSED', error.message);
     else if (error instanceof ClockError) fail(res, 400, 'INVALID_CLOCK', error.message);
@@ -62,11 +67,13 @@ export async function handleAdmin(
 async function portalRoutes(
   portals: Portals,
   now: number,
-  bodyLimit: number,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
+  query: string,
 ): Promise<void> {
+  const { bodyLimit } = options;
   const [name, ...rest] = path;
   const method = req.method;
   if (name === undefined) {
@@ -83,7 +90,7 @@ async function portalRoutes(
   if (rest.length === 1 && rest[0] === 'apps' && method === 'POST') {
     sendJson(res, 201, await portals.addApp(name, await jsonBody(req, bodyLimit)));
   } else if (rest.length > 0) {
-    await portalAdmin((await portals.require(name)).platform, bodyLimit, req, res, rest);
+    await portalAdmin((await portals.require(name)).platform, name, options, req, res, rest, query);
   } else if (method === 'GET') {
     req.resume();
     sendJson(res, 200, portals.info(await portals.require(name)));
@@ -120,17 +127,25 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   fail(res, 404, 'NOT_FOUND', 'Not found');
 }
 
-/** The routes of one portal: reset, snapshots, seed, the clock. */
+/** The routes of one portal: reset, snapshots, seed, the clock, the journal, deliveries. */
 async function portalAdmin(
   platform: Platform,
-  bodyLimit: number,
+  portal: string,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
+  query: string,
 ): Promise<void> {
+  const { bodyLimit } = options;
   const post = req.method === 'POST';
   const [section, name, action] = path;
-  if (post && section === 'reset' && path.length === 1) {
+  if (section === 'journal' && options.journal) {
+    await journalRoutes(options.journal, options.journalStreams, portal, req, res, path.slice(1), query);
+  } else if (section === 'deliveries' && path.length === 1 && req.method === 'GET') {
+    req.resume();
+    sendJson(res, 200, { deliveries: await deliveriesOf(platform, query) });
+  } else if (post && section === 'reset' && path.length === 1) {
     req.resume();
     await resetState(platform.store);
     sendJson(res, 200, { ok: true });
@@ -156,6 +171,41 @@ async function portalAdmin(
   } else {
     notFound(req, res);
   }
+}
+
+const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+const DELIVERIES_LIMIT = { default: 100, most: 1000 };
+
+/**
+ * `GET .../deliveries?state=failed&limit=N`: the newest deliveries of events to handlers, oldest
+ * first. `lastStatus` is the HTTP status of the last failed try's answer (null when it got none,
+ * or when the delivery succeeded: any 2xx); `lastError` says what went wrong.
+ */
+async function deliveriesOf(platform: Platform, query: string) {
+  const given = new URLSearchParams(query);
+  const state = given.get('state') ?? undefined;
+  if (state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(state)) {
+    throw new PortalError(400, 'INVALID_FILTER', `"state" is one of ${DELIVERY_STATES.join(', ')}`);
+  }
+  const limitText = given.get('limit') ?? String(DELIVERIES_LIMIT.default);
+  const limit = Number(limitText);
+  if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > DELIVERIES_LIMIT.most) {
+    throw new PortalError(400, 'INVALID_FILTER', `"limit" is a whole number from 1 to ${DELIVERIES_LIMIT.most}`);
+  }
+  const rows = await platform.store.read(({ eventDeliveries }) =>
+    eventDeliveries.list(limit, state as (typeof DELIVERY_STATES)[number] | undefined),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    // As handlers receive it (and event.get lists it).
+    event: row.event.toUpperCase(),
+    handler: row.handler,
+    tries: row.attempts,
+    lastStatus: row.lastError === null ? null : Number(/^HTTP (\d{3})$/.exec(row.lastError)?.[1] ?? '') || null,
+    lastError: row.lastError,
+    state: row.state,
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  }));
 }
 
 class ClockError extends Error {}

@@ -5,11 +5,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { callRecords } from '../journal/entry.js';
+import type { Journal } from '../journal/journal.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { openApiJson } from '../openapi/document.js';
-import type { Portals } from '../portals/portals.js';
+import { DEFAULT_PORTAL, type Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
-import { admit, type Platform, runAs } from '../rest/dispatch.js';
+import { admit, type CallTrace, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome, Registry } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
@@ -24,7 +26,9 @@ import {
   readBodyParams,
   sendJson,
   sendJsonAndClose,
+  sendJsonText,
 } from './io.js';
+import type { JournalStreams } from './journal.js';
 import { handleOAuth } from './oauth.js';
 import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
@@ -45,6 +49,10 @@ export interface HttpOptions {
   portals?: Portals;
   /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
   metricsPublic?: boolean;
+  /** Where calls are recorded (absent, or size 0: nowhere), and read by the admin API. */
+  journal?: Journal;
+  /** The journal's open Server-Sent Event streams, ended when the server stops. */
+  journalStreams?: JournalStreams;
 }
 
 const OPENAPI_PATH = '/openapi.json';
@@ -102,7 +110,7 @@ async function route(base: Platform, options: HttpOptions, req: IncomingMessage,
     return;
   }
   if (segments[0] === '_admin') {
-    await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1), options.portals);
+    await handleAdmin(platform, options, req, res, segments.slice(1), query);
     return;
   }
   if (path === OPENAPI_PATH && req.method === 'GET') {
@@ -167,10 +175,20 @@ async function handleRest(
   const t0 = performance.now();
   let platform = defaultPlatform;
   let startedAt = platform.clock.now();
-  const trace: { userId?: number } = {};
+  const trace: CallTrace = {};
+  const journal = options.journal !== undefined && options.journal.size > 0 ? options.journal : undefined;
+  if (journal) trace.commands = [];
   let method = '';
+  let params: Params = {};
   let status = 200;
   let claim: BodyClaim | undefined;
+  /** Into the journal before the answer goes out: a client that reads the journal next finds the call. */
+  const journalCall = (error?: RestError, resultText?: string) => {
+    if (journal === undefined || trace.caller === undefined) return;
+    const answered = { method, params, startedAt, status, error, resultText, t0 };
+    const records = callRecords(platform.registry, answered, { ...trace, caller: trace.caller });
+    journal.record(options.portals?.nameOf(platform) ?? DEFAULT_PORTAL, records.call, records.commands);
+  };
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
@@ -189,7 +207,7 @@ async function handleRest(
     claim = caller ? undefined : options.unauthenticatedBodies?.claim();
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit, claim);
-    const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
+    params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
     assertNoNul(params);
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
@@ -201,9 +219,12 @@ async function handleRest(
     }
     claim?.release();
     const t1 = performance.now();
-    const outcome = await runAs(platform, caller, method, params);
+    const outcome = await runAs(platform, caller, method, params, trace);
     const t2 = performance.now();
-    sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
+    // Serialized once, for the answer and for the journal.
+    const resultText = JSON.stringify(outcome.result);
+    journalCall(undefined, resultText);
+    sendJsonText(res, 200, envelopeText(resultText, outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
     if (error instanceof ClientGone) {
       // Nobody to answer; counted apart from the server's own failures (nginx's 499).
@@ -212,9 +233,11 @@ async function handleRest(
     }
     if (!(error instanceof RestError)) {
       status = 500;
+      journalCall(errors.internal());
       throw error;
     }
     status = error.status;
+    journalCall(error);
     answerError(req, res, error);
   } finally {
     claim?.release();
@@ -222,7 +245,7 @@ async function handleRest(
       method: platform.registry.find(method)?.name ?? 'unknown',
       status,
       durationMs: performance.now() - t0,
-      userId: trace.userId,
+      userId: trace.caller?.userId,
     });
   }
 }
@@ -262,10 +285,17 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: RestError
 /** The status a request is counted under when its client hung up before it could be answered. */
 const CLIENT_CLOSED_REQUEST = 499;
 
-function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
-  const body: Record<string, unknown> = { result: outcome.result };
-  if (outcome.next !== undefined) body.next = outcome.next;
-  if (outcome.total !== undefined) body.total = outcome.total;
-  body.time = timeObject(startedAt, elapsed, processing, outcome.operating);
-  return body;
+/** The answer `{result, next?, total?, time}` around the result's JSON text. */
+function envelopeText(
+  resultText: string,
+  outcome: MethodOutcome,
+  startedAt: number,
+  elapsed: number,
+  processing: number,
+): string {
+  const rest: Record<string, unknown> = {};
+  if (outcome.next !== undefined) rest.next = outcome.next;
+  if (outcome.total !== undefined) rest.total = outcome.total;
+  rest.time = timeObject(startedAt, elapsed, processing, outcome.operating);
+  return `{"result":${resultText},${JSON.stringify(rest).slice(1)}`;
 }

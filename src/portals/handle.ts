@@ -5,6 +5,9 @@
  */
 import { AdjustableClock, isClockTime } from '../clock.js';
 import { applySeed, type SeedResult } from '../devtools/seed.js';
+import type { JournalEntry } from '../journal/entry.js';
+import type { JournalFilter } from '../journal/filter.js';
+import type { Journal } from '../journal/journal.js';
 import { loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import { type Portal, PortalError, type PortalInfo, type Portals } from './portals.js';
 
@@ -26,9 +29,17 @@ export interface PortalHandle {
    */
   addApp(app: { name: string; scopes?: string[]; handler?: string }): ReturnType<Portals['addApp']>;
   remove(): Promise<void>;
+  /**
+   * The portal's journal, oldest first, as `GET /_admin/portals/NAME/journal` answers it: the
+   * filter's `method` is a glob, `status` a status or a class (`4xx`), `since` an id (exclusive),
+   * `limit` the newest N. A malformed filter throws a FilterError.
+   */
+  journal(filter?: JournalFilter): Promise<JournalEntry[]>;
+  /** Empties the portal's journal (ids go on counting). */
+  clearJournal(): Promise<void>;
 }
 
-export function portalHandle(portals: Portals, name: string, webhookUrl?: string): PortalHandle {
+export function portalHandle(portals: Portals, journal: Journal, name: string, webhookUrl?: string): PortalHandle {
   const portal = () => portals.require(name);
   const clock = async (): Promise<AdjustableClock> => {
     const current = (await portal()).platform.clock;
@@ -62,5 +73,13 @@ export function portalHandle(portals: Portals, name: string, webhookUrl?: string
     settings: (changes) => portals.updateSettings(name, changes),
     addApp: (app) => portals.addApp(name, app),
     remove: () => portals.remove(name),
+    journal: async (filter = {}) => {
+      await portal();
+      return (await journal.read(name, filter)).map((line) => JSON.parse(line.text) as JournalEntry);
+    },
+    clearJournal: async () => {
+      await portal();
+      await journal.clear(name);
+    },
   };
 }

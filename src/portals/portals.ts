@@ -67,6 +67,8 @@ export interface Stoppable {
 export interface PortalServices {
   /** Starts delivering the portal's events to its handlers. */
   startDelivery(portal: Portal): Stoppable;
+  /** The portal was removed: what the server keeps of it elsewhere (its journal) goes too. */
+  removed?(name: string): void;
 }
 
 /**
@@ -378,6 +380,7 @@ export class Portals {
     for (const [key, entry] of this.resolved) if (entry.portal === name) this.resolved.delete(key);
     await this.close1(name);
     await this.removeData(name);
+    this.services?.removed?.(name);
   }
 
   /**

@@ -41,6 +41,17 @@ export interface FailedDelivery {
   failedAt: number;
 }
 
+/** A delivery as the admin API lists it. */
+export interface DeliveryRow {
+  id: number;
+  event: string;
+  handler: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
 /** The deliveries of outbox entries to online handlers, with their state and tries. */
 export class EventDeliveryRepository {
   constructor(
@@ -218,6 +229,28 @@ export class EventDeliveryRepository {
       attempts: r.attempts,
       lastError: r.last_error,
       failedAt: Number(r.updated_at),
+    }));
+  }
+
+  /** The newest `limit` deliveries (of one state, when given), oldest first. */
+  async list(limit: number, state?: DeliveryState): Promise<DeliveryRow[]> {
+    let q = this.db
+      .selectFrom('event_delivery as d')
+      .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
+      .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
+      .select(['d.id', 'o.event', 'h.handler', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at'])
+      .orderBy('d.id', 'desc')
+      .limit(limit);
+    if (state !== undefined) q = q.where('d.state', '=', state);
+    const rows = await q.execute();
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      event: r.event,
+      handler: r.handler ?? '',
+      state: r.state,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      updatedAt: Number(r.updated_at),
     }));
   }
 
