@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { callRecords } from '../journal/entry.js';
+import { commandRecords, journalRecord } from '../journal/entry.js';
 import type { Journal } from '../journal/journal.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { openApiJson } from '../openapi/document.js';
@@ -184,10 +184,21 @@ async function handleRest(
   let claim: BodyClaim | undefined;
   /** Into the journal before the answer goes out: a client that reads the journal next finds the call. */
   const journalCall = (error?: RestError, resultText?: string) => {
-    if (journal === undefined || trace.caller === undefined) return;
-    const answered = { method, params, startedAt, status, error, resultText, t0 };
-    const records = callRecords(platform.registry, answered, { ...trace, caller: trace.caller });
-    journal.record(options.portals?.nameOf(platform) ?? DEFAULT_PORTAL, records.call, records.commands);
+    const { caller } = trace;
+    if (journal === undefined || caller === undefined) return;
+    const call = journalRecord({
+      startedAt,
+      method: platform.registry.find(method)?.name ?? method,
+      caller,
+      params,
+      status,
+      error,
+      resultText,
+      durationMs: performance.now() - t0,
+      fault: trace.fault,
+    });
+    const commands = trace.commands?.length ? commandRecords(platform.registry, caller, trace.commands) : undefined;
+    journal.record(options.portals?.nameOf(platform) ?? DEFAULT_PORTAL, call, commands);
   };
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {

@@ -3,9 +3,8 @@
  * credential taken out, serialized once. The id (and a batch command's `batchId`) are added by
  * the journal that keeps it, which may live in another process (src/journal/cluster.ts).
  */
-import { performance } from 'node:perf_hooks';
 import type { Caller } from '../rest/auth.js';
-import type { CallTrace } from '../rest/dispatch.js';
+import type { CommandTrace } from '../rest/dispatch.js';
 import type { RestError } from '../rest/errors.js';
 import type { Registry } from '../rest/registry.js';
 
@@ -58,7 +57,9 @@ export interface JournalRecord {
   /** Lower case: globs match it whatever case they are written in. */
   method: string;
   status: number;
-  /** The entry's members but `id` and `batchId`: `"time":...,"method":...` (no braces). */
+  /** When the call arrived, on the portal's clock (ms); the entry's `time` is written when read. */
+  startedAt: number;
+  /** The entry's members after `id`, `batchId` and `time`: `"method":...,"caller":...` (no braces). */
   members: string;
 }
 
@@ -66,6 +67,7 @@ export interface JournalRecord {
 export interface CallFacts {
   /** When it arrived, on the portal's clock (ms). */
   startedAt: number;
+  /** As declared, or as the client named it when no method has the name. */
   method: string;
   caller: Caller;
   params: Record<string, unknown>;
@@ -77,47 +79,33 @@ export interface CallFacts {
   fault?: string | number;
 }
 
-/** What the transport knows of a call when it answers it. */
-export interface AnsweredCall {
-  /** As the client named it. */
-  method: string;
-  params: Record<string, unknown>;
-  startedAt: number;
-  status: number;
-  error?: RestError;
-  resultText?: string;
-  /** performance.now() when the request arrived. */
-  t0: number;
-}
-
-/**
- * The records of an answered call whose caller is known: its own and, for a `batch`, one for
- * each command (from the trace), under the methods' declared names.
- */
-export function callRecords(
-  registry: Registry,
-  call: AnsweredCall,
-  trace: CallTrace & { caller: Caller },
-): { call: JournalRecord; commands: JournalRecord[] } {
-  const { caller } = trace;
-  const named = (method: string) => registry.find(method)?.name ?? method;
-  const commands = (trace.commands ?? []).map((command) =>
+/** The records of a `batch`'s commands (see CommandTrace), made by the caller of the batch. */
+export function commandRecords(registry: Registry, caller: Caller, commands: readonly CommandTrace[]): JournalRecord[] {
+  return commands.map((command) =>
     journalRecord({
-      ...command,
-      method: named(command.method),
+      startedAt: command.startedAt,
+      method: registry.find(command.method)?.name ?? command.method,
       caller,
+      params: command.params,
       status: command.error?.status ?? 200,
+      error: command.error,
       resultText: command.error ? undefined : JSON.stringify(command.result),
+      durationMs: command.durationMs,
+      fault: command.fault,
     }),
   );
-  const record = journalRecord({
-    ...call,
-    method: named(call.method),
-    caller,
-    durationMs: performance.now() - call.t0,
-    fault: trace.fault,
-  });
-  return { call: record, commands };
+}
+
+/** A caller's JSON, made once for each caller object (the caller cache hands out the same one for a second). */
+const callerTexts = new WeakMap<Caller, string>();
+
+function callerText(caller: Caller): string {
+  let text = callerTexts.get(caller);
+  if (text === undefined) {
+    text = JSON.stringify(journalCaller(caller));
+    callerTexts.set(caller, text);
+  }
+  return text;
 }
 
 export function journalCaller(caller: Caller): JournalCaller {
@@ -128,14 +116,13 @@ export function journalCaller(caller: Caller): JournalCaller {
 export function journalRecord(facts: CallFacts): JournalRecord {
   const method = facts.method.slice(0, METHOD_NAME_LIMIT);
   let members =
-    `"time":${JSON.stringify(new Date(facts.startedAt).toISOString())},"method":${JSON.stringify(method)}` +
-    `,"caller":${JSON.stringify(journalCaller(facts.caller))}` +
+    `"method":${JSON.stringify(method)},"caller":${callerText(facts.caller)}` +
     `,${bounded('params', JSON.stringify(withoutSecrets(method, facts.params)))},"status":${facts.status}`;
   if (facts.error) members += `,"error":${JSON.stringify(facts.error.toBody())}`;
   if (facts.resultText !== undefined) members += `,${bounded('result', facts.resultText)}`;
   members += `,"durationMs":${Math.round(facts.durationMs * 100) / 100}`;
   if (facts.fault !== undefined) members += `,"fault":${JSON.stringify(facts.fault)}`;
-  return { method: method.toLowerCase(), status: facts.status, members };
+  return { method: method.toLowerCase(), status: facts.status, startedAt: facts.startedAt, members };
 }
 
 /**
