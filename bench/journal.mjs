@@ -121,6 +121,12 @@ async function memory() {
     const { rss, heapUsed } = process.memoryUsage();
     return { rss: rss / 1024 / 1024, heap: heapUsed / 1024 / 1024 };
   };
+  // What one call costs the journal, as a server with one portal records it: the entry made and kept.
+  const one = new LocalJournal(DEFAULT_JOURNAL_SIZE);
+  const calls = 200_000;
+  let t = performance.now();
+  for (let i = 0; i < calls; i += 2) for (const record of records(i)) one.record('default', record);
+  const perCall = ((performance.now() - t) / calls) * 1000;
   const journal = new LocalJournal(DEFAULT_JOURNAL_SIZE);
   const before = resident();
   const fill = () => {
@@ -129,14 +135,15 @@ async function memory() {
         for (const record of records(i)) journal.record(`p${p}`, record);
     }
   };
-  const started = performance.now();
+  t = performance.now();
   fill();
-  const fillMs = performance.now() - started;
+  const fillMs = performance.now() - t;
   const full = resident();
   fill();
   const again = resident();
   const entries = PORTALS * DEFAULT_JOURNAL_SIZE;
   const text = (await journal.read('p0', {})).reduce((sum, line) => sum + line.text.length, 0) / DEFAULT_JOURNAL_SIZE;
+  console.log(`\nOne portal: ${perCall.toFixed(2)} µs a call to make its entry and keep it (${calls} calls)`);
   console.log(
     `\n${PORTALS} portals x ${DEFAULT_JOURNAL_SIZE} entries (${entries} entries, ${text.toFixed(0)} B of JSON each on average)\n`,
   );
