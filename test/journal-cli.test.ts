@@ -194,3 +194,22 @@ describe('b24-booking journal', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('serve --journal-size', () => {
+  afterAll(async () => {
+    await killAll();
+  });
+
+  it('B24_JOURNAL_SIZE=2 keeps the newest two; a size that is not a whole number is refused', async () => {
+    const refused = await runCli(['serve', '--port', '0', '--data', ':memory:', '--journal-size', 'lots']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--journal-size must be a whole number >= 0');
+    const server = await startCli(
+      ['--port', '0', '--data', ':memory:', '--admin-token', ADMIN, '--webhook', `1:${HOOK_SECRET}`],
+      { B24_JOURNAL_SIZE: '2' },
+    );
+    for (let i = 0; i < 3; i++)
+      expect((await callRest(`${server.url}/rest/1/${HOOK_SECRET}/server.time`)).status).toBe(200);
+    expect((await readJournal(server)).map((e) => e.id)).toEqual([2, 3]);
+  });
+});
