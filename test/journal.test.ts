@@ -397,7 +397,12 @@ describe('deliveries', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const byHandler = Object.fromEntries(deliveries.map((d) => [new URL(d.handler).pathname, d]));
-      expect(byHandler['/ok']).toMatchObject({ event: 'ONBOOKINGWAITLISTITEMADD', state: 'delivered', tries: 1 });
+      expect(byHandler['/ok']).toMatchObject({
+        event: 'ONBOOKINGWAITLISTITEMADD',
+        state: 'delivered',
+        tries: 1,
+        lastStatus: 200,
+      });
       expect(byHandler['/fail']).toMatchObject({ state: 'failed', tries: 2, lastStatus: 500 });
       const failed = await admin('portals/default/deliveries?state=failed&limit=1');
       expect(failed.body.deliveries).toHaveLength(1);

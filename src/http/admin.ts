@@ -178,8 +178,8 @@ const DELIVERIES_LIMIT = { default: 100, most: 1000 };
 
 /**
  * `GET .../deliveries?state=failed&limit=N`: the newest deliveries of events to handlers, oldest
- * first. `lastStatus` is the HTTP status of the last failed try's answer (null when it got none,
- * or when the delivery succeeded: any 2xx); `lastError` says what went wrong.
+ * first. `lastStatus` is the HTTP status of the last try's answer (null when none came);
+ * `lastError` says what went wrong with a failed one.
  */
 async function deliveriesOf(platform: Platform, query: string) {
   const given = new URLSearchParams(query);
@@ -201,7 +201,7 @@ async function deliveriesOf(platform: Platform, query: string) {
     event: row.event.toUpperCase(),
     handler: row.handler,
     tries: row.attempts,
-    lastStatus: row.lastError === null ? null : Number(/^HTTP (\d{3})$/.exec(row.lastError)?.[1] ?? '') || null,
+    lastStatus: row.lastStatus,
     lastError: row.lastError,
     state: row.state,
     updatedAt: new Date(row.updatedAt).toISOString(),

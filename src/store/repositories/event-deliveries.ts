@@ -49,6 +49,7 @@ export interface DeliveryRow {
   state: DeliveryState;
   attempts: number;
   lastError: string | null;
+  lastStatus: number | null;
   updatedAt: number;
 }
 
@@ -155,24 +156,32 @@ export class EventDeliveryRepository {
     }));
   }
 
-  async delivered(ids: readonly number[], now: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('event_delivery')
-      .set({ state: 'delivered', last_error: null, updated_at: now })
-      .where('id', 'in', ids)
-      .execute();
+  /** Tries that succeeded, with the status each handler answered (one UPDATE per status, mostly one). */
+  async delivered(tries: readonly { id: number; status: number }[], now: number): Promise<void> {
+    for (const status of new Set(tries.map((t) => t.status))) {
+      await this.db
+        .updateTable('event_delivery')
+        .set({ state: 'delivered', last_error: null, last_status: status, updated_at: now })
+        .where(
+          'id',
+          'in',
+          tries.filter((t) => t.status === status).map((t) => t.id),
+        )
+        .execute();
+    }
   }
 
   /** A failed try: due again at `retryAt`, or given up on when that is undefined. */
-  async failedTry(id: number, error: string, now: number, retryAt: number | undefined): Promise<void> {
+  async failedTry(
+    id: number,
+    failure: { error: string; status?: number },
+    now: number,
+    retryAt: number | undefined,
+  ): Promise<void> {
+    const last = { last_error: failure.error, last_status: failure.status ?? null, updated_at: now };
     await this.db
       .updateTable('event_delivery')
-      .set(
-        retryAt === undefined
-          ? { state: 'failed', last_error: error, updated_at: now }
-          : { due_at: retryAt, last_error: error, updated_at: now },
-      )
+      .set(retryAt === undefined ? { state: 'failed', ...last } : { due_at: retryAt, ...last })
       .where('id', '=', id)
       .execute();
   }
@@ -238,7 +247,16 @@ export class EventDeliveryRepository {
       .selectFrom('event_delivery as d')
       .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
       .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
-      .select(['d.id', 'o.event', 'h.handler', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at'])
+      .select([
+        'd.id',
+        'o.event',
+        'h.handler',
+        'd.state',
+        'd.attempts',
+        'd.last_error',
+        'd.last_status',
+        'd.updated_at',
+      ])
       .orderBy('d.id', 'desc')
       .limit(limit);
     if (state !== undefined) q = q.where('d.state', '=', state);
@@ -250,6 +268,7 @@ export class EventDeliveryRepository {
       state: r.state,
       attempts: r.attempts,
       lastError: r.last_error,
+      lastStatus: r.last_status,
       updatedAt: Number(r.updated_at),
     }));
   }
