@@ -158,6 +158,9 @@ describe('DELETE', () => {
   it('empties the journal; ids go on counting', async () => {
     await ok('server.time');
     const [last] = await journal('?limit=1');
+    const filtered = await admin('journal?method=server.*', 'DELETE');
+    expect(filtered.status).toBe(400);
+    expect(await journal('?limit=1')).toEqual([last]);
     const cleared = await admin('journal', 'DELETE');
     expect(cleared.status).toBe(200);
     expect(await journal()).toEqual([]);

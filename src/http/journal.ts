@@ -60,6 +60,10 @@ export async function journalRoutes(
     const lines = await journal.read(portal, filter);
     sendJsonText(res, 200, `{"entries":[${lines.map((line) => line.text).join(',')}]}`);
   } else if (path.length === 0 && req.method === 'DELETE') {
+    if (query !== '') {
+      refuse(res, 400, 'INVALID_FILTER', 'DELETE empties the whole journal: it takes no filter');
+      return;
+    }
     await journal.clear(portal);
     sendJson(res, 200, { ok: true });
   } else if (path.length === 1 && path[0] === 'stream' && req.method === 'GET') {

@@ -182,23 +182,30 @@ async function handleRest(
   let params: Params = {};
   let status = 200;
   let claim: BodyClaim | undefined;
-  /** Into the journal before the answer goes out: a client that reads the journal next finds the call. */
+  /**
+   * Into the journal before the answer goes out: a client that reads the journal next finds the
+   * call. A journal that fails never costs the call its answer.
+   */
   const journalCall = (error?: RestError, resultText?: string) => {
     const { caller } = trace;
     if (journal === undefined || caller === undefined) return;
-    const call = journalRecord({
-      startedAt,
-      method: platform.registry.find(method)?.name ?? method,
-      caller,
-      params,
-      status,
-      error,
-      resultText,
-      durationMs: performance.now() - t0,
-      fault: trace.fault,
-    });
-    const commands = trace.commands?.length ? commandRecords(platform.registry, caller, trace.commands) : undefined;
-    journal.record(options.portals?.nameOf(platform) ?? DEFAULT_PORTAL, call, commands);
+    try {
+      const call = journalRecord({
+        startedAt,
+        method: platform.registry.find(method)?.name ?? method,
+        caller,
+        params,
+        status,
+        error,
+        resultText,
+        durationMs: performance.now() - t0,
+        fault: trace.fault,
+      });
+      const commands = trace.commands?.length ? commandRecords(platform.registry, caller, trace.commands) : undefined;
+      journal.record(options.portals?.nameOf(platform) ?? DEFAULT_PORTAL, call, commands);
+    } catch (failure) {
+      options.onUnexpectedError?.(failure);
+    }
   };
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
