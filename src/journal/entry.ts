@@ -1,7 +1,8 @@
 /**
  * A journal entry as the process that answered the call writes it: the call's facts, with every
- * credential taken out, serialized once. The id (and a batch command's `batchId`) are added by
- * the journal that keeps it, which may live in another process (src/journal/cluster.ts).
+ * credential taken out, serialized once. The id, a batch command's `batchId` and the `time` text
+ * are added by the journal that keeps it, which may live in another process
+ * (src/journal/cluster.ts).
  */
 import type { Caller } from '../rest/auth.js';
 import type { CommandTrace } from '../rest/dispatch.js';
