@@ -3,37 +3,20 @@
 // read from /proc (utime + stime) around a fixed number of requests. Unlike req/s on a shared
 // machine, it hardly moves with what else runs, and its ratio is what throughput would be on
 // one saturated core.   node bench/cpu-per-request.mjs [REQUESTS=20000]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { cannedLikeOurs, SECRET, startBare, startCeiling, startOurs, waitListTargets } from './support.mjs';
+import {
+  cannedLikeOurs,
+  cpuPerRequest,
+  SECRET,
+  startBare,
+  startCeiling,
+  startOurs,
+  waitListTargets,
+} from './support.mjs';
 
 const amount = Number(process.argv[2] ?? 20_000);
-const TICK_US = 1e6 / 100; // USER_HZ
-
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-}
-
-async function cpuPerRequest(pid, url, body) {
-  const run = (n) =>
-    autocannon({
-      url,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      connections: 10,
-      amount: n,
-    });
-  await run(2000);
-  const before = cpuMicros(pid);
-  const result = await run(amount);
-  if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return (cpuMicros(pid) - before) / amount;
-}
-
 const data = mkdtempSync(join(tmpdir(), 'b24-cpu-'));
 const bare = await startBare();
 const ours = await startOurs(data);
@@ -49,9 +32,9 @@ try {
   console.log('|---|---|---|---|---|---|---|');
   for (const [name, method, body] of targets) {
     await cannedLikeOurs(bare.port, base, method, body);
-    const bareCpu = await cpuPerRequest(bare.child.pid, `http://127.0.0.1:${bare.port}/${method}`, body);
-    const ceilingCpu = await cpuPerRequest(ceiling.child.pid, ceilingBase + method, body);
-    const cpu = await cpuPerRequest(ours.child.pid, base + method, body);
+    const bareCpu = await cpuPerRequest(bare.child.pid, `http://127.0.0.1:${bare.port}/${method}`, body, amount);
+    const ceilingCpu = await cpuPerRequest(ceiling.child.pid, ceilingBase + method, body, amount);
+    const cpu = await cpuPerRequest(ours.child.pid, base + method, body, amount);
     const ratio = (a, b) => (a / b).toFixed(2);
     console.log(
       `| ${name} | ${bareCpu.toFixed(0)} | ${ceilingCpu.toFixed(0)} | ${cpu.toFixed(0)} | ${ratio(bareCpu, ceilingCpu)} | ${ratio(bareCpu, cpu)} | ${ratio(ceilingCpu, cpu)} |`,

@@ -10,10 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
-import { cannedLikeOurs, SECRET, startBare, startOurs, waitListTargets } from './support.mjs';
+import { cannedLikeOurs, requestsPerSecond, SECRET, startBare, startOurs, waitListTargets } from './support.mjs';
 
 const PORTALS = Number(process.env.BENCH_PORTALS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -35,18 +34,6 @@ async function admin(port, path, body) {
   const answer = await res.json();
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(answer)}`);
   return { answer, ms: performance.now() - started };
-}
-
-async function load(url, body) {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections: 50,
-    duration,
-  });
-  return result.requests.average;
 }
 
 function freePort() {
@@ -100,9 +87,9 @@ try {
     await cannedLikeOurs(bare.port, oneBase, method, body);
     const runs = { bare: [], one: [], portal: [] };
     for (let r = 0; r < rounds; r++) {
-      runs.bare.push(await load(`http://127.0.0.1:${bare.port}/${method}`, body));
-      runs.one.push(await load(oneBase + method, body));
-      runs.portal.push(await load(portalBase + method, body));
+      runs.bare.push(await requestsPerSecond(`http://127.0.0.1:${bare.port}/${method}`, body, duration));
+      runs.one.push(await requestsPerSecond(oneBase + method, body, duration));
+      runs.portal.push(await requestsPerSecond(portalBase + method, body, duration));
     }
     rows.push({ label, bare: median(runs.bare), one: median(runs.one), portal: median(runs.portal) });
   }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import autocannon from 'autocannon';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const SECRET = 'benchsecret00000';
@@ -122,4 +123,47 @@ export async function cannedLikeOurs(barePort, base, method, body) {
 export function withoutTime(text) {
   const { time, ...rest } = JSON.parse(text);
   return JSON.stringify(rest);
+}
+
+const TICK_US = 1e6 / 100; // USER_HZ
+
+/** CPU a process has used so far (user + system), µs. */
+export function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+/**
+ * The server process's CPU µs per request over `amount` POSTs of `body` to `url` (after 2000 to
+ * warm up): unlike req/s on a shared machine, it hardly moves with what else runs.
+ */
+export async function cpuPerRequest(pid, url, body, amount) {
+  const run = (n) =>
+    autocannon({
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections: 10,
+      amount: n,
+    });
+  await run(2000);
+  const before = cpuMicros(pid);
+  const result = await run(amount);
+  if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return (cpuMicros(pid) - before) / amount;
+}
+
+/** Requests a second over `seconds` of POSTs of `body` to `url` on 50 connections; any failure throws. */
+export async function requestsPerSecond(url, body, seconds) {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 50,
+    duration: seconds,
+  });
+  if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx + result.errors} failed`);
+  return result.requests.average;
 }

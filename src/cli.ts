@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { isClusterWorker, runPrimary, workerOptions } from './cluster.js';
 import { readSeedFile, resetCommand, seedCommand, snapshotCommand } from './devtools/commands.js';
 import { HANDLER_MODES } from './events/handler-address.js';
+import { journalCommand } from './journal/command.js';
 import { createRegistry } from './methods.js';
 import { registerApp } from './oauth/grants.js';
 import { LOG_LEVELS } from './observability/log.js';
@@ -32,7 +33,7 @@ const USAGE = `Usage:
                     [--event-timeout-ms 5000] [--event-tries 5] [--event-backoff-ms 1000]
                     [--event-concurrency 16] [--event-handlers local|public]
                     [--max-connections 1000] [--headers-timeout 10] [--request-timeout 30]
-                    [--unauthenticated-memory 64] [--portal-domain NAME]
+                    [--unauthenticated-memory 64] [--portal-domain NAME] [--journal-size 1000]
   b24-booking webhook add [--user 1] [--secret SECRET] [--scopes booking,crm] [--url BASE]
   b24-booking webhook list
   b24-booking webhook remove ID
@@ -45,6 +46,10 @@ const USAGE = `Usage:
                                 (prints the JSON POST /_admin/portals answers)
   b24-booking portal list [--url BASE]  (every portal, default first, one JSON object a line)
   b24-booking portal remove NAME
+  b24-booking journal [--portal NAME] [--method GLOB] [--status 200|4xx|5xx] [--since ID]
+                    [--limit N] [--follow] [--url http://127.0.0.1:8080] [--admin-token TOKEN]
+                                (a running server's journal, one JSON entry a line, oldest
+                                 first; --follow goes on with new entries as they come)
   b24-booking openapi           (the OpenAPI 3.1 document of the REST methods, as GET /openapi.json)
   (the offline commands take the same --data or --database as serve, and act on the portal
    --portal NAME, default "default"; --url BASE is where the server answers, e.g.
@@ -80,6 +85,12 @@ const OPTIONS = {
   'request-timeout': { type: 'string' },
   'unauthenticated-memory': { type: 'string' },
   'portal-domain': { type: 'string' },
+  'journal-size': { type: 'string' },
+  method: { type: 'string' },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  limit: { type: 'string' },
+  follow: { type: 'boolean' },
   'event-handlers': { type: 'string' },
   name: { type: 'string' },
   handler: { type: 'string' },
@@ -92,6 +103,8 @@ const OPTIONS = {
 } as const;
 
 type Flag = keyof typeof OPTIONS;
+/** Flags of one command's own, read from its command line only (no `B24_*` variable). */
+type CommandFlag = 'webhook' | 'help' | 'follow' | 'method' | 'status' | 'since' | 'limit';
 
 /** `B24_WEBHOOKS=1:abc:booking,crm,2:def`: an entry starts at `<digits>:`, scopes run on after it. */
 export function splitWebhookList(text: string): string[] {
@@ -108,7 +121,7 @@ export function splitWebhookList(text: string): string[] {
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  const flag = (name: Exclude<Flag, 'webhook' | 'help'>): string | undefined =>
+  const flag = (name: Exclude<Flag, CommandFlag>): string | undefined =>
     (values[name] as string | undefined) ?? process.env[envName(name)];
   const data = flag('data') ?? './data';
   const [command, sub, arg] = positionals;
@@ -140,6 +153,7 @@ async function main(argv: string[]): Promise<void> {
       ...settingFlags(flag),
       ...connectionLimits(flag),
       portalDomain: hostName(flag('portal-domain'), '--portal-domain'),
+      journalSize: wholeNumber(flag('journal-size'), '--journal-size'),
       clock: flag('clock'),
       seed: flag('seed'),
       logLevel: oneOf(flag('log-level'), LOG_LEVELS, '--log-level') ?? 'info',
@@ -150,6 +164,17 @@ async function main(argv: string[]): Promise<void> {
         concurrency: positive(flag('event-concurrency'), '--event-concurrency'),
       },
       eventHandlers: oneOf(flag('event-handlers'), HANDLER_MODES, '--event-handlers'),
+    });
+  }
+  if (command === 'journal') {
+    const adminToken = flag('admin-token');
+    if (adminToken === undefined) throw new Error("journal needs the server's --admin-token (or B24_ADMIN_TOKEN)");
+    return journalCommand({
+      url: baseUrlFlag(flag) || 'http://127.0.0.1:8080',
+      adminToken,
+      portal: flag('portal') ?? DEFAULT_PORTAL,
+      filter: { method: values.method, status: values.status, since: values.since, limit: values.limit },
+      follow: values.follow === true,
     });
   }
   const offline: ServerOptions = { data, database: flag('database') };
@@ -170,7 +195,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** The flags that give the default portal's settings (`serve`) or a new portal's (`portal add`). */
-function settingFlags(flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined) {
+function settingFlags(flag: (name: Exclude<Flag, CommandFlag>) => string | undefined) {
   return {
     overbooking: oneOf(flag('overbooking'), ['on', 'off'] as const, '--overbooking') !== 'off',
     bookingDeals: oneOf(flag('booking-deals'), ['on', 'off'] as const, '--booking-deals') !== 'off',
@@ -193,7 +218,7 @@ function portalCommand(
   sub: string | undefined,
   name: string | undefined,
   offline: ServerOptions,
-  flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined,
+  flag: (name: Exclude<Flag, CommandFlag>) => string | undefined,
   /** Read from the command line only: B24_SEED and B24_WEBHOOKS are the default portal's. */
   given: { webhooks?: string[]; seed?: string },
 ): Promise<void> {
@@ -227,6 +252,13 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** A whole number flag from 0, or undefined when not given. */
+function wholeNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw new Error(`${name} must be a whole number >= 0; got "${value}"`);
+  return Number(value);
+}
+
 /** A host name flag (letters, digits, `-` and dots), or undefined when not given. */
 function hostName(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
@@ -235,7 +267,7 @@ function hostName(value: string | undefined, name: string): string | undefined {
 }
 
 /** The flags that bound what slow, many or unauthenticated clients can cost. */
-function connectionLimits(flag: (name: Exclude<Flag, 'webhook' | 'help'>) => string | undefined) {
+function connectionLimits(flag: (name: Exclude<Flag, CommandFlag>) => string | undefined) {
   const limits = {
     maxConnections: positive(flag('max-connections'), '--max-connections'),
     headersTimeout: positive(flag('headers-timeout'), '--headers-timeout'),

@@ -6,8 +6,10 @@
  * that dies, and on SIGTERM or SIGINT lets every worker finish its requests in flight.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { hostJournal, WorkerJournal } from './journal/cluster.js';
+import { LocalJournal } from './journal/journal.js';
 import { relayPortalChanges } from './portals/peers.js';
-import { type Banner, bannerOf, prepareStartup, type ServerOptions, storeOptionsOf } from './server.js';
+import { type Banner, bannerOf, journalSizeOf, prepareStartup, type ServerOptions, storeOptionsOf } from './server.js';
 import { Store } from './store/store.js';
 
 /** What the primary settled, handed to each worker in its environment. */
@@ -35,6 +37,8 @@ export function workerOptions(options: ServerOptions): ServerOptions {
     tls: undefined,
     tlsCert: setup.tlsCert,
     tlsKey: setup.tlsKey,
+    // The primary keeps the journal of every worker's calls.
+    journal: new WorkerJournal(journalSizeOf(options)),
   };
 }
 
@@ -59,6 +63,7 @@ export async function runPrimary(options: ServerOptions, workers: number, events
     tlsKey: startup.tls?.keyPath,
   };
   relayPortalChanges();
+  hostJournal(new LocalJournal(journalSizeOf(options)));
   const startedAt = new Map<Worker, number>();
   const fork = () => startedAt.set(cluster.fork({ [SETUP_VARIABLE]: JSON.stringify(setup) }), Date.now());
 

@@ -17,7 +17,9 @@ import { HandlerAddressPolicy, type HandlerMode } from './events/handler-address
 import { faultsOf } from './faults/faults.js';
 import { graceful } from './http/graceful.js';
 import { BodyBudget } from './http/io.js';
+import { JournalStreams } from './http/journal.js';
 import { createRequestHandler } from './http/server.js';
+import { DEFAULT_JOURNAL_SIZE, type Journal, LocalJournal } from './journal/journal.js';
 import { createRegistry } from './methods.js';
 import { memberId } from './oauth/grants.js';
 import { createLogger, type LogLevel, logRequest } from './observability/log.js';
@@ -97,6 +99,13 @@ export interface ServerOptions {
   clock?: Clock | string;
   /** A seed document (JSON or YAML file) applied at start when the state is empty. */
   seed?: string;
+  /**
+   * Calls kept in each portal's journal, newest first out (default 1000); 0 turns the journal
+   * off. Kept in memory: at most 16 KiB of parameters and 16 KiB of result an entry.
+   */
+  journalSize?: number;
+  /** A journal of the caller's own to record into (a worker of `--workers` records into its primary's). */
+  journal?: Journal;
   /** Request log level; `silent` (default for the library) logs nothing. */
   logLevel?: LogLevel;
   /**
@@ -384,10 +393,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       worker.start();
       return worker;
     };
+    const journal = options.journal ?? new LocalJournal(journalSizeOf(options));
+    const journalStreams = new JournalStreams();
     // Other portals' workers start with their first binding (or when opened with one).
     const portals = await openPortals(store, options, clock, () => url, handlerUrls, {
       // With --portal-domain, what handlers are sent names the portal's own domain.
       startDelivery: (portal) => deliveryOf(portal.platform, portals.originOf(portal.name)),
+      removed: (name) => journal.drop(name),
     });
     const peers = workerPeers((name) => portals.reload(name));
     if (peers) portals.connect(peers);
@@ -409,6 +421,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
         metricsPublic: options.metrics === 'public',
         portals,
+        journal,
+        journalStreams,
       }),
     );
     const { tls, scratchDir } = startup;
@@ -453,10 +467,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       portals,
       createPortal: async (request = {}) => {
         const info = await portals.create(request, clock.now());
-        return portalHandle(portals, info.name, info.webhookUrls?.[0]);
+        return portalHandle(portals, journal, info.name, info.webhookUrls?.[0]);
       },
-      portal: (name) => portalHandle(portals, name),
+      portal: (name) => portalHandle(portals, journal, name),
       close: async () => {
+        // Streams never end on their own: ended first, so the requests in flight can finish.
+        journalStreams.closeAll();
         await requests.shutdown(server, SHUTDOWN_GRACE_MS);
         await delivery.stop();
         await portals.close();
@@ -469,6 +485,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     removeScratch(startup?.scratchDir);
     throw error;
   }
+}
+
+/** `journalSize` checked: a whole number from 0 (0: off). */
+export function journalSizeOf(options: ServerOptions): number {
+  const size = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
+  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`journalSize must be a whole number >= 0; got ${size}`);
+  return size;
 }
 
 /** `serve --seed`: applied on a first start (empty state), skipped on later ones. */

@@ -69,6 +69,8 @@ export function backoff(settings: DeliverySettings, attempt: number): number {
 interface Outcome {
   ok: boolean;
   error: string;
+  /** The handler's answer's status; absent when no answer came. */
+  status?: number;
 }
 
 /** A finished try waiting to be written, with the next pass's other outcomes, in one transaction. */
@@ -243,14 +245,15 @@ export class DeliveryWorker {
     this.finished = [];
     await this.store.write(async ({ eventDeliveries }) => {
       await eventDeliveries.delivered(
-        finished.filter((f) => f.outcome.ok).map((f) => f.delivery.id),
+        finished.filter((f) => f.outcome.ok).map((f) => ({ id: f.delivery.id, status: f.outcome.status ?? 200 })),
         wall,
       );
       for (const { delivery, outcome } of finished) {
         if (outcome.ok) continue;
         const last = delivery.attempt >= this.settings.maxAttempts;
         const retryAt = wall + backoff(this.settings, delivery.attempt);
-        await eventDeliveries.failedTry(delivery.id, outcome.error, wall, last ? undefined : retryAt);
+        const failure = { error: outcome.error, status: outcome.status };
+        await eventDeliveries.failedTry(delivery.id, failure, wall, last ? undefined : retryAt);
         // In the database too, for the other processes and so that waiting rows are not due.
         await eventDeliveries.postponeHandler(delivery.handlerId, retryAt, wall);
       }
@@ -285,7 +288,7 @@ export class DeliveryWorker {
           res.resume();
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            resolve({ ok: status >= 200 && status < 300, error: `HTTP ${status}` });
+            resolve({ ok: status >= 200 && status < 300, error: `HTTP ${status}`, status });
           });
           res.on('error', (error) => resolve({ ok: false, error: error.message }));
         },

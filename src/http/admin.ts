@@ -15,6 +15,8 @@ import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/
 import { hasAdminBearer } from './admin-bearer.js';
 import { isoWithOffset } from './envelope.js';
 import { readBody, sendJson, utf8Text } from './io.js';
+import { journalRoutes } from './journal.js';
+import type { HttpOptions } from './server.js';
 
 /** Snapshot names: letters, digits, `-`, `_`, `.`; they appear in paths and CLI arguments. */
 const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -26,23 +28,27 @@ function clockState(now: number) {
   return { now: isoWithOffset(now), timestamp: now / 1000 };
 }
 
+/** What the admin routes need of the server (a part of the transport's options). */
+export type AdminOptions = Pick<HttpOptions, 'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams'>;
+
 export async function handleAdmin(
   platform: Platform,
-  adminToken: string,
-  bodyLimit: number,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
-  portals: Portals,
+  query: string,
 ): Promise<void> {
-  if (!hasAdminBearer(req, adminToken, platform.authThrottle)) {
+  if (!hasAdminBearer(req, options.adminToken, platform.authThrottle)) {
     req.resume();
     sendJson(res, 401, errors.adminTokenRequired('The admin API').toBody());
     return;
   }
+  const { portals } = options;
   try {
-    if (path[0] === 'portals') await portalRoutes(portals, platform.clock.now(), bodyLimit, req, res, path.slice(1));
-    else await portalAdmin(portals, DEFAULT_PORTAL, bodyLimit, req, res, path);
+    if (path[0] === 'portals')
+      await portalRoutes(portals, platform.clock.now(), options, req, res, path.slice(1), query);
+    else await portalAdmin(DEFAULT_PORTAL, options, req, res, path, query);
   } catch (error) {
     if (error instanceof SeedError) fail(res, 400, 'SEED_REFUSED', error.message);
     else if (error instanceof PortalError) fail(res, error.status, error.code, error.message);
@@ -61,11 +67,13 @@ export async function handleAdmin(
 async function portalRoutes(
   portals: Portals,
   now: number,
-  bodyLimit: number,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
+  query: string,
 ): Promise<void> {
+  const { bodyLimit } = options;
   const [name, ...rest] = path;
   const method = req.method;
   if (name === undefined) {
@@ -82,7 +90,7 @@ async function portalRoutes(
   if (rest.length === 1 && rest[0] === 'apps' && method === 'POST') {
     sendJson(res, 201, await portals.addApp(name, await jsonBody(req, bodyLimit)));
   } else if (rest.length > 0) {
-    await portalAdmin(portals, name, bodyLimit, req, res, rest);
+    await portalAdmin(name, options, req, res, rest, query);
   } else if (method === 'GET') {
     req.resume();
     sendJson(res, 200, portals.info(await portals.require(name)));
@@ -119,19 +127,25 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   fail(res, 404, 'NOT_FOUND', 'Not found');
 }
 
-/** The routes of one portal: reset, snapshots, seed, the clock, fault rules. */
+/** The routes of one portal: reset, snapshots, seed, the clock, fault rules, the journal, deliveries. */
 async function portalAdmin(
-  portals: Portals,
   portal: string,
-  bodyLimit: number,
+  options: AdminOptions,
   req: IncomingMessage,
   res: ServerResponse,
   path: string[],
+  query: string,
 ): Promise<void> {
+  const { bodyLimit, portals } = options;
   const { platform } = await portals.require(portal);
   const post = req.method === 'POST';
   const [section, name, action] = path;
-  if (post && section === 'reset' && path.length === 1) {
+  if (section === 'journal' && options.journal) {
+    await journalRoutes(options.journal, options.journalStreams, portal, req, res, path.slice(1), query);
+  } else if (section === 'deliveries' && path.length === 1 && req.method === 'GET') {
+    req.resume();
+    sendJson(res, 200, { deliveries: await deliveriesOf(platform, query) });
+  } else if (post && section === 'reset' && path.length === 1) {
     req.resume();
     await resetState(platform.store);
     sendJson(res, 200, { ok: true });
@@ -199,6 +213,41 @@ async function faultRoutes(
 }
 
 const clockError = (text: string) => new PortalError(400, 'INVALID_CLOCK', text);
+
+const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+const DELIVERIES_LIMIT = { default: 100, most: 1000 };
+
+/**
+ * `GET .../deliveries?state=failed&limit=N`: the newest deliveries of events to handlers, oldest
+ * first. `lastStatus` is the HTTP status of the last try's answer (null when none came);
+ * `lastError` says what went wrong with a failed one.
+ */
+async function deliveriesOf(platform: Platform, query: string) {
+  const given = new URLSearchParams(query);
+  const state = given.get('state') ?? undefined;
+  if (state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(state)) {
+    throw new PortalError(400, 'INVALID_FILTER', `"state" is one of ${DELIVERY_STATES.join(', ')}`);
+  }
+  const limitText = given.get('limit') ?? String(DELIVERIES_LIMIT.default);
+  const limit = Number(limitText);
+  if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > DELIVERIES_LIMIT.most) {
+    throw new PortalError(400, 'INVALID_FILTER', `"limit" is a whole number from 1 to ${DELIVERIES_LIMIT.most}`);
+  }
+  const rows = await platform.store.read(({ eventDeliveries }) =>
+    eventDeliveries.list(limit, state as (typeof DELIVERY_STATES)[number] | undefined),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    // As handlers receive it (and event.get lists it).
+    event: row.event.toUpperCase(),
+    handler: row.handler,
+    tries: row.attempts,
+    lastStatus: row.lastStatus,
+    lastError: row.lastError,
+    state: row.state,
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  }));
+}
 
 /** `{"now": ISO}` sets the clock, `{"advance": seconds}` moves it on. */
 function clockChange(text: string): { at: number } | { advanceMs: number } {

@@ -159,7 +159,11 @@ export function allowCors(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** A JSON answer already serialized. */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

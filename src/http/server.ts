@@ -6,12 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ConnectionDropped } from '../faults/faults.js';
+import { commandRecords, journalRecord } from '../journal/entry.js';
+import type { Journal } from '../journal/journal.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { documentText, openApiDocument } from '../openapi/document.js';
 import { REFERENCE_CSP, referencePage } from '../openapi/reference.js';
 import type { Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
-import { admit, type Platform, runAs } from '../rest/dispatch.js';
+import { admit, type CallTrace, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import type { MethodOutcome, Registry } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
@@ -26,7 +28,9 @@ import {
   readBodyParams,
   sendJson,
   sendJsonAndClose,
+  sendJsonText,
 } from './io.js';
+import type { JournalStreams } from './journal.js';
 import { handleOAuth } from './oauth.js';
 import { assertNoNul, type Params, parsePhpQuery } from './request-params.js';
 
@@ -47,6 +51,10 @@ export interface HttpOptions {
   portals: Portals;
   /** GET /metrics without the admin token (`--metrics public`); otherwise it needs the token. */
   metricsPublic?: boolean;
+  /** Where calls are recorded (absent, or size 0: nowhere), and read by the admin API. */
+  journal?: Journal;
+  /** The journal's open Server-Sent Event streams, ended when the server stops. */
+  journalStreams?: JournalStreams;
 }
 
 const OPENAPI_PATH = '/openapi.json';
@@ -106,7 +114,7 @@ async function route(options: HttpOptions, req: IncomingMessage, res: ServerResp
     return;
   }
   if (segments[0] === '_admin') {
-    await handleAdmin(platform, options.adminToken, options.bodyLimit, req, res, segments.slice(1), options.portals);
+    await handleAdmin(platform, options, req, res, segments.slice(1), query);
     return;
   }
   if (path === OPENAPI_PATH && req.method === 'GET') {
@@ -189,12 +197,38 @@ async function handleRest(
   const t0 = performance.now();
   let platform = defaultPlatform;
   let startedAt = platform.clock.now();
-  const trace: { userId?: number } = {};
+  const trace: CallTrace = {};
+  const journal = options.journal !== undefined && options.journal.size > 0 ? options.journal : undefined;
+  if (journal) trace.commands = [];
   let method = '';
+  let params: Params = {};
   let status = 200;
-  /** The fault rule that fired on the call (src/faults/), for the request's record. */
-  let fault: number | undefined;
   let claim: BodyClaim | undefined;
+  /**
+   * Into the journal before the answer goes out: a client that reads the journal next finds the
+   * call. A journal that fails never costs the call its answer.
+   */
+  const journalCall = (error?: RestError, resultText?: string) => {
+    const { caller } = trace;
+    if (journal === undefined || caller === undefined) return;
+    try {
+      const call = journalRecord({
+        startedAt,
+        method: platform.registry.find(method)?.name ?? method,
+        caller,
+        params,
+        status,
+        error,
+        resultText,
+        durationMs: performance.now() - t0,
+        fault: trace.fault,
+      });
+      const commands = trace.commands?.length ? commandRecords(platform.registry, caller, trace.commands) : undefined;
+      journal.record(options.portals.nameOf(platform), call, commands);
+    } catch (failure) {
+      options.onUnexpectedError?.(failure);
+    }
+  };
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
@@ -213,7 +247,7 @@ async function handleRest(
     claim = caller ? undefined : options.unauthenticatedBodies?.claim();
     const queryParams = parsePhpQuery(query);
     const bodyParams = await readBodyParams(req, options.bodyLimit, claim);
-    const params: Params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
+    params = query === '' ? bodyParams : { ...queryParams, ...bodyParams };
     assertNoNul(params);
     if (caller === undefined) {
       const token = typeof params.auth === 'string' ? params.auth : (queryParams.access_token as string | undefined);
@@ -223,10 +257,12 @@ async function handleRest(
     }
     claim?.release();
     const t1 = performance.now();
-    const outcome = await runAs(platform, caller, method, params);
-    fault = outcome.fault;
+    const outcome = await runAs(platform, caller, method, params, trace);
     const t2 = performance.now();
-    sendJson(res, 200, envelope(outcome, startedAt, t2 - t0, t2 - t1));
+    // Serialized once, for the answer and for the journal.
+    const resultText = JSON.stringify(outcome.result);
+    journalCall(undefined, resultText);
+    sendJsonText(res, 200, envelopeText(resultText, outcome, startedAt, t2 - t0, t2 - t1));
   } catch (error) {
     if (error instanceof ClientGone) {
       // Nobody to answer; counted apart from the server's own failures (nginx's 499).
@@ -236,16 +272,17 @@ async function handleRest(
     if (error instanceof ConnectionDropped) {
       // A fault rule's lost response: the connection ends without a byte of an answer.
       status = CLOSED_WITHOUT_RESPONSE;
-      fault = error.fault;
+      journalCall();
       req.socket.destroy();
       return;
     }
     if (!(error instanceof RestError)) {
       status = 500;
+      journalCall(errors.internal());
       throw error;
     }
     status = error.status;
-    fault = error.fault;
+    journalCall(error);
     answerError(req, res, error);
   } finally {
     claim?.release();
@@ -253,8 +290,8 @@ async function handleRest(
       method: platform.registry.find(method)?.name ?? 'unknown',
       status,
       durationMs: performance.now() - t0,
-      userId: trace.userId,
-      fault,
+      userId: trace.caller?.userId,
+      fault: trace.fault,
     });
   }
 }
@@ -301,10 +338,17 @@ const CLIENT_CLOSED_REQUEST = 499;
 /** The status a request is counted under when a fault rule closed its connection (nginx's 444). */
 const CLOSED_WITHOUT_RESPONSE = 444;
 
-function envelope(outcome: MethodOutcome, startedAt: number, elapsed: number, processing: number) {
-  const body: Record<string, unknown> = { result: outcome.result };
-  if (outcome.next !== undefined) body.next = outcome.next;
-  if (outcome.total !== undefined) body.total = outcome.total;
-  body.time = timeObject(startedAt, elapsed, processing, outcome.operating);
-  return body;
+/** The answer `{result, next?, total?, time}` around the result's JSON text. */
+function envelopeText(
+  resultText: string,
+  outcome: MethodOutcome,
+  startedAt: number,
+  elapsed: number,
+  processing: number,
+): string {
+  const rest: Record<string, unknown> = {};
+  if (outcome.next !== undefined) rest.next = outcome.next;
+  if (outcome.total !== undefined) rest.total = outcome.total;
+  rest.time = timeObject(startedAt, elapsed, processing, outcome.operating);
+  return `{"result":${resultText},${JSON.stringify(rest).slice(1)}`;
 }

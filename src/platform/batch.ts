@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { callTime } from '../http/envelope.js';
 import { assertNoNul, parsePhpQuery } from '../http/request-params.js';
+import type { CommandTrace } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { param } from '../rest/params.js';
 import { isNumeric, isPhpArray, phpTruthy } from '../rest/php.js';
@@ -61,6 +62,7 @@ async function runCommands(ctx: MethodContext, commands: [string, unknown][], ha
       failure = await runCommand(ctx, key, command, maps);
     } else {
       failure = errors.batchLengthExceeded();
+      if (typeof command === 'string') traceCommand(ctx, methodOf(command), ctx.clock.now())?.end(undefined, failure);
     }
     if (failure) {
       maps.error.set(key, failure.toBody());
@@ -69,29 +71,62 @@ async function runCommands(ctx: MethodContext, commands: [string, unknown][], ha
   }
 }
 
-async function runCommand(ctx: MethodContext, key: string, command: string, maps: BatchMaps) {
+const methodOf = (command: string) => {
   const at = command.indexOf('?');
-  const method = at === -1 ? command : command.slice(0, at);
-  if (method.toLowerCase() === 'batch') return errors.batchMethodNotAllowed();
+  return at === -1 ? command : command.slice(0, at);
+};
+
+async function runCommand(ctx: MethodContext, key: string, command: string, maps: BatchMaps) {
+  const method = methodOf(command);
   const startedAt = ctx.clock.now();
+  const traced = traceCommand(ctx, method, startedAt);
+  if (method.toLowerCase() === 'batch') {
+    const refused = errors.batchMethodNotAllowed();
+    traced?.end(undefined, refused);
+    return refused;
+  }
   const t0 = performance.now();
   try {
-    const query = parsePhpQuery(at === -1 ? '' : command.slice(at + 1));
+    const query = parsePhpQuery(method.length === command.length ? '' : command.slice(method.length + 1));
     // A command's query string decodes here, not in the transport: its %00 is checked here.
     assertNoNul(query);
-    const params = resolveReferences(query, maps);
+    const params = resolveReferences(query, maps) as Record<string, unknown>;
+    if (traced) traced.trace.params = params;
     const t1 = performance.now();
-    const outcome = await ctx.call(method, params as Record<string, unknown>);
+    const outcome = await ctx.call(method, params, traced?.trace);
     const t2 = performance.now();
+    traced?.end(outcome.result);
     maps.result.set(key, outcome.result);
     if (outcome.next !== undefined) maps.next.set(key, outcome.next);
     if (outcome.total !== undefined) maps.total.set(key, outcome.total);
     maps.time.set(key, callTime(startedAt, t2 - t0, t2 - t1));
     return undefined;
   } catch (error) {
-    if (error instanceof RestError) return error;
-    throw error;
+    if (!(error instanceof RestError)) throw error;
+    traced?.end(undefined, error);
+    return error;
   }
+}
+
+/**
+ * When the batch is journaled: the command's trace, added to the batch's, and how to close it
+ * with the command's answer. Undefined when nothing is journaled.
+ */
+function traceCommand(ctx: MethodContext, method: string, startedAt: number) {
+  const commands = ctx.trace?.commands;
+  if (commands === undefined) return undefined;
+  const t0 = performance.now();
+  const trace: CommandTrace = { method, params: {}, startedAt, durationMs: 0 };
+  commands.push(trace);
+  return {
+    trace,
+    end(result: unknown, error?: RestError): CommandTrace {
+      trace.durationMs = performance.now() - t0;
+      if (error) trace.error = error;
+      else trace.result = result;
+      return trace;
+    },
+  };
 }
 
 const REFERENCE = /\$(result|next|total|time|error)(\S*)/gi;

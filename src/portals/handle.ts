@@ -6,6 +6,9 @@
 import { applySeed, type SeedResult } from '../devtools/seed.js';
 import { type FaultRuleView, faultsOf } from '../faults/faults.js';
 import { parseFaultRule } from '../faults/rules.js';
+import type { JournalEntry } from '../journal/entry.js';
+import type { JournalFilter } from '../journal/filter.js';
+import type { Journal } from '../journal/journal.js';
 import { loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import type { Portal, PortalInfo, Portals } from './portals.js';
 
@@ -35,9 +38,17 @@ export interface PortalHandle {
     clear(): Promise<number>;
   };
   remove(): Promise<void>;
+  /**
+   * The portal's journal, oldest first, as `GET /_admin/portals/NAME/journal` answers it: the
+   * filter's `method` is a glob, `status` a status or a class (`4xx`), `since` an id (exclusive),
+   * `limit` the newest N. A malformed filter throws a FilterError.
+   */
+  journal(filter?: JournalFilter): Promise<JournalEntry[]>;
+  /** Empties the portal's journal (ids go on counting). */
+  clearJournal(): Promise<void>;
 }
 
-export function portalHandle(portals: Portals, name: string, webhookUrl?: string): PortalHandle {
+export function portalHandle(portals: Portals, journal: Journal, name: string, webhookUrl?: string): PortalHandle {
   const portal = () => portals.require(name);
   const store = async (p?: Portal) => (p ?? (await portal())).platform.store;
   return {
@@ -71,5 +82,13 @@ export function portalHandle(portals: Portals, name: string, webhookUrl?: string
       clear: async () => faultsOf(await store()).clear(),
     },
     remove: () => portals.remove(name),
+    journal: async (filter = {}) => {
+      await portal();
+      return (await journal.read(name, filter)).map((line) => JSON.parse(line.text) as JournalEntry);
+    },
+    clearJournal: async () => {
+      await portal();
+      await journal.clear(name);
+    },
   };
 }

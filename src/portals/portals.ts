@@ -52,6 +52,8 @@ export interface Stoppable {
 export interface PortalServices {
   /** Starts delivering the portal's events to its handlers. */
   startDelivery(portal: Portal): Stoppable;
+  /** The portal was removed: what the server keeps of it elsewhere (its journal) goes too. */
+  removed?(name: string): void;
 }
 
 /** What the admin API answers about a portal. */
@@ -422,6 +424,7 @@ export class Portals {
     await this.close1(name);
     await this.removeData(name);
     await this.peers?.announce(name);
+    this.services?.removed?.(name);
   }
 
   /**

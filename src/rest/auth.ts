@@ -46,6 +46,10 @@ export interface Caller {
   readonly clientKey: string;
   /** Set when the caller is an OAuth application. */
   readonly appId?: number;
+  /** The application's client id, when the caller is an OAuth application. */
+  readonly clientId?: string;
+  /** The webhook's id, when the caller is an incoming webhook. */
+  readonly webhookId?: number;
 }
 
 /** Methods every caller may call whatever its scopes (Bitrix's global scope). */
@@ -81,7 +85,7 @@ export function newClientSecret(): string {
 /** What a lookup found: a webhook or an access token, as the cache keeps it. */
 type Found =
   | { kind: 'webhook'; id: number; userId: number; scopes: string[] }
-  | { kind: 'token'; userId: number; scopes: string[]; appId: number; accessExpiresAt: number };
+  | { kind: 'token'; userId: number; scopes: string[]; appId: number; clientId: string; accessExpiresAt: number };
 
 /** How long a found webhook or token is believed without asking the database again, ms. */
 export const CALLER_CACHE_MS = 1000;
@@ -146,6 +150,8 @@ export async function authenticate(
   credentials: Credentials,
   cache?: CallerCache,
   origin?: Origin,
+  /** Told who is calling as soon as the credentials name someone, even when they are refused (expired). */
+  identified?: { caller?: Caller },
 ): Promise<Caller> {
   const key = callerKey(credentials);
   if (key === undefined) throw errors.noAuthFound();
@@ -159,7 +165,7 @@ export async function authenticate(
     }
   }
   try {
-    return callerOf(found, credentials, clock);
+    return callerOf(found, credentials, clock, identified);
   } catch (error) {
     // An expired token is no guess: only credentials that match nothing count as failures.
     if (origin && (error as RestError).code !== 'expired_token') origin.throttle.failed(origin.address);
@@ -167,14 +173,27 @@ export async function authenticate(
   }
 }
 
-function callerOf(found: Found | undefined, credentials: Credentials, clock: Clock): Caller {
+function callerOf(
+  found: Found | undefined,
+  credentials: Credentials,
+  clock: Clock,
+  identified: { caller?: Caller } = {},
+): Caller {
   if (credentials.webhook) {
     if (found?.kind !== 'webhook' || String(found.userId) !== credentials.webhook.userId) throw errors.noAuthFound();
-    return { userId: found.userId, scopes: found.scopes, clientKey: `webhook:${found.id}` };
+    identified.caller = {
+      userId: found.userId,
+      scopes: found.scopes,
+      clientKey: `webhook:${found.id}`,
+      webhookId: found.id,
+    };
+    return identified.caller;
   }
   if (found?.kind !== 'token') throw errors.invalidToken();
+  const { userId, scopes, appId, clientId } = found;
+  identified.caller = { userId, scopes, clientKey: `app:${appId}`, appId, clientId };
   if (found.accessExpiresAt <= clock.now()) throw errors.expiredToken();
-  return { userId: found.userId, scopes: found.scopes, clientKey: `app:${found.appId}`, appId: found.appId };
+  return identified.caller;
 }
 
 export function hasScope(caller: Caller, scope: Scope): boolean {

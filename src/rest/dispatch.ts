@@ -17,7 +17,7 @@ import {
   type Origin,
 } from './auth.js';
 import type { AuthThrottle } from './auth-throttle.js';
-import { errors } from './errors.js';
+import { errors, type RestError } from './errors.js';
 import { admitRequest, checkOperating, type LimitSettings, recordOperating } from './limits.js';
 import {
   defaultSettings,
@@ -55,8 +55,34 @@ export interface RestCall {
   readonly credentials: Credentials;
   /** The client's address, for the failed-authentication throttle. */
   readonly address?: string;
-  /** Filled in as the call goes, for the request log: who turned out to be calling. */
-  readonly trace?: { userId?: number };
+  /** Filled in as the call goes, for the request log and the journal. */
+  readonly trace?: CallTrace;
+}
+
+/** What a call leaves behind as it goes, for the request log and the journal (src/journal/). */
+export interface CallTrace {
+  /** Who turned out to be calling; set also when the credentials named someone but were refused (expired). */
+  caller?: Caller;
+  /**
+   * The id of the fault rule that fired on this call, if one did: the journal entry carries it.
+   * Whoever injects faults sets it on the trace the call (or the `batch` command) runs with.
+   */
+  fault?: number;
+  /** Present (empty) when the call is journaled: `batch` adds each command it answers. */
+  commands?: CommandTrace[];
+}
+
+/** One command of a `batch`, as it ran: the journal makes an entry of it. */
+export interface CommandTrace extends CallTrace {
+  /** As the command named it. */
+  method: string;
+  /** After `$result[...]` references were resolved: what the method was given. */
+  params: Record<string, unknown>;
+  /** When it started, on the portal's clock (ms). */
+  startedAt: number;
+  durationMs: number;
+  result?: unknown;
+  error?: RestError;
 }
 
 /** One request as it arrived: the rate limit counts it once, whatever it runs. */
@@ -78,8 +104,7 @@ export async function admit(
 ): Promise<Caller> {
   const origin: Origin | undefined =
     platform.authThrottle && address !== undefined ? { throttle: platform.authThrottle, address } : undefined;
-  const caller = await authenticate(platform.store, platform.clock, credentials, platform.callers, origin);
-  if (trace) trace.userId = caller.userId;
+  const caller = await authenticate(platform.store, platform.clock, credentials, platform.callers, origin, trace);
   await admitRequest(platform.store, platform.limits, caller, platform.clock.now());
   return caller;
 }
@@ -95,13 +120,18 @@ export async function runAs(
   caller: Caller,
   name: string,
   params: Record<string, unknown>,
+  trace?: CallTrace,
 ): Promise<MethodOutcome> {
   const faults = platform.faults;
   if (faults?.mayFire(name)) {
     const fault = await faults.fire(name);
-    if (fault) return underFault(fault, () => runMethod(platform, caller, name, params));
+    if (fault) {
+      // The journal entry of the call (or of the batch command) says which rule fired.
+      if (trace) trace.fault = fault.id;
+      return underFault(fault, () => runMethod(platform, caller, name, params, trace));
+    }
   }
-  return runMethod(platform, caller, name, params);
+  return runMethod(platform, caller, name, params, trace);
 }
 
 async function runMethod(
@@ -109,6 +139,7 @@ async function runMethod(
   caller: Caller,
   name: string,
   params: Record<string, unknown>,
+  trace: CallTrace | undefined,
 ): Promise<MethodOutcome> {
   const method = platform.registry.find(name);
   if (!method) throw errors.methodNotFound();
@@ -126,7 +157,9 @@ async function runMethod(
     bindingsChanged: platform.bindingsChanged,
     caller,
     registry: platform.registry,
-    call: (inner: string, innerParams: Record<string, unknown>) => runAs(platform, caller, inner, innerParams),
+    trace,
+    call: (inner: string, innerParams: Record<string, unknown>, innerTrace?: CallTrace) =>
+      runAs(platform, caller, inner, innerParams, innerTrace),
   };
   const limit = platform.limits.operatingSeconds;
   if (limit === undefined || method.countsOperatingTime === false) {

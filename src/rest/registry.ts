@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Caller } from './auth.js';
+import type { CallTrace } from './dispatch.js';
 import { errors, type RestError } from './errors.js';
 import { type BoundParams, bindParams, type ParamSpecs } from './params.js';
 import { phpIntSaturating } from './php.js';
@@ -51,8 +52,10 @@ export interface MethodContext {
   /** Who is calling, for the platform methods that answer about the caller. */
   readonly caller: Caller;
   readonly registry: Registry;
+  /** The call's trace (see CallTrace): `batch` adds its commands to it when the call is journaled. */
+  readonly trace?: CallTrace;
   /** Runs another method as the same caller through the platform step (what `batch` does). */
-  readonly call: (method: string, params: Record<string, unknown>) => Promise<MethodOutcome>;
+  readonly call: (method: string, params: Record<string, unknown>, trace?: CallTrace) => Promise<MethodOutcome>;
 }
 
 /**

@@ -272,6 +272,8 @@ export interface EventDeliveryTable {
   /** The next try, or the end of the lease of a try in flight. */
   due_at: Millis;
   last_error: string | null;
+  /** The status of the last try's answer; null when none came (or before migration 010). */
+  last_status: number | null;
   updated_at: Millis;
 }
 

@@ -11,6 +11,7 @@ import * as oauthTokenFamily from './008-oauth-token-family.js';
 import * as portals from './009-portals.js';
 import * as portalState from './010-portal-state.js';
 import * as faultRules from './011-fault-rules.js';
+import * as deliveryStatus from './012-delivery-status.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '009-portals': portals,
   '010-portal-state': portalState,
   '011-fault-rules': faultRules,
+  '012-delivery-status': deliveryStatus,
 };

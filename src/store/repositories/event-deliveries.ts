@@ -41,6 +41,18 @@ export interface FailedDelivery {
   failedAt: number;
 }
 
+/** A delivery as the admin API lists it. */
+export interface DeliveryRow {
+  id: number;
+  event: string;
+  handler: string;
+  state: DeliveryState;
+  attempts: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  updatedAt: number;
+}
+
 /** The deliveries of outbox entries to online handlers, with their state and tries. */
 export class EventDeliveryRepository {
   constructor(
@@ -144,24 +156,32 @@ export class EventDeliveryRepository {
     }));
   }
 
-  async delivered(ids: readonly number[], now: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('event_delivery')
-      .set({ state: 'delivered', last_error: null, updated_at: now })
-      .where('id', 'in', ids)
-      .execute();
+  /** Tries that succeeded, with the status each handler answered (one UPDATE per status, mostly one). */
+  async delivered(tries: readonly { id: number; status: number }[], now: number): Promise<void> {
+    for (const status of new Set(tries.map((t) => t.status))) {
+      await this.db
+        .updateTable('event_delivery')
+        .set({ state: 'delivered', last_error: null, last_status: status, updated_at: now })
+        .where(
+          'id',
+          'in',
+          tries.filter((t) => t.status === status).map((t) => t.id),
+        )
+        .execute();
+    }
   }
 
   /** A failed try: due again at `retryAt`, or given up on when that is undefined. */
-  async failedTry(id: number, error: string, now: number, retryAt: number | undefined): Promise<void> {
+  async failedTry(
+    id: number,
+    failure: { error: string; status?: number },
+    now: number,
+    retryAt: number | undefined,
+  ): Promise<void> {
+    const last = { last_error: failure.error, last_status: failure.status ?? null, updated_at: now };
     await this.db
       .updateTable('event_delivery')
-      .set(
-        retryAt === undefined
-          ? { state: 'failed', last_error: error, updated_at: now }
-          : { due_at: retryAt, last_error: error, updated_at: now },
-      )
+      .set(retryAt === undefined ? { state: 'failed', ...last } : { due_at: retryAt, ...last })
       .where('id', '=', id)
       .execute();
   }
@@ -218,6 +238,38 @@ export class EventDeliveryRepository {
       attempts: r.attempts,
       lastError: r.last_error,
       failedAt: Number(r.updated_at),
+    }));
+  }
+
+  /** The newest `limit` deliveries (of one state, when given), oldest first. */
+  async list(limit: number, state?: DeliveryState): Promise<DeliveryRow[]> {
+    let q = this.db
+      .selectFrom('event_delivery as d')
+      .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
+      .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
+      .select([
+        'd.id',
+        'o.event',
+        'h.handler',
+        'd.state',
+        'd.attempts',
+        'd.last_error',
+        'd.last_status',
+        'd.updated_at',
+      ])
+      .orderBy('d.id', 'desc')
+      .limit(limit);
+    if (state !== undefined) q = q.where('d.state', '=', state);
+    const rows = await q.execute();
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      event: r.event,
+      handler: r.handler ?? '',
+      state: r.state,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      lastStatus: r.last_status,
+      updatedAt: Number(r.updated_at),
     }));
   }
 

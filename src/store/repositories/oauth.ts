@@ -16,6 +16,8 @@ export interface IssuedGrant {
 
 export interface AccessTokenRow extends IssuedGrant {
   accessExpiresAt: number;
+  /** The application's client id (public: it names the caller in the journal). */
+  clientId: string;
 }
 
 const scopeList = (text: string) => text.split(',').filter(Boolean);
@@ -200,9 +202,10 @@ export class OAuthRepository {
 
   async findAccessToken(hash: string): Promise<AccessTokenRow | undefined> {
     const row = await this.db
-      .selectFrom('oauth_token')
-      .select(['app_id', 'user_id', 'scopes', 'access_expires_at'])
-      .where('access_hash', '=', hash)
+      .selectFrom('oauth_token as t')
+      .innerJoin('oauth_app as a', 'a.id', 't.app_id')
+      .select(['t.app_id', 't.user_id', 't.scopes', 't.access_expires_at', 'a.client_id'])
+      .where('t.access_hash', '=', hash)
       .executeTakeFirst();
     return (
       row && {
@@ -210,6 +213,7 @@ export class OAuthRepository {
         userId: row.user_id,
         scopes: scopeList(row.scopes),
         accessExpiresAt: Number(row.access_expires_at),
+        clientId: row.client_id,
       }
     );
   }
