@@ -27,8 +27,18 @@ describe('batch', () => {
     expect(result_next).toEqual([]);
     expect(Object.keys(result_time)).toEqual(['get_app']);
     expect(Object.keys(result_time.get_app).sort()).toEqual(
-      ['date_finish', 'date_start', 'duration', 'finish', 'processing', 'start'].sort(),
+      [
+        'date_finish',
+        'date_start',
+        'duration',
+        'finish',
+        'operating',
+        'operating_reset_at',
+        'processing',
+        'start',
+      ].sort(),
     );
+    expect(result_time.get_app.operating_reset_at).toBe(Math.floor(result_time.get_app.start) + 600);
     expect(Object.keys(reply.body.time)).toContain('operating');
   });
 
