@@ -13,6 +13,7 @@ import { waitListMethods } from './booking/waitlist/methods.js';
 import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
+import { crmItemMethods } from './crm/item/methods.js';
 import { eventMethods } from './events/methods.js';
 import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
@@ -34,6 +35,7 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...dealMethods,
   ...contactMethods,
   ...companyMethods,
+  ...crmItemMethods,
   ...batchMethods,
   ...systemMethods,
   ...eventMethods,

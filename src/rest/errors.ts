@@ -187,4 +187,23 @@ export const errors = {
   companyNotFound: () => methodError('', 'Company is not found'),
   /** crm.contact.delete of an unknown id, as its page documents it. */
   crmElementNotFound: () => methodError('ERROR_CORE', 'Element not found'),
+
+  // crm.item.* and the CRM's other controllers (Bitrix\Crm\Controller): the codes are names.
+  crmTypeNotFound: () => methodError('NOT_FOUND', 'Smart process not found'),
+  crmItemNotFound: () => methodError('NOT_FOUND', 'Item not found'),
+  crmFilterFieldNotAllowed: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' is not allowed in filter`),
+  crmOrderFieldNotAllowed: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid order: field '${name}' is not allowed in order`),
+  crmOrderDirection: (direction: string, name: string) =>
+    methodError(
+      'INVALID_ARG_VALUE',
+      `Invalid order: allowed sort directions are ASC, DESC. But got '${direction}' for field '${name}'`,
+    ),
+  /** A multiple field (`contactIds`, `observers`) given one value; `type` is PHP's gettype(). */
+  crmMultipleNotIterable: (type: string) =>
+    methodError(100, `Expected iterable value for multiple field, but got ${type} instead`),
+  /** A value the field cannot take (a stage of another pipeline, a pipeline that does not exist). */
+  crmFieldValueNotValid: (title: string) =>
+    methodError('CRM_FIELD_ERROR_VALUE_NOT_VALID', `Invalid value for field "${title}"`),
 } as const;

@@ -6,6 +6,7 @@ import {
   authorFields,
   dateFields,
   idField,
+  observerFields,
   originFields,
   sourceFields,
   utmFields,
@@ -34,6 +35,7 @@ function stageSemantics(stage: string): 'S' | 'F' | 'P' {
 
 export const deal = defineCrmEntity({
   name: 'deal',
+  entityTypeId: 2,
   notFound: { get: errors.crmNotFound, update: errors.crmNotFound, delete: errors.crmNotFound },
   fields: {
     ...idField,
@@ -67,12 +69,13 @@ export const deal = defineCrmEntity({
     IS_REPEATED_APPROACH: field('char', 'Repeat inquiry'),
     ...sourceFields,
     ...originFields,
-    MOVED_BY_ID: field('user', 'Stage changed by', readOnly),
+    MOVED_BY_ID: field('user', 'Stage changed by', { ...readOnly, item: 'movedBy' }),
     MOVED_TIME: field('datetime', 'Stage changed on', readOnly),
     LAST_ACTIVITY_TIME: activityFields.LAST_ACTIVITY_TIME,
     ...utmFields,
     LAST_ACTIVITY_BY: activityFields.LAST_ACTIVITY_BY,
   },
+  itemOnlyFields: observerFields,
   defaults: () => ({
     type_id: 'SALE',
     stage_id: 'NEW',
@@ -109,6 +112,10 @@ export const deal = defineCrmEntity({
   },
   async afterDelete(repos, id) {
     await repos.crm.setDealContacts(id, []);
+  },
+  async virtualValues(repos, ids) {
+    const contacts = await repos.crm.dealContacts(ids);
+    return new Map(ids.map((id) => [id, { CONTACT_IDS: contacts.get(id) ?? [] }]));
   },
 });
 

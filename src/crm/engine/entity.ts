@@ -9,12 +9,17 @@ import type { CrmRow, Multifield } from '../../store/repositories/crm.js';
 import type { CrmTableName } from '../../store/schema.js';
 import type { Repositories } from '../../store/store.js';
 import { type CrmField, type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
-import { crmConditions, crmOrder, crmSelection } from './query.js';
+import { classicNaming, crmConditions, crmOrder, crmSelection, type FieldNaming } from './query.js';
 
 export interface CrmEntityDeclaration {
   /** The middle of the method names: `crm.<name>.add`; also names the table and the events. */
   readonly name: 'deal' | 'contact' | 'company';
+  /** The CRM object type's number, as `crm.item.*` names it (`entityTypeId`): deal 2, contact 3, company 4. */
+  readonly entityTypeId: number;
+  /** The fields of the classic methods (`crm.deal.*`), in the order their pages list them. */
   readonly fields: CrmFields;
+  /** Fields that only `crm.item.*` shows and takes (`observers`). */
+  readonly itemOnlyFields?: CrmFields;
   /** Each method's not-found error, as its page words it. */
   readonly notFound: {
     readonly get: () => RestError;
@@ -31,20 +36,31 @@ export interface CrmEntityDeclaration {
   afterSave?(repos: Repositories, id: number, input: Record<string, unknown>, isNew: boolean): Promise<void>;
   /** After a delete: what Bitrix24 does to the records that pointed at this one. */
   afterDelete?(repos: Repositories, id: number): Promise<void>;
+  /** The values of virtual fields kept outside the record (a deal's CONTACT_IDS), by record id. */
+  virtualValues?(repos: Repositories, ids: readonly number[]): Promise<Map<number, Record<string, unknown>>>;
 }
 
 export interface CrmEntity extends CrmEntityDeclaration {
   readonly table: CrmTableName;
   /** Bitrix's owner type name (DEAL, CONTACT, COMPANY): how multi-fields name their owner. */
   readonly typeName: string;
+  /** The fields of `crm.item.*`: the classic ones and the item-only ones, by declared name. */
+  readonly itemFields: CrmFields;
 }
+
+/** Which API a write comes through: the classic methods' fields, or those of `crm.item.*`. */
+export type CrmFace = 'classic' | 'item';
+
+// Field names arrive from requests and are looked up as keys: with no prototype,
+// `constructor` or `toString` is an unknown field like any other, not Object's member.
+const fieldMap = (...parts: CrmFields[]): CrmFields =>
+  Object.assign(Object.create(null) as Record<string, CrmField>, ...parts);
 
 export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
   return {
     ...declaration,
-    // Field names arrive from requests and are looked up as keys: with no prototype,
-    // `constructor` or `toString` is an unknown field like any other, not Object's member.
-    fields: Object.assign(Object.create(null) as Record<string, CrmField>, declaration.fields),
+    fields: fieldMap(declaration.fields),
+    itemFields: fieldMap(declaration.fields, declaration.itemOnlyFields ?? {}),
     table: `crm_${declaration.name}`,
     typeName: declaration.name.toUpperCase(),
   };
@@ -61,10 +77,11 @@ interface Who {
 }
 
 /** The input's stored columns: unknown, read-only (and on update immutable) fields dropped. */
-function columnsOf(entity: CrmEntity, input: Record<string, unknown>, isNew: boolean): Record<string, unknown> {
+function columnsOf(entity: CrmEntity, input: Record<string, unknown>, isNew: boolean, face: CrmFace) {
+  const fields = face === 'item' ? entity.itemFields : entity.fields;
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(input)) {
-    const f = entity.fields[name];
+    const f = fields[name];
     if (!f || f.readOnly || f.virtual || f.type === 'crm_multifield' || (!isNew && f.immutable)) continue;
     const value = toColumnValue(f, raw);
     if (value !== undefined) out[columnOf(name)] = value;
@@ -110,11 +127,18 @@ async function saveMultifields(entity: CrmEntity, repos: Repositories, id: numbe
   });
 }
 
-export async function addRecord(entity: CrmEntity, repos: Repositories, input: Record<string, unknown>, who: Who) {
+/** @param input the fields by their declared (UPPER_SNAKE) names */
+export async function addRecord(
+  entity: CrmEntity,
+  repos: Repositories,
+  input: Record<string, unknown>,
+  who: Who,
+  face: CrmFace = 'classic',
+) {
   const id = await repos.crm.insert(entity.table, {
     ...entity.defaults(),
     assigned_by_id: who.userId,
-    ...columnsOf(entity, input, true),
+    ...columnsOf(entity, input, true, face),
     created_by_id: who.userId,
     modify_by_id: who.userId,
     date_create: who.now,
@@ -132,10 +156,11 @@ export async function updateRecord(
   id: number,
   input: Record<string, unknown>,
   who: Who,
+  face: CrmFace = 'classic',
 ) {
   if (!(await repos.crm.lock(entity.table, id))) throw entity.notFound.update();
   await repos.crm.update(entity.table, id, {
-    ...columnsOf(entity, input, false),
+    ...columnsOf(entity, input, false, face),
     modify_by_id: who.userId,
     date_modify: who.now,
   });
@@ -198,20 +223,38 @@ export async function readRecord(entity: CrmEntity, repos: Repositories, id: num
 export interface CrmListRequest {
   filter: Record<string, unknown>;
   order: Record<string, unknown>;
-  select: readonly string[];
   offset: number;
   limit: number;
+  /** False for `start: -1`: no count is made, and `total` is undefined. */
+  countTotal: boolean;
 }
 
-export async function listRecords(entity: CrmEntity, repos: Repositories, request: CrmListRequest) {
-  const conditions = crmConditions(entity.fields, request.filter, entity.typeName);
+/** A page of records and, unless the request declined it, how many match. */
+export async function findRecords(
+  entity: CrmEntity,
+  repos: Repositories,
+  request: CrmListRequest,
+  naming: FieldNaming = classicNaming,
+  fields: CrmFields = entity.fields,
+) {
+  const conditions = crmConditions(fields, request.filter, entity.typeName, naming);
+  const order = crmOrder(fields, request.order, naming);
   const rows = await repos.crm.list(entity.table, {
     conditions,
-    order: crmOrder(entity.fields, request.order),
+    order,
     offset: request.offset,
     limit: request.limit,
   });
-  const total = await repos.crm.count(entity.table, conditions);
+  const total = request.countTotal ? await repos.crm.count(entity.table, conditions) : undefined;
+  return { rows, total };
+}
+
+export async function listRecords(
+  entity: CrmEntity,
+  repos: Repositories,
+  request: CrmListRequest & { select: readonly string[] },
+) {
+  const { rows, total } = await findRecords(entity, repos, request);
   const items = await externalizeRows(entity, repos, rows, crmSelection(entity.fields, request.select));
   return { items, total };
 }

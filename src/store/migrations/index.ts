@@ -9,6 +9,7 @@ import * as events from './006-events.js';
 import * as bookingClientFilter from './007-booking-client-filter.js';
 import * as oauthTokenFamily from './008-oauth-token-family.js';
 import * as portals from './009-portals.js';
+import * as crmObservers from './010-crm-observers.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007-booking-client-filter': bookingClientFilter,
   '008-oauth-token-family': oauthTokenFamily,
   '009-portals': portals,
+  '010-crm-observers': crmObservers,
 };

@@ -9,13 +9,15 @@ import type { CrmTableName, Database } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inValues } from '../value-list.js';
 
-export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'in' | 'notIn';
+export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'notLike' | 'in' | 'notIn';
 
-/** One filter condition on a column; `like` takes a SQL pattern and ignores case. */
+/** One filter condition on a column; `like` and `notLike` take a SQL pattern and ignore case. */
 export type CrmCondition =
   | { column: string; op: CrmOperator; value: unknown }
   /** The record has a multi-field value (`EMAIL: "a@b.c"`): its type's values, case ignored. */
-  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } };
+  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } }
+  /** A nested filter (`{"logic": "OR", ...}`): its conditions all hold, or any one does. */
+  | { op: 'and' | 'or'; conditions: readonly CrmCondition[] };
 
 export interface CrmQuery {
   conditions: readonly CrmCondition[];
@@ -38,6 +40,10 @@ export interface Multifield {
 type AnyBuilder = ExpressionBuilder<Database, CrmTableName>;
 
 function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expression<SqlBool> {
+  if ('conditions' in c) {
+    const parts = c.conditions.map((inner) => condition(eb, inner, dialect));
+    return c.op === 'and' ? eb.and(parts) : eb.or(parts);
+  }
   const ref = sql.ref(c.column);
   switch (c.op) {
     case 'hasMultifield':
@@ -53,6 +59,8 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
       );
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
+    case 'notLike':
+      return eb.or([eb(ref, 'is', null), sql<SqlBool>`lower(${ref}) not like ${String(c.value).toLowerCase()}`]);
     case 'in':
     case 'notIn':
       return inValues(ref, c.value as unknown[], dialect, c.op === 'notIn');
