@@ -18,6 +18,7 @@ import { eventMethods } from './events/methods.js';
 import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
 import { systemMethods } from './platform/system.js';
+import { userMethods } from './platform/users.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
 
 export const allMethods: readonly MethodDeclaration<never>[] = [
@@ -38,6 +39,7 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...crmItemMethods,
   ...batchMethods,
   ...systemMethods,
+  ...userMethods,
   ...eventMethods,
   ...offlineEventMethods,
 ] as unknown as MethodDeclaration<never>[];

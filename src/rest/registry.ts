@@ -11,7 +11,7 @@ import { phpIntSaturating } from './php.js';
 import type { ResultSpec } from './result.js';
 
 /** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
-export type Scope = 'basic' | 'booking' | 'crm';
+export type Scope = 'basic' | 'booking' | 'crm' | 'user';
 
 /** Paging as CRestServer sets it up from `start`: 50 a page, offset rounded down. */
 export interface PageRequest {

@@ -171,6 +171,15 @@ export interface PortalUserTable {
   last_name: string;
   is_admin: number;
   created_at: Millis;
+  second_name: Generated<string>;
+  email: Generated<string>;
+  work_position: Generated<string>;
+  personal_gender: Generated<string>;
+  personal_mobile: Generated<string>;
+  work_phone: Generated<string>;
+  /** JSON list of department ids. */
+  departments: Generated<string>;
+  active: Generated<number>;
 }
 
 export interface PortalSettingTable {

@@ -12,7 +12,7 @@ import { isPhpArray, phpArrayValues, phpString } from '../../rest/php.js';
 import type { CrmCondition, CrmOperator } from '../../store/repositories/crm.js';
 import { type CrmField, type CrmFields, columnOf, isTextField, toFilterValue } from './fields.js';
 
-type FilterOperator = CrmOperator | 'contains' | 'notContains' | 'pattern' | 'notPattern';
+export type FilterOperator = CrmOperator | 'contains' | 'notContains' | 'pattern' | 'notPattern';
 
 /** Longest prefixes first, so `>=` is not read as `>` and `!@` not as `!`. */
 const OPERATORS: readonly [string, FilterOperator][] = [
@@ -36,7 +36,7 @@ const OPERATORS: readonly [string, FilterOperator][] = [
 /** `%` and `_` in a substring search are plain characters, not wildcards. */
 const escapeLike = (text: string) => text.replace(/[%_\\]/g, '');
 
-function splitKey(key: string): { name: string; op: FilterOperator } {
+export function splitKey(key: string): { name: string; op: FilterOperator } {
   for (const [prefix, op] of OPERATORS) {
     if (key.startsWith(prefix)) return { name: key.slice(prefix.length), op };
   }

@@ -10,6 +10,7 @@ import * as bookingClientFilter from './007-booking-client-filter.js';
 import * as oauthTokenFamily from './008-oauth-token-family.js';
 import * as portals from './009-portals.js';
 import * as crmObservers from './010-crm-observers.js';
+import * as users from './011-users.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '008-oauth-token-family': oauthTokenFamily,
   '009-portals': portals,
   '010-crm-observers': crmObservers,
+  '011-users': users,
 };
