@@ -14,6 +14,9 @@ import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
 import { crmItemMethods } from './crm/item/methods.js';
+import { categoryMethods } from './crm/reference/categories.js';
+import { statusMethods } from './crm/reference/statuses.js';
+import { typeMethods } from './crm/types/types.js';
 import { eventMethods } from './events/methods.js';
 import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
@@ -37,6 +40,9 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...contactMethods,
   ...companyMethods,
   ...crmItemMethods,
+  ...categoryMethods,
+  ...statusMethods,
+  ...typeMethods,
   ...batchMethods,
   ...systemMethods,
   ...userMethods,

@@ -14,6 +14,8 @@ import {
 import { defineCrmEntity } from '../engine/entity.js';
 import { clampInt, field } from '../engine/fields.js';
 import { crmMethods } from '../engine/methods.js';
+import { pipelineCheck } from '../reference/pipeline.js';
+import { DEAL } from '../reference/reference.js';
 
 const readOnly = { readOnly: true } as const;
 
@@ -23,14 +25,6 @@ function contactIdsOf(input: Record<string, unknown>): number[] | undefined {
   const raw = isPhpArray(many) ? Object.values(many) : 'CONTACT_ID' in input ? [input.CONTACT_ID] : undefined;
   if (raw === undefined) return undefined;
   return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
-}
-
-/** WON and LOSE-like stages close a deal (semantics S and F); any other stage is in progress. */
-function stageSemantics(stage: string): 'S' | 'F' | 'P' {
-  const code = stage.includes(':') ? stage.slice(stage.indexOf(':') + 1) : stage;
-  if (code === 'WON') return 'S';
-  if (code === 'LOSE' || code === 'APOLOGY') return 'F';
-  return 'P';
 }
 
 export const deal = defineCrmEntity({
@@ -92,11 +86,7 @@ export const deal = defineCrmEntity({
     is_return_customer: 'N',
     is_repeated_approach: 'N',
   }),
-  derive: (columns) => {
-    if (typeof columns.stage_id !== 'string') return {};
-    const semantics = stageSemantics(columns.stage_id);
-    return { stage_semantic_id: semantics, closed: semantics === 'P' ? 'N' : 'Y' };
-  },
+  prepare: pipelineCheck(DEAL),
   async afterSave(repos, id, input, isNew) {
     const contactIds = contactIdsOf(input);
     if (contactIds !== undefined) {

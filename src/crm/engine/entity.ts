@@ -5,15 +5,17 @@
  */
 import type { RestError } from '../../rest/errors.js';
 import { isPhpArray, phpIntCast, phpString } from '../../rest/php.js';
-import type { CrmRow, Multifield } from '../../store/repositories/crm.js';
-import type { CrmTableName } from '../../store/schema.js';
+import type { CrmRow, CrmTarget, Multifield } from '../../store/repositories/crm.js';
 import type { Repositories } from '../../store/store.js';
 import { type CrmField, type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
 import { classicNaming, crmConditions, crmOrder, crmSelection, type FieldNaming } from './query.js';
 
 export interface CrmEntityDeclaration {
-  /** The middle of the method names: `crm.<name>.add`; also names the table and the events. */
-  readonly name: 'deal' | 'contact' | 'company';
+  /**
+   * The middle of the method names: `crm.<name>.add`; also names the table and the events
+   * (`dynamicItem` for a smart process's items: `onCrmDynamicItemAdd`, the shared table).
+   */
+  readonly name: 'deal' | 'contact' | 'company' | 'dynamicItem';
   /** The CRM object type's number, as `crm.item.*` names it (`entityTypeId`): deal 2, contact 3, company 4. */
   readonly entityTypeId: number;
   /** The fields of the classic methods (`crm.deal.*`), in the order their pages list them. */
@@ -30,8 +32,15 @@ export interface CrmEntityDeclaration {
   defaults(): Record<string, unknown>;
   /** VALUE_TYPE of a multi-field value that names none. */
   readonly multifieldDefaults?: Readonly<Record<string, string>>;
-  /** Columns that follow from others (a deal's stage semantics); runs on add and update. */
-  derive?(columns: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Checks and completes the columns about to be written (a deal's pipeline and stage, and
+   * what follows from the stage); on add they are the whole new record. May refuse the write.
+   */
+  prepare?(
+    repos: Repositories,
+    columns: Record<string, unknown>,
+    write: PendingWrite,
+  ): Promise<Record<string, unknown>>;
   /** After a write: the links the entity keeps outside its own columns (a deal's contacts). */
   afterSave?(repos: Repositories, id: number, input: Record<string, unknown>, isNew: boolean): Promise<void>;
   /** After a delete: what Bitrix24 does to the records that pointed at this one. */
@@ -41,7 +50,8 @@ export interface CrmEntityDeclaration {
 }
 
 export interface CrmEntity extends CrmEntityDeclaration {
-  readonly table: CrmTableName;
+  /** Where the records are: `crm_<name>`, or a smart process's rows of the shared item table. */
+  readonly target: CrmTarget;
   /** Bitrix's owner type name (DEAL, CONTACT, COMPANY): how multi-fields name their owner. */
   readonly typeName: string;
   /** The fields of `crm.item.*`: the classic ones and the item-only ones, by declared name. */
@@ -51,24 +61,35 @@ export interface CrmEntity extends CrmEntityDeclaration {
 /** Which API a write comes through: the classic methods' fields, or those of `crm.item.*`. */
 export type CrmFace = 'classic' | 'item';
 
+/** What `prepare` knows of a write: a new record, or the stored one it changes. */
+export type PendingWrite = { face: CrmFace } & ({ isNew: true } | { isNew: false; stored: CrmRow });
+
 // Field names arrive from requests and are looked up as keys: with no prototype,
 // `constructor` or `toString` is an unknown field like any other, not Object's member.
 const fieldMap = (...parts: CrmFields[]): CrmFields =>
   Object.assign(Object.create(null) as Record<string, CrmField>, ...parts);
 
 export function defineCrmEntity(declaration: CrmEntityDeclaration): CrmEntity {
+  const { name, entityTypeId } = declaration;
   return {
     ...declaration,
     fields: fieldMap(declaration.fields),
     itemFields: fieldMap(declaration.fields, declaration.itemOnlyFields ?? {}),
-    table: `crm_${declaration.name}`,
-    typeName: declaration.name.toUpperCase(),
+    target: name === 'dynamicItem' ? { table: 'crm_dynamic_item', typeId: entityTypeId } : `crm_${name}`,
+    typeName: name === 'dynamicItem' ? `DYNAMIC_${entityTypeId}` : name.toUpperCase(),
   };
 }
 
-/** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmContactDelete. */
+/** The entity's REST event for an action, as its doc pages name them: onCrmDealAdd, onCrmDynamicItemDelete. */
 export function eventName(entity: CrmEntity, action: 'Add' | 'Update' | 'Delete'): string {
   return `onCrm${entity.name.charAt(0).toUpperCase()}${entity.name.slice(1)}${action}`;
+}
+
+/** The event's data: `{"FIELDS": {"ID": 5}}`, with the type for a smart process's item. */
+function eventData(entity: CrmEntity, id: number) {
+  return {
+    FIELDS: entity.name === 'dynamicItem' ? { ID: id, ENTITY_TYPE_ID: entity.entityTypeId } : { ID: id },
+  };
 }
 
 interface Who {
@@ -86,7 +107,7 @@ function columnsOf(entity: CrmEntity, input: Record<string, unknown>, isNew: boo
     const value = toColumnValue(f, raw);
     if (value !== undefined) out[columnOf(name)] = value;
   }
-  return entity.derive ? { ...out, ...entity.derive(out) } : out;
+  return out;
 }
 
 /** The multi-field values of the input (PHONE: [{VALUE, VALUE_TYPE}, ...]), by type. */
@@ -120,7 +141,7 @@ async function saveMultifields(entity: CrmEntity, repos: Repositories, id: numbe
   // HAS_PHONE / HAS_EMAIL / HAS_IMOL follow the stored values (on add too: 'N' for none).
   const stored = await repos.crm.multifields(entity.typeName, [id]);
   const has = (test: (m: Multifield) => boolean) => (stored.some(test) ? 'Y' : 'N');
-  await repos.crm.update(entity.table, id, {
+  await repos.crm.update(entity.target, id, {
     has_phone: has((m) => m.typeId === 'PHONE'),
     has_email: has((m) => m.typeId === 'EMAIL'),
     has_imol: has((m) => m.typeId === 'IM' && m.value.startsWith('imol|')),
@@ -135,7 +156,7 @@ export async function addRecord(
   who: Who,
   face: CrmFace = 'classic',
 ) {
-  const id = await repos.crm.insert(entity.table, {
+  const columns = {
     ...entity.defaults(),
     assigned_by_id: who.userId,
     ...columnsOf(entity, input, true, face),
@@ -143,10 +164,14 @@ export async function addRecord(
     modify_by_id: who.userId,
     date_create: who.now,
     date_modify: who.now,
-  });
+  };
+  const id = await repos.crm.insert(
+    entity.target,
+    entity.prepare ? await entity.prepare(repos, columns, { face, isNew: true }) : columns,
+  );
   await saveMultifields(entity, repos, id, input);
   await entity.afterSave?.(repos, id, input, true);
-  await repos.outbox.record(eventName(entity, 'Add'), { FIELDS: { ID: id } }, who.now);
+  await repos.outbox.record(eventName(entity, 'Add'), eventData(entity, id), who.now);
   return id;
 }
 
@@ -158,24 +183,26 @@ export async function updateRecord(
   who: Who,
   face: CrmFace = 'classic',
 ) {
-  if (!(await repos.crm.lock(entity.table, id))) throw entity.notFound.update();
-  await repos.crm.update(entity.table, id, {
-    ...columnsOf(entity, input, false, face),
-    modify_by_id: who.userId,
-    date_modify: who.now,
-  });
+  if (!(await repos.crm.lock(entity.target, id))) throw entity.notFound.update();
+  const columns = { ...columnsOf(entity, input, false, face), modify_by_id: who.userId, date_modify: who.now };
+  const stored = entity.prepare ? await repos.crm.find(entity.target, id) : undefined;
+  await repos.crm.update(
+    entity.target,
+    id,
+    entity.prepare && stored ? await entity.prepare(repos, columns, { face, isNew: false, stored }) : columns,
+  );
   await saveMultifields(entity, repos, id, input);
   await entity.afterSave?.(repos, id, input, false);
-  await repos.outbox.record(eventName(entity, 'Update'), { FIELDS: { ID: id } }, who.now);
+  await repos.outbox.record(eventName(entity, 'Update'), eventData(entity, id), who.now);
   return true;
 }
 
 export async function deleteRecord(entity: CrmEntity, repos: Repositories, id: number, now: number) {
-  if (!(await repos.crm.lock(entity.table, id))) throw entity.notFound.delete();
-  await repos.crm.remove(entity.table, id);
+  if (!(await repos.crm.lock(entity.target, id))) throw entity.notFound.delete();
+  await repos.crm.remove(entity.target, id);
   if (entity.multifieldDefaults) await repos.crm.removeMultifields(entity.typeName, id);
   await entity.afterDelete?.(repos, id);
-  await repos.outbox.record(eventName(entity, 'Delete'), { FIELDS: { ID: id } }, now);
+  await repos.outbox.record(eventName(entity, 'Delete'), eventData(entity, id), now);
   return true;
 }
 
@@ -214,7 +241,7 @@ async function externalizeRows(entity: CrmEntity, repos: Repositories, rows: Crm
 }
 
 export async function readRecord(entity: CrmEntity, repos: Repositories, id: number) {
-  const row = await repos.crm.find(entity.table, id);
+  const row = await repos.crm.find(entity.target, id);
   if (!row) return undefined;
   const [out] = await externalizeRows(entity, repos, [row], Object.keys(entity.fields));
   return out;
@@ -239,13 +266,13 @@ export async function findRecords(
 ) {
   const conditions = crmConditions(fields, request.filter, entity.typeName, naming);
   const order = crmOrder(fields, request.order, naming);
-  const rows = await repos.crm.list(entity.table, {
+  const rows = await repos.crm.list(entity.target, {
     conditions,
     order,
     offset: request.offset,
     limit: request.limit,
   });
-  const total = request.countTotal ? await repos.crm.count(entity.table, conditions) : undefined;
+  const total = request.countTotal ? await repos.crm.count(entity.target, conditions) : undefined;
   return { rows, total };
 }
 

@@ -182,6 +182,23 @@ export function toItemValue(field: CrmField, stored: unknown): unknown {
 /** Whether a filter compares the field as text (and an order ignores its case). */
 export const isTextField = (field: CrmField) => storageOf(field) === 'text';
 
+/** One field as the `*.fields` methods describe it (crm.status, crm.category, crm.type). */
+export function fieldDescription(
+  type: string,
+  title: string,
+  flags: { required?: boolean; readOnly?: boolean; immutable?: boolean } = {},
+) {
+  return {
+    type,
+    isRequired: flags.required === true,
+    isReadOnly: flags.readOnly === true,
+    isImmutable: flags.immutable === true,
+    isMultiple: false,
+    isDynamic: false,
+    title,
+  };
+}
+
 /** The description `crm.*.fields` gives of each field. */
 export function describeFields(fields: CrmFields): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -22,21 +22,23 @@ import {
   storedMultifieldIds,
   toItems,
 } from '../engine/item.js';
+import { dynamicEntity, smartProcessOf } from '../types/types.js';
 
-/** The CRM object types `crm.item.*` serves, by `entityTypeId`. */
+/** The CRM object types `crm.item.*` serves, by `entityTypeId`: these, and the portal's smart processes. */
 const entities = new Map<number, CrmEntity>([deal, contact, company].map((e) => [e.entityTypeId, e]));
 
-function entityOf(entityTypeId: number): CrmEntity {
+async function entityOf(repos: Repositories, entityTypeId: number): Promise<CrmEntity> {
   const entity = entities.get(entityTypeId);
-  if (!entity) throw errors.crmTypeNotFound();
-  return entity;
+  if (entity) return entity;
+  if (await smartProcessOf(repos, entityTypeId)) return dynamicEntity(entityTypeId);
+  throw errors.crmTypeNotFound();
 }
 
 const who = (ctx: MethodContext) => ({ userId: ctx.userId, now: ctx.clock.now() });
 
 /** The record as `crm.item.*` shows it, or NOT_FOUND. */
 async function readItem(entity: CrmEntity, repos: Repositories, id: number) {
-  const row = id > 0 ? await repos.crm.find(entity.table, clampInt(id)) : undefined;
+  const row = id > 0 ? await repos.crm.find(entity.target, clampInt(id)) : undefined;
   if (!row) throw errors.crmItemNotFound();
   const [item] = await toItems(entity, repos, [row]);
   return { item };
@@ -45,7 +47,7 @@ async function readItem(entity: CrmEntity, repos: Repositories, id: number) {
 /** Inside a write: the record exists (and is held until commit), or NOT_FOUND. */
 async function lockItem(entity: CrmEntity, repos: Repositories, id: number): Promise<number> {
   const known = clampInt(id);
-  if (id <= 0 || !(await repos.crm.lock(entity.table, known))) throw errors.crmItemNotFound();
+  if (id <= 0 || !(await repos.crm.lock(entity.target, known))) throw errors.crmItemNotFound();
   return known;
 }
 
@@ -58,13 +60,12 @@ const add = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, () => errors.crmMultipleNotIterable('string')],
   params: { entityTypeId: param.int(), fields: param.array(), useOriginalUfNames },
-  handler: ({ entityTypeId, fields }, ctx) => {
-    const entity = entityOf(entityTypeId);
-    return ctx.store.write(async (repos) => {
+  handler: ({ entityTypeId, fields }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
       const id = await addRecord(entity, repos, itemInput(entity, fields), who(ctx), 'item');
       return readItem(entity, repos, id);
-    });
-  },
+    }),
 });
 
 const get = defineMethod({
@@ -73,10 +74,8 @@ const get = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
   params: { id: param.int(), entityTypeId: param.int(), useOriginalUfNames },
-  handler: ({ id, entityTypeId }, ctx) => {
-    const entity = entityOf(entityTypeId);
-    return ctx.store.read((repos) => readItem(entity, repos, id));
-  },
+  handler: ({ id, entityTypeId }, ctx) =>
+    ctx.store.read(async (repos) => readItem(await entityOf(repos, entityTypeId), repos, id)),
 });
 
 const list = defineMethod({
@@ -97,9 +96,9 @@ const list = defineMethod({
     useOriginalUfNames,
   },
   handler: ({ entityTypeId, select, order, filter }, ctx) => {
-    const entity = entityOf(entityTypeId);
     const { offset, limit, countTotal } = ctx.page;
     return ctx.store.read(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
       const request = { filter, order, offset, limit, countTotal };
       const { rows, total } = await findRecords(entity, repos, request, itemFace(entity).naming, entity.itemFields);
       return new CrmPage(await toItems(entity, repos, rows, itemSelection(entity, select)), total, 'items');
@@ -113,15 +112,14 @@ const update = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound, () => errors.crmMultipleNotIterable('string')],
   params: { entityTypeId: param.int(), id: param.int(), fields: param.array(), useOriginalUfNames },
-  handler: ({ entityTypeId, id, fields }, ctx) => {
-    const entity = entityOf(entityTypeId);
-    return ctx.store.write(async (repos) => {
+  handler: ({ entityTypeId, id, fields }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
       const known = await lockItem(entity, repos, id);
       const input = itemInput(entity, fields, await storedMultifieldIds(entity, repos, known));
       await updateRecord(entity, repos, known, input, who(ctx), 'item');
       return readItem(entity, repos, known);
-    });
-  },
+    }),
 });
 
 const remove = defineMethod({
@@ -130,13 +128,12 @@ const remove = defineMethod({
   result: result.value('list'),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
   params: { entityTypeId: param.int(), id: param.int() },
-  handler: ({ entityTypeId, id }, ctx) => {
-    const entity = entityOf(entityTypeId);
-    return ctx.store.write(async (repos) => {
+  handler: ({ entityTypeId, id }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
       await deleteRecord(entity, repos, await lockItem(entity, repos, id), ctx.clock.now());
       return [];
-    });
-  },
+    }),
 });
 
 const fields = defineMethod({
@@ -145,7 +142,8 @@ const fields = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound],
   params: { entityTypeId: param.int(), useOriginalUfNames },
-  handler: async ({ entityTypeId }) => ({ fields: describeItemFields(entityOf(entityTypeId)) }),
+  handler: ({ entityTypeId }, ctx) =>
+    ctx.store.read(async (repos) => ({ fields: describeItemFields(await entityOf(repos, entityTypeId)) })),
 });
 
 export const crmItemMethods = [add, get, list, update, remove, fields];

@@ -11,6 +11,8 @@ import * as oauthTokenFamily from './008-oauth-token-family.js';
 import * as portals from './009-portals.js';
 import * as crmObservers from './010-crm-observers.js';
 import * as users from './011-users.js';
+import * as crmReference from './012-crm-reference.js';
+import * as crmTypes from './013-crm-types.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '009-portals': portals,
   '010-crm-observers': crmObservers,
   '011-users': users,
+  '012-crm-reference': crmReference,
+  '013-crm-types': crmTypes,
 };
