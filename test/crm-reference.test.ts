@@ -1,6 +1,7 @@
 /** crm.category.*, crm.status.*, crm.type.* and the items of smart processes. */
 import { describe, expect, it } from 'vitest';
 import { failsWith, ok, recordedEvents } from './support/calls.js';
+import { DEFAULT_DEAL_STAGES } from './support/crm.js';
 import { useServer } from './support/server.js';
 
 const server = useServer();
@@ -20,16 +21,7 @@ describe('a new portal', () => {
     });
     expect(categories.total).toBe(1);
     const stages = await call('crm.status.list', { order: { SORT: 'ASC' }, filter: { ENTITY_ID: 'DEAL_STAGE' } });
-    expect(stages.result.map((s: { STATUS_ID: string }) => s.STATUS_ID)).toEqual([
-      'NEW',
-      'PREPARATION',
-      'PREPAYMENT_INVOICE',
-      'EXECUTING',
-      'FINAL_INVOICE',
-      'WON',
-      'LOSE',
-      'APOLOGY',
-    ]);
+    expect(stages.result.map((s: { STATUS_ID: string }) => s.STATUS_ID)).toEqual(DEFAULT_DEAL_STAGES);
     expect(stages.total).toBe(8);
     expect(stages.result[5]).toMatchObject({
       ENTITY_ID: 'DEAL_STAGE',
@@ -192,7 +184,7 @@ describe('crm.status.*', () => {
     );
     await fails(
       'crm.status.add',
-      { fields: { ENTITY_ID: `DEAL_STAGE_${pipeline}`, STATUS_ID: 'LATE', NAME: 'Late', SORT: 65 } },
+      { fields: { ENTITY_ID: 'DEAL_STAGE', STATUS_ID: 'LATE', NAME: 'Late', SORT: 65 } },
       '',
       'Cannot create more stages after the final stage because the final successful stage already exists. Try using sort order values less than that of the final stage.',
     );

@@ -260,7 +260,11 @@ const add = defineMethod({
         fields.SORT === undefined ? Math.max(0, ...siblings.map((s) => s.sort)) + 10 : phpIntCast(fields.SORT);
       const success = siblings.find((s) => s.semantics === 'S');
       const semantics = phpString(fields.SEMANTICS).toUpperCase() === 'F' ? 'F' : null;
-      if (stageList && success && semantics === null && sort > success.sort) throw errors.statusAfterFinalStage();
+      // Only the general deal pipeline's list has this check, as its error row says (the page's
+      // own example adds a stage after C1:WON).
+      if (entityId === 'DEAL_STAGE' && success && semantics === null && sort > success.sort) {
+        throw errors.statusAfterFinalStage();
+      }
       return repos.crmReference.addStatus({
         entity_id: entityId,
         status_id: statusId,

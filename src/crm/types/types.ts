@@ -258,6 +258,10 @@ const LISTED: ReadonlyMap<string, (t: TypeRow) => string | number | null> = new 
   ['code', (t) => t.code],
   ['createdBy', (t) => t.created_by],
   ['updatedBy', (t) => t.updated_by],
+  ...FLAGS.map(([name, fallback]): [string, (t: TypeRow) => string] => [
+    name,
+    (t) => settingsOf(t).flags[name] ?? fallback,
+  ]),
 ]);
 
 const list = defineMethod({
