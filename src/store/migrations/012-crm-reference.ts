@@ -1,6 +1,6 @@
 /**
  * The CRM's reference lists (`crm.status.*`: stages, sources, types, ...) and pipelines
- * (`crm.category.*`). A new portal's defaults are not rows here: they live in src/crm/reference
+ * (`crm.category.*`), and the indexes deal lists by user and by stage read. A new portal's defaults are not rows here: they live in src/crm/reference
  * and are written on the first change, so a fresh or reset portal holds no state of its own.
  */
 import type { Kysely } from 'kysely';
@@ -19,6 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('category_id', 'bigint')
     .execute();
   await db.schema.createIndex('crm_status_entity').on('crm_status').columns(['entity_id', 'status_id']).execute();
+  // What deal lists filter by most (a user's deals, a pipeline's stage), so such a page reads
+  // the matching deals rather than every deal (bench/crm-item-list.mjs).
+  await db.schema.createIndex('crm_deal_assigned').on('crm_deal').column('assigned_by_id').execute();
+  await db.schema.createIndex('crm_deal_stage').on('crm_deal').columns(['category_id', 'stage_id']).execute();
   await createTableWithId(db, 'crm_category')
     .addColumn('entity_type_id', 'bigint', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
