@@ -105,6 +105,21 @@ describe('crm.category.* for deals', () => {
       'Invalid value for field "Pipeline"',
     );
 
+    // crm.item.add starts a deal of that pipeline at its first stage; crm.item.update moves it back.
+    const item = (await call('crm.item.add', { entityTypeId: 2, fields: { categoryId: category.id } })).result.item;
+    expect(item).toMatchObject({ categoryId: category.id, stageId: `C${category.id}:NEW` });
+    await call('crm.deal.update', { id: item.id, fields: { CATEGORY_ID: 0 } });
+    expect((await call('crm.item.get', { entityTypeId: 2, id: item.id })).result.item.categoryId).toBe(category.id);
+    const back = (await call('crm.item.update', { entityTypeId: 2, id: item.id, fields: { categoryId: 0 } })).result
+      .item;
+    expect(back).toMatchObject({ categoryId: 0, stageId: 'NEW' });
+    await fails(
+      'crm.item.update',
+      { entityTypeId: 2, id: item.id, fields: { categoryId: 77 } },
+      'CRM_FIELD_ERROR_VALUE_NOT_VALID',
+      'Invalid value for field "Pipeline"',
+    );
+
     await fails(
       'crm.category.delete',
       { entityTypeId: 2, id: category.id },

@@ -72,8 +72,6 @@ export const deal = defineCrmEntity({
   itemOnlyFields: observerFields,
   defaults: () => ({
     type_id: 'SALE',
-    stage_id: 'NEW',
-    stage_semantic_id: 'P',
     category_id: 0,
     currency_id: 'USD',
     opportunity: 0,

@@ -103,7 +103,9 @@ function columnsOf(entity: CrmEntity, input: Record<string, unknown>, isNew: boo
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(input)) {
     const f = fields[name];
-    if (!f || f.readOnly || f.virtual || f.type === 'crm_multifield' || (!isNew && f.immutable)) continue;
+    if (!f || f.readOnly || f.virtual || f.type === 'crm_multifield') continue;
+    // Settable on add only, but crm.item.update moves a record to another pipeline.
+    if (!isNew && f.immutable && !(face === 'item' && f.type === 'crm_category')) continue;
     const value = toColumnValue(f, raw);
     if (value !== undefined) out[columnOf(name)] = value;
   }
