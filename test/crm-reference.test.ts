@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { failsWith, ok, recordedEvents } from './support/calls.js';
 import { DEFAULT_DEAL_STAGES } from './support/crm.js';
-import { useServer } from './support/server.js';
+import { startTestServer, useServer } from './support/server.js';
 
 const server = useServer();
 const call = (method: string, params: unknown = {}) => ok(server(), method, params);
@@ -338,6 +338,31 @@ describe('smart processes', () => {
     const { eventScope } = await import('../src/events/catalog.js');
     for (const name of ['onCrmDynamicItemAdd', 'ONCRMDYNAMICITEMDELETE', 'onCrmTypeUpdate']) {
       expect(eventScope(name)).toBe('crm');
+    }
+  });
+});
+
+describe('concurrent first changes', () => {
+  it('write the defaults once and give parallel new types distinct entityTypeIds', async () => {
+    const fresh = await startTestServer();
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          fresh.call('crm.category.add', { entityTypeId: 2, fields: { name: `Parallel ${i}` } }),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const ids = replies.map((r) => r.body.result.category.id);
+      expect(new Set(ids).size).toBe(8);
+      const stages = await fresh.call('crm.status.list', { filter: { ENTITY_ID: 'DEAL_STAGE' } });
+      expect(stages.body.total).toBe(8);
+      const types = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => fresh.call('crm.type.add', { fields: { title: `T${i}` } })),
+      );
+      expect(types.map((r) => r.status)).toEqual(Array(5).fill(200));
+      expect(new Set(types.map((r) => r.body.result.type.entityTypeId)).size).toBe(5);
+    } finally {
+      await fresh.server.close();
     }
   });
 });

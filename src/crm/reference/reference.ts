@@ -225,6 +225,7 @@ export async function readReference(repos: Repositories): Promise<Reference> {
 
 /** Inside a write: the defaults become rows (once), so they can change. */
 export async function writeReference(repos: Repositories): Promise<Reference> {
+  await repos.crmReference.lock();
   if (!(await repos.crmReference.written())) {
     await repos.crmReference.writeDefaults(DEFAULT_STATUSES, DEFAULT_CATEGORIES);
   }

@@ -206,6 +206,7 @@ const add = defineMethod({
   handler: ({ fields }, ctx) =>
     ctx.store.write(async (repos) => {
       const { userId, now } = who(ctx);
+      await repos.crmReference.lock();
       const used = (await repos.crmReference.types()).map((t) => t.entity_type_id);
       const entityTypeId = fields.entityTypeId === undefined ? nextEntityTypeId(used) : phpIntCast(fields.entityTypeId);
       if (!inRange(entityTypeId) || used.includes(entityTypeId)) throw errors.entityTypeIdOutOfRange();

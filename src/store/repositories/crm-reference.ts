@@ -7,6 +7,9 @@ import type { DialectName } from '../dialect.js';
 import type { CrmCategoryTable, CrmStatusTable, CrmTypeTable } from '../schema.js';
 import type { Executor } from '../store.js';
 
+/** The key of the transaction-level advisory lock that writes of the lists and types take. */
+const REFERENCE_LOCK_KEY = 0x62326372; // 'b2cr'
+
 export type StatusRow = Omit<CrmStatusTable, 'id'> & { id: number };
 export type CategoryRow = Omit<CrmCategoryTable, 'id'> & { id: number };
 export type TypeRow = Omit<CrmTypeTable, 'id'> & { id: number };
@@ -16,6 +19,15 @@ export class CrmReferenceRepository {
     private readonly db: Executor,
     private readonly dialect: DialectName,
   ) {}
+
+  /**
+   * Within a write: waits for any other write of the lists or the types to commit (PostgreSQL;
+   * SQLite's write transaction holds the file already), so two first changes write the defaults
+   * once and two new types never take the same entityTypeId.
+   */
+  async lock(): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${REFERENCE_LOCK_KEY})`.execute(this.db);
+  }
 
   /** Whether the portal's lists are rows yet (the first change writes them all). */
   async written(): Promise<boolean> {
