@@ -174,6 +174,20 @@ describe('crm.item.* errors', () => {
     await failsWith(
       server(),
       'crm.item.list',
+      { entityTypeId: 2, filter: { '>opportunity': 'lots' } },
+      'INVALID_ARG_VALUE',
+      "Invalid filter: field 'OPPORTUNITY' has invalid value",
+    );
+    await failsWith(
+      server(),
+      'crm.item.list',
+      { entityTypeId: 2, filter: { '<createdTime': 'yesterday' } },
+      'INVALID_ARG_VALUE',
+      "Invalid filter: field 'CREATED_TIME' has invalid value",
+    );
+    await failsWith(
+      server(),
+      'crm.item.list',
       { entityTypeId: 2, order: { noSuchField: 'ASC' } },
       'INVALID_ARG_VALUE',
       "Invalid order: field 'NO_SUCH_FIELD' is not allowed in order",

@@ -193,6 +193,8 @@ export const errors = {
   crmItemNotFound: () => methodError('NOT_FOUND', 'Item not found'),
   crmFilterFieldNotAllowed: (name: string) =>
     methodError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' is not allowed in filter`),
+  crmFilterValueInvalid: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' has invalid value`),
   crmOrderFieldNotAllowed: (name: string) =>
     methodError('INVALID_ARG_VALUE', `Invalid order: field '${name}' is not allowed in order`),
   crmOrderDirection: (direction: string, name: string) =>

@@ -179,6 +179,18 @@ export function toItemValue(field: CrmField, stored: unknown): unknown {
   }
 }
 
+/**
+ * Whether a filter value can be compared with the field: a number for numbers, a date for dates
+ * (an empty value, "no value", always can).
+ */
+export function isComparable(field: CrmField, raw: unknown): boolean {
+  if (raw === null || phpString(raw) === '') return true;
+  const storage = storageOf(field);
+  if (storage === 'int' || storage === 'real') return isNumeric(raw);
+  if (storage === 'time') return parseCrmDate(raw) !== undefined;
+  return true;
+}
+
 /** Whether a filter compares the field as text (and an order ignores its case). */
 export const isTextField = (field: CrmField) => storageOf(field) === 'text';
 

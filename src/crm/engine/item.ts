@@ -50,6 +50,7 @@ export function itemFace(entity: CrmEntity): ItemFace {
     naming: {
       declaredName: declared,
       unknownFilterField: (key) => errors.crmFilterFieldNotAllowed(upperSnake(key)),
+      invalidFilterValue: (key) => errors.crmFilterValueInvalid(upperSnake(key)),
       unknownOrderField: (key) => errors.crmOrderFieldNotAllowed(upperSnake(key)),
       badDirection: (direction, key) => errors.crmOrderDirection(direction, upperSnake(key)),
     },

@@ -10,7 +10,7 @@
 import type { RestError } from '../../rest/errors.js';
 import { isPhpArray, phpArrayValues, phpString } from '../../rest/php.js';
 import type { CrmCondition, CrmOperator } from '../../store/repositories/crm.js';
-import { type CrmField, type CrmFields, columnOf, isTextField, toFilterValue } from './fields.js';
+import { type CrmField, type CrmFields, columnOf, isComparable, isTextField, toFilterValue } from './fields.js';
 
 export type FilterOperator = CrmOperator | 'contains' | 'notContains' | 'pattern' | 'notPattern';
 
@@ -53,6 +53,8 @@ export interface FieldNaming {
   readonly unknownOrderField?: (key: string) => RestError;
   /** Refuses a direction other than ASC and DESC; absent: anything but DESC is ascending. */
   readonly badDirection?: (direction: string, key: string) => RestError;
+  /** Refuses a value the field cannot be compared with (text for a number); absent: compared as cast. */
+  readonly invalidFilterValue?: (key: string) => RestError;
 }
 
 /** The classic methods' names: the declared ones, in any case. */
@@ -97,6 +99,12 @@ export function crmConditions(
     if (!f || name === undefined) {
       if (naming.unknownFilterField) throw naming.unknownFilterField(given);
       continue;
+    }
+    if (
+      naming.invalidFilterValue &&
+      !(isPhpArray(raw) ? phpArrayValues(raw) : [raw]).every((v) => isComparable(f, v))
+    ) {
+      throw naming.invalidFilterValue(given);
     }
     out.push(...fieldConditions(f, name === 'ID' ? 'id' : columnOf(name), op, raw));
   }

@@ -85,6 +85,7 @@ const list = defineMethod({
   raises: [
     errors.crmTypeNotFound,
     () => errors.crmFilterFieldNotAllowed('FIELD'),
+    () => errors.crmFilterValueInvalid('FIELD'),
     () => errors.crmOrderFieldNotAllowed('FIELD'),
     () => errors.crmOrderDirection('UP', 'ID'),
   ],
