@@ -39,8 +39,11 @@ async function callerUser(ctx: MethodContext): Promise<PortalUserRecord> {
   });
 }
 
-/** A user as `user.get` shows one (the fields of the `user` scope). */
-function userView(user: PortalUserRecord, online: boolean) {
+/**
+ * A user as `user.get` shows one (the fields of the `user` scope). The caller is online and
+ * logged in now (`now`: the server's clock); the others show no login.
+ */
+function userView(user: PortalUserRecord, now: number | undefined) {
   return {
     ID: String(user.id),
     ACTIVE: user.active,
@@ -48,10 +51,10 @@ function userView(user: PortalUserRecord, online: boolean) {
     LAST_NAME: user.lastName,
     SECOND_NAME: user.secondName,
     EMAIL: user.email,
-    LAST_LOGIN: online ? isoWithOffset(Date.now()) : '',
+    LAST_LOGIN: now === undefined ? '' : isoWithOffset(now),
     DATE_REGISTER: isoWithOffset(user.createdAt),
     TIME_ZONE: '',
-    IS_ONLINE: online ? 'Y' : 'N',
+    IS_ONLINE: now === undefined ? 'N' : 'Y',
     PERSONAL_GENDER: user.personalGender,
     PERSONAL_MOBILE: user.personalMobile,
     WORK_PHONE: user.workPhone,
@@ -173,7 +176,9 @@ async function listUsers(ctx: MethodContext, filter: Record<string, unknown>, so
   const sign = phpString(order).toUpperCase() === 'DESC' ? -1 : 1;
   if (key) found.sort((a, b) => (key(a) < key(b) ? -sign : key(a) > key(b) ? sign : 0));
   const { offset, limit } = ctx.page;
-  const page = found.slice(offset, offset + limit).map((u) => userView(u, u.id === ctx.caller.userId));
+  const page = found
+    .slice(offset, offset + limit)
+    .map((u) => userView(u, u.id === ctx.caller.userId ? ctx.clock.now() : undefined));
   return new CrmPage(page, found.length);
 }
 
@@ -182,7 +187,7 @@ const current = defineMethod({
   scope: 'user',
   result: result.value('object'),
   params: {},
-  handler: async (_args, ctx) => userView(await callerUser(ctx), true),
+  handler: async (_args, ctx) => userView(await callerUser(ctx), ctx.clock.now()),
 });
 
 const get = defineMethod({
