@@ -286,6 +286,15 @@ describe('crm.item.* on contacts (entityTypeId 3)', () => {
       })
     ).result.item;
     expect(item).toMatchObject({ name: 'Ann', lastName: 'Lee', hasPhone: 'Y', hasEmail: 'Y', entityTypeId: 3 });
+    // The flat aliases: the first value of each kind, "" for none.
+    expect(item).toMatchObject({
+      phone: '+100',
+      phoneWork: '+100',
+      phoneMobile: '',
+      email: 'ann@example.com',
+      emailHome: 'ann@example.com',
+      emailWork: '',
+    });
     expect(item.fm).toEqual([
       { id: expect.any(Number), valueType: 'WORK', value: '+100', typeId: 'PHONE' },
       { id: expect.any(Number), valueType: 'HOME', value: 'ann@example.com', typeId: 'EMAIL' },

@@ -118,6 +118,22 @@ function multifieldInput(entity: CrmEntity, raw: unknown, storedFm: ReadonlySet<
   return out;
 }
 
+/**
+ * The flat aliases beside `fm`: the first value of a type (and value type), `""` when there is
+ * none, as crm.item.get shows them. They are read only; `fm` is how values change.
+ */
+const FM_ALIASES: readonly [string, string, string?][] = [
+  ['emailHome', 'EMAIL', 'HOME'],
+  ['emailWork', 'EMAIL', 'WORK'],
+  ['emailMailing', 'EMAIL', 'MAILING'],
+  ['phoneMobile', 'PHONE', 'MOBILE'],
+  ['phoneWork', 'PHONE', 'WORK'],
+  ['phoneMailing', 'PHONE', 'MAILING'],
+  ['imol', 'IM', 'IMOL'],
+  ['email', 'EMAIL'],
+  ['phone', 'PHONE'],
+];
+
 /** What a list answers with: the fields named (all for none or `*`), `fm` and `entityTypeId` with all. */
 export interface ItemSelection {
   readonly names: readonly (readonly [string, string])[];
@@ -152,9 +168,12 @@ export async function toItems(
       else out[item] = toItemValue(f, row[declared.toLowerCase()]);
     }
     if (withFm) {
-      out.fm = multi
-        .filter((m) => m.elementId === row.id)
-        .map((m) => ({ id: m.id, valueType: m.valueType, value: m.value, typeId: m.typeId }));
+      const own = multi.filter((m) => m.elementId === row.id);
+      for (const [alias, typeId, valueType] of FM_ALIASES) {
+        out[alias] =
+          own.find((m) => m.typeId === typeId && (valueType === undefined || m.valueType === valueType))?.value ?? '';
+      }
+      out.fm = own.map((m) => ({ id: m.id, valueType: m.valueType, value: m.value, typeId: m.typeId }));
     }
     if (selection.all) out.entityTypeId = entity.entityTypeId;
     return out;
