@@ -6,28 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { postJson, SECRET, startBare, startOurs } from './support.mjs';
+import { medianPostMs, printScalingTable, SECRET, startBare, startOurs } from './support.mjs';
 
 const calls = Number(process.argv[2] ?? 300);
 const DAY = 86_400_000;
 const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(port, path, body) {
-  return postJson(`http://127.0.0.1:${port}${path}`, body, agent).then((res) => {
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  });
-}
-
-async function medianMs(port, path, body) {
-  for (let i = 0; i < 30; i++) await post(port, path, body);
-  const times = [];
-  for (let i = 0; i < calls; i++) {
-    const t0 = process.hrtime.bigint();
-    await post(port, path, body);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
+const medianMs = (port, path, body) => medianPostMs(`http://127.0.0.1:${port}${path}`, body, agent, calls, 30);
 
 /**
  * Fills the store directly: `count` entries, 50 a day going back from now, so a day holds the
@@ -79,16 +64,7 @@ try {
       rmSync(data, { recursive: true, force: true });
     }
   }
-  const bareMs = await medianMs(bare.port, '/', '{}');
-  console.log(
-    `\nmedian of ${calls} sequential calls on one keep-alive connection; bare node:http ${bareMs.toFixed(3)} ms\n`,
-  );
-  console.log('| case | 1,000 entries ms | 1,000,000 entries ms | ratio 1M / 1k |');
-  console.log('|---|---|---|---|');
-  for (const name of [...new Set(rows.map((r) => r.name))]) {
-    const [small, large] = [1_000, 1_000_000].map((c) => rows.find((r) => r.count === c && r.name === name).ms);
-    console.log(`| ${name} | ${small.toFixed(3)} | ${large.toFixed(3)} | ${(large / small).toFixed(2)} |`);
-  }
+  printScalingTable(rows, 'entries', calls, await medianMs(bare.port, '/', '{}'));
 } finally {
   bare.child.kill();
   agent.destroy();

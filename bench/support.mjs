@@ -167,3 +167,35 @@ export async function requestsPerSecond(url, body, seconds) {
   if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx + result.errors} failed`);
   return result.requests.average;
 }
+
+/**
+ * The median time of `calls` sequential POSTs on one keep-alive connection (`agent`), after
+ * `warmup` unmeasured ones; any status but 200 fails the run.
+ */
+export async function medianPostMs(url, body, agent, calls, warmup = 10) {
+  const post = async () => {
+    const res = await postJson(url, body, agent);
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  };
+  for (let i = 0; i < warmup; i++) await post();
+  const times = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = process.hrtime.bigint();
+    await post();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+/** Prints the medians of each case at 1,000 and 1,000,000 records and their ratio, as a table. */
+export function printScalingTable(rows, what, calls, bareMs) {
+  console.log(
+    `\nmedian of ${calls} sequential calls on one keep-alive connection; bare node:http ${bareMs.toFixed(3)} ms\n`,
+  );
+  console.log(`| case | 1,000 ${what} ms | 1,000,000 ${what} ms | ratio 1M / 1k |`);
+  console.log('|---|---|---|---|');
+  for (const name of [...new Set(rows.map((r) => r.name))]) {
+    const [small, large] = [1_000, 1_000_000].map((c) => rows.find((r) => r.count === c && r.name === name).ms);
+    console.log(`| ${name} | ${small.toFixed(3)} | ${large.toFixed(3)} | ${(large / small).toFixed(2)} |`);
+  }
+}

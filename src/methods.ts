@@ -13,10 +13,15 @@ import { waitListMethods } from './booking/waitlist/methods.js';
 import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
+import { crmItemMethods } from './crm/item/methods.js';
+import { categoryMethods } from './crm/reference/categories.js';
+import { statusMethods } from './crm/reference/statuses.js';
+import { typeMethods } from './crm/types/types.js';
 import { eventMethods } from './events/methods.js';
 import { offlineEventMethods } from './events/offline.js';
 import { batchMethods } from './platform/batch.js';
 import { systemMethods } from './platform/system.js';
+import { userMethods } from './platform/users.js';
 import { type MethodDeclaration, Registry } from './rest/registry.js';
 
 export const allMethods: readonly MethodDeclaration<never>[] = [
@@ -34,8 +39,13 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...dealMethods,
   ...contactMethods,
   ...companyMethods,
+  ...crmItemMethods,
+  ...categoryMethods,
+  ...statusMethods,
+  ...typeMethods,
   ...batchMethods,
   ...systemMethods,
+  ...userMethods,
   ...eventMethods,
   ...offlineEventMethods,
 ] as unknown as MethodDeclaration<never>[];

@@ -11,7 +11,7 @@ async function addEntry(note: string): Promise<number> {
 }
 
 describe('batch', () => {
-  it('runs the doc example of independent calls, keyed like cmd, errors of unknown methods in result_error', async () => {
+  it('runs the doc example of independent calls, keyed like cmd, errors of unknown and unscoped methods in result_error', async () => {
     const reply = await server().call('batch', {
       halt: 0,
       cmd: { get_user: 'user.current', get_departments: 'department.get', get_app: 'app.info' },
@@ -20,15 +20,29 @@ describe('batch', () => {
     const { result, result_error, result_total, result_next, result_time } = reply.body.result;
     expect(result).toEqual({ get_app: { SCOPE: ['booking', 'crm'], LICENSE: 'en_selfhosted' } });
     expect(result_error).toEqual({
-      get_user: { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' },
+      // user.current needs the `user` scope, which this webhook lacks.
+      get_user: {
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the webhook token',
+      },
       get_departments: { error: 'ERROR_METHOD_NOT_FOUND', error_description: 'Method not found!' },
     });
     expect(result_total).toEqual([]);
     expect(result_next).toEqual([]);
     expect(Object.keys(result_time)).toEqual(['get_app']);
     expect(Object.keys(result_time.get_app).sort()).toEqual(
-      ['date_finish', 'date_start', 'duration', 'finish', 'processing', 'start'].sort(),
+      [
+        'date_finish',
+        'date_start',
+        'duration',
+        'finish',
+        'operating',
+        'operating_reset_at',
+        'processing',
+        'start',
+      ].sort(),
     );
+    expect(result_time.get_app.operating_reset_at).toBe(Math.floor(result_time.get_app.start) + 600);
     expect(Object.keys(reply.body.time)).toContain('operating');
   });
 

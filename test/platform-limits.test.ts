@@ -143,6 +143,19 @@ describe('operating counter in time', () => {
     // The first basket has left the window: the second one is now the oldest.
     expect(third.body.time.operating_reset_at).toBe(Math.floor((startedAt + 90_000) / 1000) + 600);
   });
+
+  it("gives each batch command's result_time the method's counter, as the call's own time carries it", async () => {
+    const alone = await srv.call('booking.v1.resourcetype.list', {});
+    const reply = await srv.call('batch', {
+      cmd: { types: 'booking.v1.resourcetype.list', entries: 'booking.v1.waitlist.list' },
+    });
+    const { types, entries } = reply.body.result.result_time;
+    // The counter is per method: the second call of resourcetype.list counts the first one too.
+    expect(types.operating).toBeGreaterThan(alone.body.time.operating);
+    expect(types.operating_reset_at).toBe(alone.body.time.operating_reset_at);
+    expect(entries.operating).toBeGreaterThan(0);
+    expect(typeof entries.operating_reset_at).toBe('number');
+  });
 });
 
 describe('limits shared by two servers on one database', () => {

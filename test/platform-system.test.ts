@@ -23,8 +23,13 @@ describe('methods', () => {
     );
   });
 
-  it('runs the doc example (scope user): a scope with no methods here gives an empty list', async () => {
+  it('runs the doc example (scope user): the user methods, lower-case', async () => {
     const reply = await server().call('methods', { scope: 'user' });
+    expect(reply.body.result).toEqual(['user.current', 'user.get', 'user.search', 'user.fields']);
+  });
+
+  it('gives an empty list for a scope with no methods here', async () => {
+    const reply = await server().call('methods', { scope: 'im' });
     expect(reply.body.result).toEqual([]);
   });
 
@@ -55,9 +60,9 @@ describe('methods', () => {
 });
 
 describe('method.get', () => {
-  it('runs the doc example (user.get): not existing here', async () => {
+  it('runs the doc example (user.get): existing, not available to a webhook without the user scope', async () => {
     const reply = await server().call('method.get', { name: 'user.get' });
-    expect(reply.body.result).toEqual({ isExisting: false, isAvailable: false });
+    expect(reply.body.result).toEqual({ isExisting: true, isAvailable: false });
   });
 
   it('tells existing and available methods apart by the caller scopes', async () => {

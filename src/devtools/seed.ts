@@ -9,6 +9,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { assertNoNul } from '../http/request-params.js';
+import { seedUser } from '../platform/users.js';
 import { type Caller, type CredentialIndex, hashSecret } from '../rest/auth.js';
 import { type Platform, runAs } from '../rest/dispatch.js';
 import { RestError } from '../rest/errors.js';
@@ -72,8 +73,20 @@ const SECTIONS: ReadonlyMap<string, Section> = new Map([
   ],
 ]);
 
-/** In the order items may refer to each other: CRM first, bookings after what they book. */
-const ORDER = ['crm.contacts', 'crm.companies', 'crm.deals', 'resourceTypes', 'resources', 'bookings', 'waitList'];
+/**
+ * In the order items may refer to each other: users first (CRM records name them), then CRM,
+ * bookings after what they book. `users` and `webhooks` are written to the store directly.
+ */
+const ORDER = [
+  'users',
+  'crm.contacts',
+  'crm.companies',
+  'crm.deals',
+  'resourceTypes',
+  'resources',
+  'bookings',
+  'waitList',
+];
 
 export class SeedError extends Error {
   override name = 'SeedError';
@@ -107,7 +120,7 @@ function sectionsOf(document: unknown): { name: string; items: Item[] }[] {
     }
   }
   for (const name of found.keys()) {
-    if (name !== 'webhooks' && !SECTIONS.has(name)) {
+    if (name !== 'webhooks' && name !== 'users' && !SECTIONS.has(name)) {
       throw new SeedError(`unknown section "${name}" (known: ${[...ORDER, 'webhooks'].join(', ')})`);
     }
   }
@@ -169,8 +182,18 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
           await seedWebhook(store, raw, where, platform.clock.now(), platform.credentialIndex);
           continue;
         }
-        const section = SECTIONS.get(name) as Section;
         const { key, ...rest } = raw;
+        const remember = (id: number) => {
+          if (key === undefined) return;
+          if (typeof key !== 'string' || ids.has(key))
+            throw new SeedError(`${where}: "key" must be a new, unique string`);
+          ids.set(key, id);
+        };
+        if (name === 'users') {
+          remember(await seedPortalUser(store, rest, where, platform.clock.now()));
+          continue;
+        }
+        const section = SECTIONS.get(name) as Section;
         const extras: [Extra, unknown][] = [];
         const fields: [string, unknown][] = [];
         for (const [field, value] of Object.entries(rest)) {
@@ -180,11 +203,7 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
         }
         const id = await call(section.add, { fields: resolveKeys(Object.fromEntries(fields), ids, where) }, where);
         if (typeof id !== 'number') throw new SeedError(`${where}: ${section.add} gave no id`);
-        if (key !== undefined) {
-          if (typeof key !== 'string' || ids.has(key))
-            throw new SeedError(`${where}: "key" must be a new, unique string`);
-          ids.set(key, id);
-        }
+        remember(id);
         for (const [extra, value] of extras) {
           await call(extra.method, { [extra.idParam]: id, [extra.valueParam]: resolveKeys(value, ids, where) }, where);
         }
@@ -198,6 +217,21 @@ export async function applySeed(platform: Platform, document: unknown, userId = 
 
 function scopesOf(platform: Platform): string[] {
   return [...new Set(platform.registry.all().map((m) => m.scope))];
+}
+
+/** A seeded user: its `ID`, or the next free one. */
+async function seedPortalUser(store: Store, item: Item, where: string, now: number): Promise<number> {
+  return store.write(async ({ portal }) => {
+    const next = Math.max(0, ...(await portal.users()).map((u) => u.id)) + 1;
+    let user: ReturnType<typeof seedUser>;
+    try {
+      user = seedUser(item, next);
+    } catch (error) {
+      throw new SeedError(`${where}: ${(error as RestError).description}`);
+    }
+    await portal.putUser(user, now);
+    return user.id;
+  });
 }
 
 /** A seeded webhook; in a portal other than `default`, its secret is claimed in the directory first. */

@@ -7,11 +7,16 @@ import { company } from '../crm/company/company.js';
 import { contact } from '../crm/contact/contact.js';
 import { deal } from '../crm/deal/deal.js';
 import { eventName } from '../crm/engine/entity.js';
+import { dynamicEntity } from '../crm/types/types.js';
 import type { Scope } from '../rest/registry.js';
 
-const crmEvents = [deal, contact, company].flatMap((entity) =>
-  (['Add', 'Update', 'Delete'] as const).map((action) => eventName(entity, action)),
-);
+const ACTIONS = ['Add', 'Update', 'Delete'] as const;
+
+/** The classic entities' events, a smart process item's (one name for every type), a type's own. */
+const crmEvents = [
+  ...[deal, contact, company, dynamicEntity(0)].flatMap((entity) => ACTIONS.map((action) => eventName(entity, action))),
+  ...ACTIONS.map((action) => `onCrmType${action}`),
+];
 
 export const eventScopes: ReadonlyMap<string, Scope> = new Map<string, Scope>([
   ...Object.values(bookingEvents).map((name): [string, Scope] => [name.toUpperCase(), 'booking']),

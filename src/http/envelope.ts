@@ -30,7 +30,7 @@ function formatIso(ms: number): string {
 /** The operating-time window is ten minutes; its reset time is reported in whole seconds. */
 const OPERATING_WINDOW_S = 600;
 
-/** The time of one command inside `batch` (`result_time`): no operating counter. */
+/** The time of a call without the operating counter. */
 export interface CallTime {
   start: number;
   finish: number;

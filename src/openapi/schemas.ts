@@ -157,8 +157,10 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
         properties: { [spec.key]: { type: 'array', items: outputObject(spec.view) } },
         required: [spec.key],
       };
-    case 'crmPage':
-      return { type: 'array', items: { type: 'object' } };
+    case 'crmPage': {
+      const records: Schema = { type: 'array', items: { type: 'object' } };
+      return spec.key ? { type: 'object', properties: { [spec.key]: records }, required: [spec.key] } : records;
+    }
     case 'value':
       return VALUE_SCHEMA[spec.type];
   }

@@ -4,7 +4,7 @@
  * HTTP again), with `$result[key][field]` references to earlier answers and `halt`.
  */
 import { performance } from 'node:perf_hooks';
-import { callTime } from '../http/envelope.js';
+import { timeObject } from '../http/envelope.js';
 import { assertNoNul, parsePhpQuery } from '../http/request-params.js';
 import type { CommandTrace } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
@@ -99,7 +99,8 @@ async function runCommand(ctx: MethodContext, key: string, command: string, maps
     maps.result.set(key, outcome.result);
     if (outcome.next !== undefined) maps.next.set(key, outcome.next);
     if (outcome.total !== undefined) maps.total.set(key, outcome.total);
-    maps.time.set(key, callTime(startedAt, t2 - t0, t2 - t1));
+    // Each command's time carries the operating counter as a call's own `time` does (the SDK reads it per command).
+    maps.time.set(key, timeObject(startedAt, t2 - t0, t2 - t1, outcome.operating));
     return undefined;
   } catch (error) {
     if (!(error instanceof RestError)) throw error;

@@ -192,4 +192,56 @@ export const errors = {
   companyNotFound: () => methodError('', 'Company is not found'),
   /** crm.contact.delete of an unknown id, as its page documents it. */
   crmElementNotFound: () => methodError('ERROR_CORE', 'Element not found'),
+
+  // crm.item.* and the CRM's other controllers (Bitrix\Crm\Controller): the codes are names.
+  crmTypeNotFound: () => methodError('NOT_FOUND', 'Smart process not found'),
+  crmItemNotFound: () => methodError('NOT_FOUND', 'Item not found'),
+  crmFilterFieldNotAllowed: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' is not allowed in filter`),
+  crmFilterValueInvalid: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid filter: field '${name}' has invalid value`),
+  crmOrderFieldNotAllowed: (name: string) =>
+    methodError('INVALID_ARG_VALUE', `Invalid order: field '${name}' is not allowed in order`),
+  crmOrderDirection: (direction: string, name: string) =>
+    methodError(
+      'INVALID_ARG_VALUE',
+      `Invalid order: allowed sort directions are ASC, DESC. But got '${direction}' for field '${name}'`,
+    ),
+  /** A multiple field (`contactIds`, `observers`) given one value; `type` is PHP's gettype(). */
+  crmMultipleNotIterable: (type: string) =>
+    methodError(100, `Expected iterable value for multiple field, but got ${type} instead`),
+  /** crm.type.get|update|delete|getByEntityTypeId of a type that does not exist. */
+  smartProcessNotFound: () => methodError(0, 'Smart process not found'),
+  entityTypeIdOutOfRange: () => methodError('INVALID_ARG_VALUE', 'entityTypeId is out of allowed range'),
+  smartProcessHasItems: () => methodError('BX_ERROR', 'You cannot delete an entity type that has elements'),
+
+  /** crm.category.* of an entity type without pipelines (contacts, companies). */
+  crmEntityTypeNotSupported: (typeName: string) =>
+    methodError('ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${typeName} is not supported`),
+  /** crm.category.get|update|delete of a pipeline that does not exist. */
+  crmCategoryNotFound: () => methodError('NOT_FOUND', 'Element not found'),
+  defaultDealCategoryDelete: () => methodError(0, 'Default deal category cannot be deleted'),
+  dealCategoryInUse: (name: string) => methodError(0, `Deals related to the funnel ${name} found`),
+
+  // crm.status.* (CCrmStatusRestProxy): empty codes, HTTP 400, texts as the status pages list them.
+  statusFieldRequired: (names: readonly string[]) =>
+    methodError('', names.map((name) => `The field ${name} is required.`).join('\n')),
+  statusEntityNotSupported: () => methodError('', 'Specified entity type is not supported.'),
+  statusTitleRequired: () => methodError('', 'The field Title is required.'),
+  statusAfterFinalStage: () =>
+    methodError(
+      '',
+      'Cannot create more stages after the final stage because the final successful stage already exists. Try using sort order values less than that of the final stage.',
+    ),
+  statusExists: () => methodError('ERROR_CORE', 'The specified status ID already exists.'),
+  statusNotFound: () => methodError('', 'Status is not found.'),
+  statusInvalidId: () => methodError('', 'Invalid identifier.'),
+  statusSystemDelete: () =>
+    methodError('', 'CRM System Status can be deleted only if parameter FORCED is specified and equal to "Y".'),
+  statusInUse: () => methodError('', 'There are active items in this status.'),
+  statusEntityIdInvalid: () => methodError('', 'The parameter entityId is not defined or invalid.'),
+
+  /** A value the field cannot take (a stage of another pipeline, a pipeline that does not exist). */
+  crmFieldValueNotValid: (title: string) =>
+    methodError('CRM_FIELD_ERROR_VALUE_NOT_VALID', `Invalid value for field "${title}"`),
 } as const;

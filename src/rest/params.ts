@@ -7,7 +7,7 @@
  * So a missing `externalData` wins over a bad `waitListId` item, exactly as in Bitrix.
  */
 import { errors, type RestError } from './errors.js';
-import { isNumeric, isPhpArray, type PhpArray, phpInt, phpIntCast, phpString } from './php.js';
+import { isNumeric, isPhpArray, type PhpArray, phpArrayValues, phpInt, phpIntCast, phpString } from './php.js';
 import {
   assertRequired,
   assertRequiredOnAdd,
@@ -227,6 +227,27 @@ export const param = {
       view: { view, use: 'items' },
       raises: () => [errors.itemMustBeArray(), ...requiredFieldsError(requiredNames(view, 'requiredOnSet'))],
     }),
+
+  /** A required `array $x` of a controller action, taken as it came (`crm.item.add`'s `fields`). */
+  array: (): ParamSpec<Record<string, unknown>> => spec('array', bindArray, (bound) => asRecord(bound as PhpArray)),
+
+  /** An optional `array $x = null`: absent is `{}`; anything but an array is the binder's error. */
+  optionalArray: (): ParamSpec<Record<string, unknown>> =>
+    spec(
+      'array',
+      bindArray,
+      (bound) => asRecord(bound as PhpArray),
+      () => ({}),
+    ),
+
+  /** An optional list of names (`select`): absent is `[]`; anything but an array is the binder's error. */
+  optionalList: (): ParamSpec<string[]> =>
+    spec(
+      'array',
+      bindArray,
+      (bound) => phpArrayValues(bound as PhpArray).map(phpString),
+      () => [],
+    ),
 
   /** CRM `fields`, `params`, `order`, `filter`: absent is `{}`, anything but an array is refused. */
   crmArray: (): ParamSpec<Record<string, unknown>> =>

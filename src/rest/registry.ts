@@ -12,7 +12,7 @@ import { phpIntSaturating } from './php.js';
 import type { ResultSpec } from './result.js';
 
 /** `basic` is Bitrix's global scope: methods every caller may call (batch, profile, ...). */
-export type Scope = 'basic' | 'booking' | 'crm';
+export type Scope = 'basic' | 'booking' | 'crm' | 'user';
 
 /** Paging as CRestServer sets it up from `start`: 50 a page, offset rounded down. */
 export interface PageRequest {
@@ -72,11 +72,14 @@ export class BookingPage {
 /**
  * A page of a CRM list (`crm.deal.list` and the others): unlike the booking module, CRM lists
  * carry the real `total`, and `next` (the `start` of the following page) while more remain.
+ * `crm.item.list` puts its records under a key (`{"items": [...]}`); the classic lists answer
+ * the records themselves. With `start: -1` there is no count: `total` is undefined.
  */
 export class CrmPage {
   constructor(
     readonly items: readonly unknown[],
-    readonly total: number,
+    readonly total: number | undefined,
+    readonly key?: string,
   ) {}
 }
 
@@ -155,7 +158,7 @@ function assertDeclaredPage(method: MethodDeclaration, answer: unknown): void {
     answer instanceof BookingPage
       ? declared?.kind === 'bookingPage' && declared.key === answer.key
       : answer instanceof CrmPage
-        ? declared?.kind === 'crmPage'
+        ? declared?.kind === 'crmPage' && declared.key === answer.key
         : declared?.kind !== 'bookingPage' && declared?.kind !== 'crmPage';
   if (!asDeclared) throw errors.internal();
 }
@@ -190,7 +193,10 @@ export class Registry {
       return outcome;
     }
     if (result instanceof CrmPage) {
-      const outcome: MethodOutcome = { result: result.items, total: result.total };
+      const outcome: MethodOutcome = { result: result.key ? { [result.key]: result.items } : result.items };
+      // `start: -1` asks for no count, and so gets neither `total` nor `next`.
+      if (result.total === undefined || !ctx.page.countTotal) return outcome;
+      outcome.total = result.total;
       const next = ctx.page.offset + ctx.page.limit;
       if (next < result.total) outcome.next = next;
       return outcome;

@@ -25,8 +25,11 @@ export type ResultSpec =
   | { readonly kind: 'entity'; readonly key: string; readonly view: View }
   /** A booking-module list: `{"<key>": [...]}`, with `"total": 0` and never `next`. */
   | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
-  /** A CRM-style list: the records themselves, with the real `total` and `next` while more remain. */
-  | { readonly kind: 'crmPage' }
+  /**
+   * A CRM-style list, with the real `total` and `next` while more remain: the records themselves,
+   * or under `key` (`crm.item.list`: `{"items": [...]}`).
+   */
+  | { readonly kind: 'crmPage'; readonly key?: string }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
   | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
 
@@ -37,6 +40,6 @@ export const result = {
   record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
-  crmPage: (): ResultSpec => ({ kind: 'crmPage' }),
+  crmPage: (key?: string): ResultSpec => (key ? { kind: 'crmPage', key } : { kind: 'crmPage' }),
   value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
 } as const;

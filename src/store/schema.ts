@@ -127,13 +127,49 @@ export interface CrmRecordTable {
   [column: string]: unknown;
 }
 
-export type CrmTableName = 'crm_deal' | 'crm_contact' | 'crm_company';
+export type CrmTableName = 'crm_deal' | 'crm_contact' | 'crm_company' | 'crm_dynamic_item';
 
 export interface CrmDealContactTable {
   id: Generated<number>;
   deal_id: number;
   contact_id: number;
   sort: number;
+}
+
+/** An entry of a CRM reference list (a stage, a source, a deal type): Bitrix's b_crm_status. */
+export interface CrmStatusTable {
+  id: Generated<number>;
+  entity_id: string;
+  status_id: string;
+  name: string;
+  name_init: string;
+  sort: number;
+  system: string;
+  color: string;
+  semantics: string | null;
+  category_id: number | null;
+}
+
+/** A smart process: a CRM object type of the portal's own (`crm.type.*`). */
+export interface CrmTypeTable {
+  id: Generated<number>;
+  entity_type_id: number;
+  title: string;
+  code: string | null;
+  settings: string;
+  created_by: number;
+  updated_by: number;
+  created_time: Millis;
+  updated_time: Millis;
+}
+
+/** A pipeline of deals or of a smart process's items. */
+export interface CrmCategoryTable {
+  id: Generated<number>;
+  entity_type_id: number;
+  name: string;
+  sort: number;
+  is_default: string;
 }
 
 export interface CrmMultifieldTable {
@@ -171,6 +207,15 @@ export interface PortalUserTable {
   last_name: string;
   is_admin: number;
   created_at: Millis;
+  second_name: Generated<string>;
+  email: Generated<string>;
+  work_position: Generated<string>;
+  personal_gender: Generated<string>;
+  personal_mobile: Generated<string>;
+  work_phone: Generated<string>;
+  /** JSON list of department ids. */
+  departments: Generated<string>;
+  active: Generated<number>;
 }
 
 export interface PortalSettingTable {
@@ -349,6 +394,10 @@ export interface Database {
   crm_contact: CrmRecordTable;
   crm_company: CrmRecordTable;
   crm_deal_contact: CrmDealContactTable;
+  crm_status: CrmStatusTable;
+  crm_category: CrmCategoryTable;
+  crm_type: CrmTypeTable;
+  crm_dynamic_item: CrmRecordTable;
   crm_multifield: CrmMultifieldTable;
   booking_client_type: BookingClientTypeTable;
   booking_client: BookingClientTable;

@@ -27,6 +27,7 @@ import { SchemaDialect, SchemaPool } from './pg-schema.js';
 import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
 import { CrmRepository } from './repositories/crm.js';
+import { CrmReferenceRepository } from './repositories/crm-reference.js';
 import { EventDeliveryRepository } from './repositories/event-deliveries.js';
 import { EventHandlerRepository } from './repositories/event-handlers.js';
 import { EventOfflineRepository } from './repositories/event-offline.js';
@@ -59,6 +60,7 @@ export interface Repositories {
   readonly resources: ResourceRepository;
   readonly bookings: BookingRepository;
   readonly crm: CrmRepository;
+  readonly crmReference: CrmReferenceRepository;
   readonly clients: ClientRepository;
   readonly portal: PortalRepository;
   readonly portals: PortalDirectoryRepository;
@@ -79,6 +81,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     resources: new ResourceRepository(db, dialect),
     bookings: new BookingRepository(db, dialect),
     crm: new CrmRepository(db, dialect),
+    crmReference: new CrmReferenceRepository(db, dialect),
     clients: new ClientRepository(db),
     portal: new PortalRepository(db, dialect),
     portals: new PortalDirectoryRepository(db),

@@ -109,7 +109,10 @@ export function curlExamples(page: string): CurlExample[] {
   return blocks.map(({ tab, command }) => {
     const file = page.split('/').pop() as string;
     const parsed = parseCurl(file, command);
-    const kind = bodyParams(parsed).auth === ACCESS_TOKEN ? 'OAuth' : 'Webhook';
+    // Read from the text: one page's example is not valid JSON (crm-type-list.md's first), and
+    // some send the token in the query string (`?auth=`).
+    const oauth = parsed.body?.includes(`"${ACCESS_TOKEN}"`) || parsed.url.includes(`auth=${ACCESS_TOKEN}`);
+    const kind = oauth ? 'OAuth' : 'Webhook';
     // Some pages put an example under the other kind's tab; name them by what they send.
     const label = tab === `cURL (${kind})` ? '' : ` (under the tab "${tab}")`;
     return { ...parsed, name: `${file}, ${kind} example${label}`, page, kind };
@@ -117,7 +120,7 @@ export function curlExamples(page: string): CurlExample[] {
 }
 
 /** The REST method an example calls: the last segment of its URL. */
-export const restMethod = (example: CurlExample) => example.url.split('/').pop() as string;
+export const restMethod = (example: CurlExample) => (example.url.split('/').pop() as string).split('?')[0] as string;
 
 export function bodyParams(example: Pick<CurlExample, 'body'>): Record<string, unknown> {
   return example.body === undefined ? {} : JSON.parse(example.body);

@@ -39,9 +39,9 @@ function expectTimeObject(time: Record<string, unknown>) {
   expect(time.finish as number).toBeGreaterThanOrEqual(time.start as number);
 }
 
-/** A real access token (scopes booking, crm) of a new local application, through both OAuth steps. */
-export async function accessToken(server: TestServer): Promise<string> {
-  const app = await registerApp(server.server.store, { name: 'Doc examples', scopes: ['booking', 'crm'] }, Date.now());
+/** A real access token (scopes booking, crm unless given) of a new local application, through both OAuth steps. */
+export async function accessToken(server: TestServer, scopes = ['booking', 'crm']): Promise<string> {
+  const app = await registerApp(server.server.store, { name: 'Doc examples', scopes }, Date.now());
   const approval = await fetch(`${server.url}/oauth/authorize/?client_id=${app.client_id}&state=s`, {
     headers: { authorization: `Bearer ${server.server.adminToken}` },
     redirect: 'manual',
@@ -58,8 +58,9 @@ export async function accessToken(server: TestServer): Promise<string> {
 }
 
 /** The example with the placeholder token replaced by a real one; nothing else changes. */
-const withToken = (example: CurlExample, token: string): CurlExample => ({
+export const withToken = (example: CurlExample, token: string): CurlExample => ({
   ...example,
+  url: example.url.replace(ACCESS_TOKEN, token),
   body: example.body?.replace(ACCESS_TOKEN, token),
 });
 

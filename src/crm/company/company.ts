@@ -9,6 +9,7 @@ import {
   idField,
   multiFields,
   multifieldDefaults,
+  observerFields,
   originFields,
   utmFields,
 } from '../engine/common-fields.js';
@@ -18,10 +19,11 @@ import { crmMethods } from '../engine/methods.js';
 
 export const company = defineCrmEntity({
   name: 'company',
+  entityTypeId: 4,
   notFound: { get: errors.crmNotFound, update: errors.companyNotFound, delete: errors.companyNotFound },
   fields: {
     ...idField,
-    COMPANY_TYPE: field('crm_status', 'Company type', { statusType: 'COMPANY_TYPE' }),
+    COMPANY_TYPE: field('crm_status', 'Company type', { statusType: 'COMPANY_TYPE', item: 'typeId' }),
     TITLE: field('string', 'Company name'),
     LEAD_ID: field('crm_lead', 'Lead', { readOnly: true }),
     ...communicationFlags,
@@ -43,6 +45,7 @@ export const company = defineCrmEntity({
     ...activityFields,
     ...multiFields,
   },
+  itemOnlyFields: observerFields,
   multifieldDefaults,
   defaults: () => ({
     company_type: 'CUSTOMER',

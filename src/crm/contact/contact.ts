@@ -9,6 +9,7 @@ import {
   idField,
   multiFields,
   multifieldDefaults,
+  observerFields,
   originFields,
   sourceFields,
   utmFields,
@@ -19,6 +20,7 @@ import { crmMethods } from '../engine/methods.js';
 
 export const contact = defineCrmEntity({
   name: 'contact',
+  entityTypeId: 3,
   notFound: { get: errors.crmNotFound, update: errors.contactNotFoundOnUpdate, delete: errors.crmElementNotFound },
   fields: {
     ...idField,
@@ -40,13 +42,14 @@ export const contact = defineCrmEntity({
     OPENED: field('char', 'Available to everyone'),
     ...originFields,
     ORIGIN_VERSION: field('string', 'Original version'),
-    FACE_ID: field('integer', 'Face ID', { readOnly: true }),
+    FACE_ID: field('integer', 'Face ID', { readOnly: true, item: null }),
     LAST_ACTIVITY_TIME: activityFields.LAST_ACTIVITY_TIME,
     ...addressFields('ADDRESS', 'Address'),
     ...utmFields,
     LAST_ACTIVITY_BY: activityFields.LAST_ACTIVITY_BY,
     ...multiFields,
   },
+  itemOnlyFields: observerFields,
   multifieldDefaults,
   defaults: () => ({ type_id: 'CLIENT', export: 'Y', opened: 'Y' }),
   // A deleted contact leaves the deals it was bound to (DealContactTable's unbinding).

@@ -6,6 +6,7 @@ import {
   authorFields,
   dateFields,
   idField,
+  observerFields,
   originFields,
   sourceFields,
   utmFields,
@@ -13,6 +14,8 @@ import {
 import { defineCrmEntity } from '../engine/entity.js';
 import { clampInt, field } from '../engine/fields.js';
 import { crmMethods } from '../engine/methods.js';
+import { pipelineCheck } from '../reference/pipeline.js';
+import { DEAL } from '../reference/reference.js';
 
 const readOnly = { readOnly: true } as const;
 
@@ -24,16 +27,9 @@ function contactIdsOf(input: Record<string, unknown>): number[] | undefined {
   return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
 }
 
-/** WON and LOSE-like stages close a deal (semantics S and F); any other stage is in progress. */
-function stageSemantics(stage: string): 'S' | 'F' | 'P' {
-  const code = stage.includes(':') ? stage.slice(stage.indexOf(':') + 1) : stage;
-  if (code === 'WON') return 'S';
-  if (code === 'LOSE' || code === 'APOLOGY') return 'F';
-  return 'P';
-}
-
 export const deal = defineCrmEntity({
   name: 'deal',
+  entityTypeId: 2,
   notFound: { get: errors.crmNotFound, update: errors.crmNotFound, delete: errors.crmNotFound },
   fields: {
     ...idField,
@@ -67,16 +63,15 @@ export const deal = defineCrmEntity({
     IS_REPEATED_APPROACH: field('char', 'Repeat inquiry'),
     ...sourceFields,
     ...originFields,
-    MOVED_BY_ID: field('user', 'Stage changed by', readOnly),
+    MOVED_BY_ID: field('user', 'Stage changed by', { ...readOnly, item: 'movedBy' }),
     MOVED_TIME: field('datetime', 'Stage changed on', readOnly),
     LAST_ACTIVITY_TIME: activityFields.LAST_ACTIVITY_TIME,
     ...utmFields,
     LAST_ACTIVITY_BY: activityFields.LAST_ACTIVITY_BY,
   },
+  itemOnlyFields: observerFields,
   defaults: () => ({
     type_id: 'SALE',
-    stage_id: 'NEW',
-    stage_semantic_id: 'P',
     category_id: 0,
     currency_id: 'USD',
     opportunity: 0,
@@ -89,11 +84,7 @@ export const deal = defineCrmEntity({
     is_return_customer: 'N',
     is_repeated_approach: 'N',
   }),
-  derive: (columns) => {
-    if (typeof columns.stage_id !== 'string') return {};
-    const semantics = stageSemantics(columns.stage_id);
-    return { stage_semantic_id: semantics, closed: semantics === 'P' ? 'N' : 'Y' };
-  },
+  prepare: pipelineCheck(DEAL),
   async afterSave(repos, id, input, isNew) {
     const contactIds = contactIdsOf(input);
     if (contactIds !== undefined) {
@@ -109,6 +100,10 @@ export const deal = defineCrmEntity({
   },
   async afterDelete(repos, id) {
     await repos.crm.setDealContacts(id, []);
+  },
+  async virtualValues(repos, ids) {
+    const contacts = await repos.crm.dealContacts(ids);
+    return new Map(ids.map((id) => [id, { CONTACT_IDS: contacts.get(id) ?? [] }]));
   },
 });
 

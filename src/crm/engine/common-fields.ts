@@ -7,14 +7,17 @@ export const idField = { ID: field('integer', 'ID', readOnly) };
 
 export const authorFields = {
   ASSIGNED_BY_ID: field('user', 'Responsible person'),
-  CREATED_BY_ID: field('user', 'Created by', readOnly),
-  MODIFY_BY_ID: field('user', 'Modified by', readOnly),
+  CREATED_BY_ID: field('user', 'Created by', { ...readOnly, item: 'createdBy' }),
+  MODIFY_BY_ID: field('user', 'Modified by', { ...readOnly, item: 'updatedBy' }),
 };
 
 export const dateFields = {
-  DATE_CREATE: field('datetime', 'Created on', readOnly),
-  DATE_MODIFY: field('datetime', 'Modified on', readOnly),
+  DATE_CREATE: field('datetime', 'Created on', { ...readOnly, item: 'createdTime' }),
+  DATE_MODIFY: field('datetime', 'Modified on', { ...readOnly, item: 'updatedTime' }),
 };
+
+/** The users who follow a record: only `crm.item.*` shows them (`observers`). */
+export const observerFields = { OBSERVERS: field('user', 'Observers', { multiple: true }) };
 
 export const sourceFields = {
   SOURCE_ID: field('crm_status', 'Source', { statusType: 'SOURCE' }),
@@ -56,14 +59,21 @@ export function addressFields(prefix: string, title: string): Record<string, Crm
     ['_PROVINCE', 'State / Province'],
     ['_COUNTRY', 'Country'],
   ];
-  return Object.fromEntries(parts.map(([suffix, t]) => [`${prefix}${suffix}`, field('string', `${title}: ${t}`)]));
+  // crm.item.* has no address lines: the universal API keeps addresses in requisites.
+  return Object.fromEntries(
+    parts.map(([suffix, t]) => [`${prefix}${suffix}`, field('string', `${title}: ${t}`, { item: null })]),
+  );
 }
 
-/** PHONE, EMAIL, WEB, IM of contacts and companies, and the VALUE_TYPE each takes by default. */
+/**
+ * PHONE, EMAIL, WEB, IM of contacts and companies, and the VALUE_TYPE each takes by default.
+ * `crm.item.*` shows them all in one list, `fm`.
+ */
+const noItem = { item: null } as const;
 export const multiFields = {
-  PHONE: field('crm_multifield', 'Phone'),
-  EMAIL: field('crm_multifield', 'E-mail'),
-  WEB: field('crm_multifield', 'Website'),
-  IM: field('crm_multifield', 'Messenger'),
+  PHONE: field('crm_multifield', 'Phone', noItem),
+  EMAIL: field('crm_multifield', 'E-mail', noItem),
+  WEB: field('crm_multifield', 'Website', noItem),
+  IM: field('crm_multifield', 'Messenger', noItem),
 };
 export const multifieldDefaults = { PHONE: 'WORK', EMAIL: 'WORK', WEB: 'WORK', IM: 'OTHER' } as const;

@@ -4,7 +4,7 @@
  * dates as ISO 8601 with the server's offset, and nothing but `null` for a missing value.
  */
 import { isoWithOffset } from '../../http/envelope.js';
-import { isNumeric, phpIntCast, phpString } from '../../rest/php.js';
+import { isNumeric, isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/php.js';
 
 export type CrmFieldType =
   | 'integer'
@@ -36,6 +36,11 @@ export interface CrmField {
   readonly statusType?: string;
   /** Not a column of its own (CONTACT_IDS, PHONE, EMAIL, ...): the entity's hooks keep it. */
   readonly virtual?: boolean;
+  /**
+   * The field's name in `crm.item.*`: by default the name in camelCase (`ASSIGNED_BY_ID` ->
+   * `assignedById`); `null` where the universal API has no such field (the address lines).
+   */
+  readonly item?: string | null;
 }
 
 export type CrmFields = Readonly<Record<string, CrmField>>;
@@ -48,9 +53,11 @@ export function field(type: CrmFieldType, title: string, attributes: Omit<CrmFie
 /** The column a stored field lives in. */
 export const columnOf = (name: string): string => name.toLowerCase();
 
-type Storage = 'int' | 'real' | 'time' | 'text';
+type Storage = 'int' | 'real' | 'time' | 'text' | 'ids';
 
-function storageOf(type: CrmFieldType): Storage {
+/** How a field's values are stored; a multiple field with a column of its own holds a JSON list of ids. */
+function storageOf({ type, multiple, virtual }: CrmField): Storage {
+  if (multiple && !virtual) return 'ids';
   switch (type) {
     case 'integer':
     case 'user':
@@ -100,7 +107,14 @@ export const clampInt = (n: number) => Math.min(INT_MAX, Math.max(INT_MIN, n));
 /** An input value as its column stores it; `undefined` drops the field. */
 export function toColumnValue(field: CrmField, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
-  switch (storageOf(field.type)) {
+  switch (storageOf(field)) {
+    case 'ids': {
+      if (!isPhpArray(raw)) return phpString(raw) === '' ? null : undefined;
+      const ids = phpArrayValues(raw)
+        .map(phpIntCast)
+        .filter((id) => id > 0 && id === clampInt(id));
+      return JSON.stringify([...new Set(ids)]);
+    }
     case 'int': {
       if (phpString(raw) === '') return null;
       const n = phpIntCast(raw);
@@ -122,7 +136,9 @@ export function toColumnValue(field: CrmField, raw: unknown): unknown {
 /** A stored value as the wire shows it. */
 export function toWireValue(field: CrmField, stored: unknown): string | null {
   if (stored === null || stored === undefined) return null;
-  switch (storageOf(field.type)) {
+  switch (storageOf(field)) {
+    case 'ids':
+      return String(stored);
     case 'int':
       return String(Number(stored));
     case 'real':
@@ -136,10 +152,63 @@ export function toWireValue(field: CrmField, stored: unknown): string | null {
 
 /** The same value for comparisons in a filter (a date in a filter is a point in time). */
 export function toFilterValue(field: CrmField, raw: unknown): unknown {
-  if (storageOf(field.type) === 'time') return parseCrmDate(raw) ?? null;
-  if (storageOf(field.type) === 'text') return phpString(raw);
-  if (storageOf(field.type) === 'int') return phpString(raw) === '' ? null : clampInt(phpIntCast(raw));
+  const storage = storageOf(field);
+  if (storage === 'time') return parseCrmDate(raw) ?? null;
+  if (storage === 'text') return phpString(raw);
+  if (storage === 'int') return phpString(raw) === '' ? null : clampInt(phpIntCast(raw));
   return toColumnValue(field, raw);
+}
+
+/**
+ * A stored value as `crm.item.*` shows it: numbers as JSON numbers, dates as ISO 8601 with the
+ * offset, Y/N flags as they are, a multiple field as a list (empty when it holds nothing).
+ */
+export function toItemValue(field: CrmField, stored: unknown): unknown {
+  const storage = storageOf(field);
+  if (stored === null || stored === undefined) return storage === 'ids' ? [] : null;
+  switch (storage) {
+    case 'ids':
+      return JSON.parse(String(stored)) as number[];
+    case 'int':
+    case 'real':
+      return Number(stored);
+    case 'time':
+      return isoWithOffset(Number(stored));
+    default:
+      return String(stored);
+  }
+}
+
+/**
+ * Whether a filter value can be compared with the field: a number for numbers, a date for dates
+ * (an empty value, "no value", always can).
+ */
+export function isComparable(field: CrmField, raw: unknown): boolean {
+  if (raw === null || phpString(raw) === '') return true;
+  const storage = storageOf(field);
+  if (storage === 'int' || storage === 'real') return isNumeric(raw);
+  if (storage === 'time') return parseCrmDate(raw) !== undefined;
+  return true;
+}
+
+/** Whether a filter compares the field as text (and an order ignores its case). */
+export const isTextField = (field: CrmField) => storageOf(field) === 'text';
+
+/** One field as the `*.fields` methods describe it (crm.status, crm.category, crm.type). */
+export function fieldDescription(
+  type: string,
+  title: string,
+  flags: { required?: boolean; readOnly?: boolean; immutable?: boolean } = {},
+) {
+  return {
+    type,
+    isRequired: flags.required === true,
+    isReadOnly: flags.readOnly === true,
+    isImmutable: flags.immutable === true,
+    isMultiple: false,
+    isDynamic: false,
+    title,
+  };
 }
 
 /** The description `crm.*.fields` gives of each field. */

@@ -70,6 +70,7 @@ export function crmMethods(entity: CrmEntity) {
             select,
             offset: ctx.page.offset,
             limit: ctx.page.limit,
+            countTotal: ctx.page.countTotal,
           });
           return new CrmPage(items, total);
         }),

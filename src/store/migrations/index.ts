@@ -12,6 +12,10 @@ import * as portals from './009-portals.js';
 import * as portalState from './010-portal-state.js';
 import * as faultRules from './011-fault-rules.js';
 import * as deliveryStatus from './012-delivery-status.js';
+import * as crmObservers from './013-crm-observers.js';
+import * as users from './014-users.js';
+import * as crmReference from './015-crm-reference.js';
+import * as crmTypes from './016-crm-types.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -26,4 +30,8 @@ export const migrations: Record<string, Migration> = {
   '010-portal-state': portalState,
   '011-fault-rules': faultRules,
   '012-delivery-status': deliveryStatus,
+  '013-crm-observers': crmObservers,
+  '014-users': users,
+  '015-crm-reference': crmReference,
+  '016-crm-types': crmTypes,
 };

@@ -9,13 +9,15 @@ import type { CrmTableName, Database } from '../schema.js';
 import type { Executor } from '../store.js';
 import { inValues } from '../value-list.js';
 
-export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'in' | 'notIn';
+export type CrmOperator = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'notLike' | 'in' | 'notIn';
 
-/** One filter condition on a column; `like` takes a SQL pattern and ignores case. */
+/** One filter condition on a column; `like` and `notLike` take a SQL pattern and ignore case. */
 export type CrmCondition =
   | { column: string; op: CrmOperator; value: unknown }
   /** The record has a multi-field value (`EMAIL: "a@b.c"`): its type's values, case ignored. */
-  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } };
+  | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } }
+  /** A nested filter (`{"logic": "OR", ...}`): its conditions all hold, or any one does. */
+  | { op: 'and' | 'or'; conditions: readonly CrmCondition[] };
 
 export interface CrmQuery {
   conditions: readonly CrmCondition[];
@@ -38,6 +40,10 @@ export interface Multifield {
 type AnyBuilder = ExpressionBuilder<Database, CrmTableName>;
 
 function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expression<SqlBool> {
+  if ('conditions' in c) {
+    const parts = c.conditions.map((inner) => condition(eb, inner, dialect));
+    return c.op === 'and' ? eb.and(parts) : eb.or(parts);
+  }
   const ref = sql.ref(c.column);
   switch (c.op) {
     case 'hasMultifield':
@@ -53,6 +59,8 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
       );
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
+    case 'notLike':
+      return eb.or([eb(ref, 'is', null), sql<SqlBool>`lower(${ref}) not like ${String(c.value).toLowerCase()}`]);
     case 'in':
     case 'notIn':
       return inValues(ref, c.value as unknown[], dialect, c.op === 'notIn');
@@ -73,7 +81,22 @@ const recordsOf: Record<CrmTableName, ReturnType<typeof byIds>> = {
   crm_deal: byIds('crm_deal'),
   crm_contact: byIds('crm_contact'),
   crm_company: byIds('crm_company'),
+  crm_dynamic_item: byIds('crm_dynamic_item'),
 };
+
+/**
+ * Where an entity's records are: a table of their own, or the shared table of smart process
+ * items, where every read and write keeps to one type's rows.
+ */
+export type CrmTarget = CrmTableName | { readonly table: CrmTableName; readonly typeId: number };
+
+const tableOf = (target: CrmTarget) => (typeof target === 'string' ? target : target.table);
+
+/** The conditions that keep a query to the target's rows. */
+function scoped(target: CrmTarget, conditions: readonly CrmCondition[]): CrmCondition[] {
+  if (typeof target === 'string') return [...conditions];
+  return [{ column: 'entity_type_id', op: '=', value: target.typeId }, ...conditions];
+}
 const contactsOfDeals = preparedIn((db, dealIds: number[]) =>
   db
     .selectFrom('crm_deal_contact')
@@ -98,13 +121,20 @@ export class CrmRepository {
     private readonly dialect: DialectName,
   ) {}
 
-  async insert(table: CrmTableName, values: Record<string, unknown>): Promise<number> {
-    const { id } = await this.db.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow();
+  async insert(target: CrmTarget, values: Record<string, unknown>): Promise<number> {
+    const row = typeof target === 'string' ? values : { ...values, entity_type_id: target.typeId };
+    const { id } = await this.db.insertInto(tableOf(target)).values(row).returning('id').executeTakeFirstOrThrow();
     return id;
   }
 
-  async find(table: CrmTableName, id: number): Promise<CrmRow | undefined> {
-    return (await this.db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst()) as CrmRow | undefined;
+  async find(target: CrmTarget, id: number): Promise<CrmRow | undefined> {
+    const [row] = await this.list(target, {
+      conditions: [{ column: 'id', op: '=', value: id }],
+      order: [],
+      offset: 0,
+      limit: 1,
+    });
+    return row;
   }
 
   async findMany(table: CrmTableName, ids: readonly number[]): Promise<CrmRow[]> {
@@ -112,26 +142,38 @@ export class CrmRepository {
   }
 
   /** Inside a write: does the record exist; on PostgreSQL hold it until commit. */
-  async lock(table: CrmTableName, id: number): Promise<boolean> {
-    let q = this.db.selectFrom(table).select('id').where('id', '=', id);
+  async lock(target: CrmTarget, id: number): Promise<boolean> {
+    let q = this.db
+      .selectFrom(tableOf(target))
+      .select('id')
+      .where((eb) =>
+        eb.and(scoped(target, [{ column: 'id', op: '=', value: id }]).map((c) => condition(eb, c, this.dialect))),
+      );
     if (this.dialect === 'postgres') q = q.forUpdate();
     return (await q.executeTakeFirst()) !== undefined;
   }
 
-  async update(table: CrmTableName, id: number, values: Record<string, unknown>): Promise<void> {
+  /** Ids are unique across a shared table, so writes by id need no type condition. */
+  async update(target: CrmTarget, id: number, values: Record<string, unknown>): Promise<void> {
     if (Object.keys(values).length === 0) return;
-    await this.db.updateTable(table).set(values).where('id', '=', id).execute();
+    await this.db.updateTable(tableOf(target)).set(values).where('id', '=', id).execute();
   }
 
-  async remove(table: CrmTableName, id: number): Promise<void> {
-    await this.db.deleteFrom(table).where('id', '=', id).execute();
+  async remove(target: CrmTarget, id: number): Promise<void> {
+    await this.db.deleteFrom(tableOf(target)).where('id', '=', id).execute();
   }
 
-  async list(table: CrmTableName, query: CrmQuery): Promise<CrmRow[]> {
+  /** Every item of a smart process, gone with its type. */
+  async removeAll(target: CrmTarget): Promise<void> {
+    if (typeof target === 'string') return;
+    await this.db.deleteFrom(target.table).where('entity_type_id', '=', target.typeId).execute();
+  }
+
+  async list(target: CrmTarget, query: CrmQuery): Promise<CrmRow[]> {
     let q = this.db
-      .selectFrom(table)
+      .selectFrom(tableOf(target))
       .selectAll()
-      .where((eb) => eb.and(query.conditions.map((c) => condition(eb, c, this.dialect))));
+      .where((eb) => eb.and(scoped(target, query.conditions).map((c) => condition(eb, c, this.dialect))));
     for (const { column, direction, ignoreCase } of query.order) {
       q = q.orderBy(ignoreCase ? sql`lower(${sql.ref(column)})` : sql.ref(column), direction);
     }
@@ -139,11 +181,11 @@ export class CrmRepository {
     return (await q.orderBy('id').limit(query.limit).offset(query.offset).execute()) as CrmRow[];
   }
 
-  async count(table: CrmTableName, conditions: readonly CrmCondition[]): Promise<number> {
+  async count(target: CrmTarget, conditions: readonly CrmCondition[]): Promise<number> {
     const { n } = await this.db
-      .selectFrom(table)
+      .selectFrom(tableOf(target))
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.and(conditions.map((c) => condition(eb, c, this.dialect))))
+      .where((eb) => eb.and(scoped(target, conditions).map((c) => condition(eb, c, this.dialect))))
       .executeTakeFirstOrThrow();
     return Number(n);
   }

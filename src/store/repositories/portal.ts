@@ -12,6 +12,22 @@ export interface PortalUser {
   isAdmin: boolean;
 }
 
+/** A user as `user.get` shows one: the profile's fields and the rest of the record. */
+export interface PortalUserRecord extends PortalUser {
+  secondName: string;
+  email: string;
+  workPosition: string;
+  personalGender: string;
+  personalMobile: string;
+  workPhone: string;
+  departments: number[];
+  active: boolean;
+  createdAt: number;
+}
+
+/** A user as a seed document makes one: what it does not name keeps the column's default. */
+export type NewPortalUser = PortalUser & Partial<Omit<PortalUserRecord, keyof PortalUser | 'createdAt'>>;
+
 /** The portal's users and its process-independent settings. */
 export class PortalRepository {
   constructor(
@@ -26,6 +42,48 @@ export class PortalRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return row && { id: row.id, name: row.name, lastName: row.last_name, isAdmin: row.is_admin === 1 };
+  }
+
+  /** Every user of the portal, by id (a portal has a handful, not thousands). */
+  async users(): Promise<PortalUserRecord[]> {
+    const rows = await this.db.selectFrom('portal_user').selectAll().orderBy('id').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      lastName: row.last_name,
+      isAdmin: row.is_admin === 1,
+      secondName: row.second_name,
+      email: row.email,
+      workPosition: row.work_position,
+      personalGender: row.personal_gender,
+      personalMobile: row.personal_mobile,
+      workPhone: row.work_phone,
+      departments: JSON.parse(row.departments) as number[],
+      active: row.active === 1,
+      createdAt: row.created_at,
+    }));
+  }
+
+  /** Makes the user, or replaces what is known of it (a seed document's `users`). */
+  async putUser(user: NewPortalUser, now: number): Promise<void> {
+    const values = {
+      name: user.name,
+      last_name: user.lastName,
+      is_admin: user.isAdmin ? 1 : 0,
+      second_name: user.secondName ?? '',
+      email: user.email ?? '',
+      work_position: user.workPosition ?? '',
+      personal_gender: user.personalGender ?? '',
+      personal_mobile: user.personalMobile ?? '',
+      work_phone: user.workPhone ?? '',
+      departments: JSON.stringify(user.departments ?? [1]),
+      active: user.active === false ? 0 : 1,
+    };
+    await this.db
+      .insertInto('portal_user')
+      .values({ id: user.id, created_at: now, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
   }
 
   /** Creates the user with default data unless it exists; concurrent callers are fine. */

@@ -1,0 +1,150 @@
+/**
+ * crm.item.*: the universal CRM API over the same records as crm.deal|contact|company.* (one
+ * record, two faces; the same events). Parameters bind in the order of the controller actions'
+ * signatures (Bitrix\Crm\Controller\Item), so the first missing one is the one reported; then
+ * the type, then the record, then its fields.
+ */
+import { errors } from '../../rest/errors.js';
+import { param } from '../../rest/params.js';
+import { CrmPage, defineMethod, type MethodContext } from '../../rest/registry.js';
+import { result } from '../../rest/result.js';
+import type { Repositories } from '../../store/store.js';
+import { company } from '../company/company.js';
+import { contact } from '../contact/contact.js';
+import { deal } from '../deal/deal.js';
+import { addRecord, type CrmEntity, deleteRecord, findRecords, updateRecord } from '../engine/entity.js';
+import { clampInt } from '../engine/fields.js';
+import {
+  describeItemFields,
+  itemFace,
+  itemInput,
+  itemSelection,
+  storedMultifieldIds,
+  toItems,
+} from '../engine/item.js';
+import { dynamicEntity, smartProcessOf } from '../types/types.js';
+
+/** The CRM object types `crm.item.*` serves, by `entityTypeId`: these, and the portal's smart processes. */
+const entities = new Map<number, CrmEntity>([deal, contact, company].map((e) => [e.entityTypeId, e]));
+
+async function entityOf(repos: Repositories, entityTypeId: number): Promise<CrmEntity> {
+  const entity = entities.get(entityTypeId);
+  if (entity) return entity;
+  if (await smartProcessOf(repos, entityTypeId)) return dynamicEntity(entityTypeId);
+  throw errors.crmTypeNotFound();
+}
+
+const who = (ctx: MethodContext) => ({ userId: ctx.userId, now: ctx.clock.now() });
+
+/** The record as `crm.item.*` shows it, or NOT_FOUND. */
+async function readItem(entity: CrmEntity, repos: Repositories, id: number) {
+  const row = id > 0 ? await repos.crm.find(entity.target, clampInt(id)) : undefined;
+  if (!row) throw errors.crmItemNotFound();
+  const [item] = await toItems(entity, repos, [row]);
+  return { item };
+}
+
+/** Inside a write: the record exists (and is held until commit), or NOT_FOUND. */
+async function lockItem(entity: CrmEntity, repos: Repositories, id: number): Promise<number> {
+  const known = clampInt(id);
+  if (id <= 0 || !(await repos.crm.lock(entity.target, known))) throw errors.crmItemNotFound();
+  return known;
+}
+
+/** `Y` or `N`: the answers here carry no custom fields, so both spellings answer alike. */
+const useOriginalUfNames = param.loose();
+
+const add = defineMethod({
+  name: 'crm.item.add',
+  scope: 'crm',
+  result: result.value('object'),
+  raises: [errors.crmTypeNotFound, () => errors.crmMultipleNotIterable('string')],
+  params: { entityTypeId: param.int(), fields: param.array(), useOriginalUfNames },
+  handler: ({ entityTypeId, fields }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
+      const id = await addRecord(entity, repos, itemInput(entity, fields), who(ctx), 'item');
+      return readItem(entity, repos, id);
+    }),
+});
+
+const get = defineMethod({
+  name: 'crm.item.get',
+  scope: 'crm',
+  result: result.value('object'),
+  raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
+  params: { id: param.int(), entityTypeId: param.int(), useOriginalUfNames },
+  handler: ({ id, entityTypeId }, ctx) =>
+    ctx.store.read(async (repos) => readItem(await entityOf(repos, entityTypeId), repos, id)),
+});
+
+const list = defineMethod({
+  name: 'crm.item.list',
+  scope: 'crm',
+  result: result.crmPage('items'),
+  raises: [
+    errors.crmTypeNotFound,
+    () => errors.crmFilterFieldNotAllowed('FIELD'),
+    () => errors.crmFilterValueInvalid('FIELD'),
+    () => errors.crmOrderFieldNotAllowed('FIELD'),
+    () => errors.crmOrderDirection('UP', 'ID'),
+  ],
+  params: {
+    entityTypeId: param.int(),
+    select: param.optionalList(),
+    order: param.optionalArray(),
+    filter: param.optionalArray(),
+    useOriginalUfNames,
+  },
+  handler: ({ entityTypeId, select, order, filter }, ctx) => {
+    const { offset, limit, countTotal } = ctx.page;
+    return ctx.store.read(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
+      const request = { filter, order, offset, limit, countTotal };
+      const { rows, total } = await findRecords(entity, repos, request, itemFace(entity).naming, entity.itemFields);
+      return new CrmPage(await toItems(entity, repos, rows, itemSelection(entity, select)), total, 'items');
+    });
+  },
+});
+
+const update = defineMethod({
+  name: 'crm.item.update',
+  scope: 'crm',
+  result: result.value('object'),
+  raises: [errors.crmTypeNotFound, errors.crmItemNotFound, () => errors.crmMultipleNotIterable('string')],
+  params: { entityTypeId: param.int(), id: param.int(), fields: param.array(), useOriginalUfNames },
+  handler: ({ entityTypeId, id, fields }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
+      const known = await lockItem(entity, repos, id);
+      const input = itemInput(entity, fields, await storedMultifieldIds(entity, repos, known));
+      await updateRecord(entity, repos, known, input, who(ctx), 'item');
+      return readItem(entity, repos, known);
+    }),
+});
+
+const remove = defineMethod({
+  name: 'crm.item.delete',
+  scope: 'crm',
+  result: result.value('list'),
+  raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
+  params: { entityTypeId: param.int(), id: param.int() },
+  handler: ({ entityTypeId, id }, ctx) =>
+    ctx.store.write(async (repos) => {
+      const entity = await entityOf(repos, entityTypeId);
+      await deleteRecord(entity, repos, await lockItem(entity, repos, id), ctx.clock.now());
+      return [];
+    }),
+});
+
+const fields = defineMethod({
+  name: 'crm.item.fields',
+  scope: 'crm',
+  result: result.value('object'),
+  raises: [errors.crmTypeNotFound],
+  params: { entityTypeId: param.int(), useOriginalUfNames },
+  handler: ({ entityTypeId }, ctx) =>
+    ctx.store.read(async (repos) => ({ fields: describeItemFields(await entityOf(repos, entityTypeId)) })),
+});
+
+export const crmItemMethods = [add, get, list, update, remove, fields];

@@ -1,0 +1,62 @@
+/**
+ * A record's pipeline and stage, as the CRM checks them on every write of a deal or of a smart
+ * process's item: a pipeline that does not exist is the default one on the classic methods and
+ * refused on crm.item.*; a stage outside the record's pipeline is its first stage on add and no
+ * change on update (crm.item.* refuses both). crm.item.update may move a record to another
+ * pipeline: its stage is then the given one of that pipeline, or its first. The stage's
+ * semantics close the record (S won, F lost) or keep it open (P).
+ */
+import { errors } from '../../rest/errors.js';
+import type { CrmEntityDeclaration } from '../engine/entity.js';
+import { categoriesOf, DEAL, readReference, stagesOf } from './reference.js';
+
+export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclaration['prepare']> {
+  return async (repos, columns, write) => {
+    const reference = await readReference(repos);
+    const refuse = write.face === 'item';
+    const categories = categoriesOf(reference, entityTypeId);
+    const fallback = categories.find((c) => c.is_default === 'Y')?.id ?? 0;
+    // An empty pipeline (`categoryId: 0` is empty to PHP) is the default one.
+    const asked =
+      columns.category_id === undefined
+        ? undefined
+        : columns.category_id === null
+          ? fallback
+          : Number(columns.category_id);
+    const stored = write.isNew ? undefined : Number(write.stored.category_id ?? fallback);
+    // crm.item.update moves a record to another pipeline (the classic update never sends one).
+    const moving = !write.isNew && asked !== undefined && asked !== stored;
+    let categoryId = write.isNew ? (asked ?? fallback) : moving ? (asked as number) : (stored as number);
+    if ((write.isNew || moving) && !categories.some((c) => c.id === categoryId)) {
+      if (refuse) throw errors.crmFieldValueNotValid('Pipeline');
+      categoryId = fallback;
+    }
+    const given = columns.stage_id !== undefined && columns.stage_id !== null;
+    if (!write.isNew && !moving && columns.stage_id === undefined) return { ...columns, category_id: categoryId };
+    const stages = stagesOf(reference, entityTypeId, categoryId);
+    let stage = stages.find((s) => s.status_id === columns.stage_id);
+    if (!stage && refuse && given) throw errors.crmFieldValueNotValid('Stage');
+    if (!stage && !write.isNew && !moving) {
+      const { stage_id: _ignored, ...rest } = columns;
+      return rest;
+    }
+    stage ??= stages[0];
+    const semantics = stage?.semantics ?? 'P';
+    const moved =
+      write.isNew || stage?.status_id === write.stored.stage_id
+        ? {}
+        : {
+            // Deals keep no previous stage (crm.deal.* has no such field).
+            ...(entityTypeId !== DEAL && { previous_stage_id: write.stored.stage_id }),
+            moved_by_id: columns.modify_by_id,
+            moved_time: columns.date_modify,
+          };
+    return {
+      ...columns,
+      category_id: categoryId,
+      ...(stage && { stage_id: stage.status_id }),
+      ...moved,
+      ...(entityTypeId === DEAL && { stage_semantic_id: semantics, closed: semantics === 'P' ? 'N' : 'Y' }),
+    };
+  };
+}
