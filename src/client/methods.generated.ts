@@ -553,6 +553,180 @@ export type CrmCompanyDeleteParams = {
 
 export type CrmCompanyFieldsParams = Record<string, never>;
 
+export type CrmItemAddParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+  useOriginalUfNames?: unknown;
+};
+
+export type CrmItemGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  useOriginalUfNames?: unknown;
+};
+
+export type CrmItemListParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A PHP array: an object, or a list. */
+  select?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  useOriginalUfNames?: unknown;
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmItemUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+  useOriginalUfNames?: unknown;
+};
+
+export type CrmItemDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+};
+
+export type CrmItemFieldsParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  useOriginalUfNames?: unknown;
+};
+
+export type CrmCategoryFieldsParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+};
+
+export type CrmCategoryListParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmCategoryGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+};
+
+export type CrmCategoryAddParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+};
+
+export type CrmCategoryUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+};
+
+export type CrmCategoryDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+};
+
+export type CrmStatusFieldsParams = Record<string, never>;
+
+export type CrmStatusListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmStatusGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+};
+
+export type CrmStatusEntityItemsParams = {
+  entityId?: unknown;
+};
+
+export type CrmStatusEntityTypesParams = Record<string, never>;
+
+export type CrmStatusAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmStatusUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmStatusDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+  /** A PHP array: an object, or a list. */
+  params?: Record<string, unknown> | unknown[];
+};
+
+export type CrmTypeAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+};
+
+export type CrmTypeGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+};
+
+export type CrmTypeGetByEntityTypeIdParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  entityTypeId: number;
+};
+
+export type CrmTypeListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmTypeUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+  /** A PHP array: an object, or a list. */
+  fields: Record<string, unknown> | unknown[];
+};
+
+export type CrmTypeDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id: number;
+};
+
+export type CrmTypeFieldsParams = Record<string, never>;
+
 export type BatchParams = {
   cmd?: unknown;
   halt?: unknown;
@@ -576,6 +750,29 @@ export type ServerTimeParams = Record<string, never>;
 export type ProfileParams = Record<string, never>;
 
 export type AppInfoParams = Record<string, never>;
+
+export type UserCurrentParams = Record<string, never>;
+
+export type UserGetParams = {
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  sort?: unknown;
+  order?: unknown;
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type UserSearchParams = {
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  find?: unknown;
+  sort?: unknown;
+  order?: unknown;
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type UserFieldsParams = Record<string, never>;
 
 export type EventBindParams = {
   event?: unknown;
@@ -1448,6 +1645,262 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
+  "crm.item.add": {
+    params: CrmItemAddParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.item.get": {
+    params: CrmItemGetParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.item.list": {
+    params: CrmItemListParams;
+    response: {
+      result: {
+        items: Array<Record<string, unknown>>;
+      };
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "INVALID_ARG_VALUE" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.item.update": {
+    params: CrmItemUpdateParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.item.delete": {
+    params: CrmItemDeleteParams;
+    response: {
+      result: unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.item.fields": {
+    params: CrmItemFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.fields": {
+    params: CrmCategoryFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ENTITY_TYPE_NOT_SUPPORTED" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.list": {
+    params: CrmCategoryListParams;
+    response: {
+      result: {
+        categories: Array<Record<string, unknown>>;
+      };
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "100" | "ENTITY_TYPE_NOT_SUPPORTED" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.get": {
+    params: CrmCategoryGetParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.add": {
+    params: CrmCategoryAddParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ENTITY_TYPE_NOT_SUPPORTED" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.update": {
+    params: CrmCategoryUpdateParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.category.delete": {
+    params: CrmCategoryDeleteParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.fields": {
+    params: CrmStatusFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.list": {
+    params: CrmStatusListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.get": {
+    params: CrmStatusGetParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.entity.items": {
+    params: CrmStatusEntityItemsParams;
+    response: {
+      result: unknown[];
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.entity.types": {
+    params: CrmStatusEntityTypesParams;
+    response: {
+      result: unknown[];
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.add": {
+    params: CrmStatusAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "ERROR_CORE" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.update": {
+    params: CrmStatusUpdateParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.status.delete": {
+    params: CrmStatusDeleteParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.add": {
+    params: CrmTypeAddParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "INVALID_ARG_VALUE" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.get": {
+    params: CrmTypeGetParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.getByEntityTypeId": {
+    params: CrmTypeGetByEntityTypeIdParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.list": {
+    params: CrmTypeListParams;
+    response: {
+      result: {
+        types: Array<Record<string, unknown>>;
+      };
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "INVALID_ARG_VALUE" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.update": {
+    params: CrmTypeUpdateParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.delete": {
+    params: CrmTypeDeleteParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "0" | "100" | "BX_ERROR" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.type.fields": {
+    params: CrmTypeFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
   "batch": {
     params: BatchParams;
     response: {
@@ -1517,6 +1970,48 @@ export interface Methods {
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "invalid_token";
+  };
+  "user.current": {
+    params: UserCurrentParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "user.get": {
+    params: UserGetParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "user.search": {
+    params: UserSearchParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "user.fields": {
+    params: UserFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "event.bind": {
     params: EventBindParams;
