@@ -463,6 +463,41 @@ describe('@bitrix24/b24jssdk against QUERY_LIMIT_EXCEEDED', () => {
         )?.[1] ?? 0,
       );
     expect([count(503), count(200)], metrics).toEqual([2, 1]);
+    // The journal shows the three calls, the two refused ones marked with the rule.
+    const entries = (await running.portal('default').journal({ method: 'booking.v1.waitlist.list' })).slice(-3);
+    expect(entries.map((e) => [e.status, e.fault])).toEqual([
+      [503, rule.id],
+      [503, rule.id],
+      [200, undefined],
+    ]);
+  });
+});
+
+describe('fired rules in the journal', () => {
+  it('marks the entry of a call, of a batch command and of a dropped call with the rule that fired', async () => {
+    await clearRules();
+    const portal = server().server.portal('default');
+    await portal.clearJournal();
+    const refused = await addRule({ method: 'booking.v1.waitlist.get', error: 'ACCESS_DENIED', times: 2 });
+    expect((await server().call('booking.v1.waitlist.get', { id: 1 })).status).toBe(403);
+    const batch = await server().call('batch', {
+      cmd: { a: 'booking.v1.waitlist.get?id=1', b: 'server.time' },
+    });
+    expect(batch.body.result.result_error.a.error).toBe('ACCESS_DENIED');
+    const dropped = await addRule({ method: 'booking.v1.waitlist.add', drop: true, after: 'commit', times: 1 });
+    await expect(server().call('booking.v1.waitlist.add', { fields: { note: 'lost' } })).rejects.toThrow();
+    const entries = await portal.journal();
+    const marks = entries.map((e) => [e.method, e.status, e.fault, e.batchId === undefined ? '' : 'in batch']);
+    expect(marks).toEqual([
+      ['booking.v1.waitlist.get', 403, refused.id, ''],
+      ['batch', 200, undefined, ''],
+      ['booking.v1.waitlist.get', 403, refused.id, 'in batch'],
+      ['server.time', 200, undefined, 'in batch'],
+      ['booking.v1.waitlist.add', 444, dropped.id, ''],
+    ]);
+    // The lost response's write happened.
+    expect(await notes()).toContain('lost');
+    await clearRules();
   });
 });
 
