@@ -71,7 +71,7 @@ try {
   }
   const last = created.slice(-100);
   const resets = [];
-  for (let i = 0; i < 50; i++) resets.push((await admin(many.port, `portals/p${i}/reset`)).ms);
+  for (let i = 0; i < 50; i++) resets.push((await admin(many.port, `portals/p${i % PORTALS}/reset`)).ms);
   const added = (await admin(many.port, 'portals', { name: 'measured', webhooks: [`1:${SECRET}x`] })).ms;
 
   // Idle memory: the portals are closed until called; give the process a moment to settle.
