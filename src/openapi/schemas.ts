@@ -75,6 +75,11 @@ export function paramSchema(spec: ParamSpec<unknown>): Schema {
   }
 }
 
+function withoutRequired(schema: Schema): Schema {
+  const { required: _required, ...rest } = schema;
+  return rest;
+}
+
 /** A view's record as it leaves the server: every field, empty values as null. */
 export function outputObject(view: View): Schema {
   const properties: Record<string, Schema> = {};
@@ -140,7 +145,7 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
   if (spec === undefined) return {};
   switch (spec.kind) {
     case 'record': {
-      const { required: _all, ...record } = outputObject(spec.view);
+      const record = withoutRequired(outputObject(spec.view));
       return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
     }
     case 'batch':
@@ -158,7 +163,9 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
         required: [spec.key],
       };
     case 'crmPage': {
-      const records: Schema = { type: 'array', items: { type: 'object' } };
+      // `select` picks the fields: a listed record has none of them for certain.
+      const item: Schema = spec.view ? withoutRequired(outputObject(spec.view)) : { type: 'object' };
+      const records: Schema = { type: 'array', items: item };
       return spec.key ? { type: 'object', properties: { [spec.key]: records }, required: [spec.key] } : records;
     }
     case 'value':

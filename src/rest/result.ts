@@ -27,9 +27,10 @@ export type ResultSpec =
   | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
   /**
    * A CRM-style list, with the real `total` and `next` while more remain: the records themselves,
-   * or under `key` (`crm.item.list`: `{"items": [...]}`).
+   * or under `key` (`crm.item.list`: `{"items": [...]}`); each as `view` has it, where given
+   * (fields as `select` picks them: none is always there).
    */
-  | { readonly kind: 'crmPage'; readonly key?: string }
+  | { readonly kind: 'crmPage'; readonly key?: string; readonly view?: View }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
   | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
 
@@ -40,6 +41,10 @@ export const result = {
   record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
   entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
-  crmPage: (key?: string): ResultSpec => (key ? { kind: 'crmPage', key } : { kind: 'crmPage' }),
+  crmPage: (key?: string, view?: View): ResultSpec => ({
+    kind: 'crmPage',
+    ...(key !== undefined && { key }),
+    ...(view !== undefined && { view }),
+  }),
   value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
 } as const;

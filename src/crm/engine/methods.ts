@@ -60,7 +60,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.list`,
       scope: 'crm',
-      result: result.crmPage(),
+      result: result.crmPage(undefined, record.view),
       params: { order: param.crmArray(), filter: param.crmArray(), select: param.crmList() },
       handler: ({ order, filter, select }, ctx) =>
         ctx.store.read(async (repos) => {
