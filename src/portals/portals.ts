@@ -268,11 +268,14 @@ export class Portals {
    * the database may have changed their settings or clocks, or removed them.
    */
   private async refreshOpen(): Promise<void> {
-    const names = [DEFAULT_PORTAL, ...this.open.keys()];
+    // The portals open when the rows are read: one opened during the read has no row in it, and
+    // would be taken for removed.
+    const open = [...this.open];
+    const names = [DEFAULT_PORTAL, ...open.map(([name]) => name)];
     const rows = await this.control.read(({ portals }) => portals.findMany(names));
     const byName = new Map(rows.map((row) => [row.name, row]));
     await this.apply(this.defaultPortal, byName.get(DEFAULT_PORTAL));
-    for (const [name, opening] of [...this.open]) {
+    for (const [name, opening] of open) {
       const portal = await opening.catch(() => undefined);
       if (portal !== undefined && this.open.get(name) === opening) await this.apply(portal, byName.get(name));
     }

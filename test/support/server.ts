@@ -103,6 +103,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     data: ':memory:',
     webhooks: [`${USER_ID}:${SECRET}:booking,crm`],
     ...(database ? { database } : {}),
+    // An answer of 500 is a bug: what caused it goes to the test's output.
+    onUnexpectedError: (error) => console.error('unexpected error in the server:', error),
     ...options,
   });
   return new TestServer(server);
