@@ -5,28 +5,22 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET, startTestServer, type TestServer, tempDir, USER_ID } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import { SECRET, USER_ID, useServer } from './support/server.js';
 
 const run = promisify(execFile);
 
-let srv: TestServer;
-let data: string;
-
-beforeAll(async () => {
-  data = tempDir();
-  srv = await startTestServer({ data, tls: 'self-signed' });
-});
-afterAll(() => srv.server.close());
+// Over HTTPS with the server's own self-signed certificate, which the SDK trusts by NODE_EXTRA_CA_CERTS.
+const server = useServer({ tls: 'self-signed' });
 
 describe('@bitrix24/b24jssdk', () => {
   it('runs a named batch with a reference and lists the wait list with callList over verified HTTPS', async () => {
-    expect(srv.url.startsWith('https://')).toBe(true);
+    expect(server().url.startsWith('https://')).toBe(true);
     const { stdout } = await run(process.execPath, [join('test', 'support', 'jssdk-batch-client.mjs')], {
       env: {
         ...process.env,
-        NODE_EXTRA_CA_CERTS: join(data, 'tls', 'cert.pem'),
-        B24_WEBHOOK_URL: `${srv.url}/rest/${USER_ID}/${SECRET}`,
+        NODE_EXTRA_CA_CERTS: server().server.certPath as string,
+        B24_WEBHOOK_URL: `${server().url}/rest/${USER_ID}/${SECRET}`,
       },
     });
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT ')) as string;

@@ -7,27 +7,21 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callRest } from './support/cli.js';
-import { SECRET, startTestServer, type TestServer, tempDir, USER_ID } from './support/server.js';
+import { SECRET, USER_ID, useServer } from './support/server.js';
 
 const run = promisify(execFile);
 const PREFIX = 'sdk-list-';
 
-let srv: TestServer;
-let data: string;
-
-beforeAll(async () => {
-  data = tempDir();
-  srv = await startTestServer({ data, tls: 'self-signed' });
-});
-afterAll(() => srv.server.close());
+// Over HTTPS with the server's own self-signed certificate, which the SDK trusts by NODE_EXTRA_CA_CERTS.
+const server = useServer({ tls: 'self-signed' });
 
 describe('@bitrix24/b24jssdk on crm.item.*', () => {
   it('adds and gets a deal, lists 120 deals exactly once with each helper, and runs a mixed batch', async () => {
-    const ca = readFileSync(join(data, 'tls', 'cert.pem'));
+    const ca = readFileSync(server().server.certPath as string);
     const add = async (title: string) =>
-      (await callRest(`${srv.hook}crm.deal.add`, { fields: { TITLE: title } }, { ca })).body.result as number;
+      (await callRest(`${server().hook}crm.deal.add`, { fields: { TITLE: title } }, { ca })).body.result as number;
     const made: number[] = [];
     for (let i = 0; i < 120; i++) {
       // Every 50 a deal of another name in between, so the filter has work to do.
@@ -37,8 +31,8 @@ describe('@bitrix24/b24jssdk on crm.item.*', () => {
     const { stdout } = await run(process.execPath, [join('test', 'support', 'jssdk-crm-client.mjs')], {
       env: {
         ...process.env,
-        NODE_EXTRA_CA_CERTS: join(data, 'tls', 'cert.pem'),
-        B24_WEBHOOK_URL: `${srv.url}/rest/${USER_ID}/${SECRET}`,
+        NODE_EXTRA_CA_CERTS: server().server.certPath as string,
+        B24_WEBHOOK_URL: `${server().url}/rest/${USER_ID}/${SECRET}`,
         B24_TITLE_PREFIX: PREFIX,
       },
     });
