@@ -25,6 +25,11 @@ function seed(dir, count, now) {
      select 'Deal ' || i, 'SALE', 'NEW', 'P', 0, 'USD', i % 1000, 'N', 'Y', 'N', 'Y',
        case when i % 1000 = 0 then 7 else 1 end, 1, 1, ? - i, ? - i from n`,
   ).run(count, now, now);
+  // The counts the server keeps with every add (src/store/repositories/crm.ts), as the API would have left them.
+  db.prepare('delete from crm_record_count where entity_type_id = 2').run();
+  db.prepare(
+    'insert into crm_record_count (entity_type_id, category_id, n) select 2, category_id, count(*) from crm_deal group by category_id',
+  ).run();
   db.close();
 }
 
@@ -47,6 +52,7 @@ try {
           'keyset page (>id, start -1)',
           { entityTypeId: 2, select, order: { id: 'ASC' }, filter: { '>id': count / 2 }, start: -1 },
         ],
+        ['one pipeline (categoryId), with total', { entityTypeId: 2, select, filter: { categoryId: 0 } }],
         ['one user (assignedById), with total', { entityTypeId: 2, select, filter: { assignedById: 7 } }],
       ];
       for (const [name, params] of cases) {

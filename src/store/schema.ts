@@ -172,6 +172,17 @@ export interface CrmCategoryTable {
   is_default: string;
 }
 
+/**
+ * How many records a CRM object type holds in one pipeline (`category_id` -1 for types without
+ * pipelines): what an unfiltered list's `total` reads, kept with every add and delete.
+ */
+export interface CrmRecordCountTable {
+  id: Generated<number>;
+  entity_type_id: number;
+  category_id: number;
+  n: number;
+}
+
 export interface CrmMultifieldTable {
   id: Generated<number>;
   /** The owner's type name, as Bitrix stores it: `CONTACT`, `COMPANY`. */
@@ -399,6 +410,7 @@ export interface Database {
   crm_type: CrmTypeTable;
   crm_dynamic_item: CrmRecordTable;
   crm_multifield: CrmMultifieldTable;
+  crm_record_count: CrmRecordCountTable;
   booking_client_type: BookingClientTypeTable;
   booking_client: BookingClientTable;
   portal_user: PortalUserTable;

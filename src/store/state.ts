@@ -4,6 +4,7 @@
  * tables that later migrations add are covered without being named here.
  */
 import { type Kysely, sql } from 'kysely';
+import { CrmRepository } from './repositories/crm.js';
 import type { Store } from './store.js';
 
 /**
@@ -132,6 +133,8 @@ export function loadSnapshot(store: Store, name: string): Promise<boolean> {
       }
       await setLastId(db, tx, table, state.lastId);
     }
+    // A state saved before the CRM kept its record counts: count its records now.
+    if (!snapshot.crm_record_count) await new CrmRepository(tx.db, tx.dialect).recount();
     return true;
   });
 }

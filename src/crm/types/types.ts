@@ -102,11 +102,12 @@ export function dynamicEntity(entityTypeId: number): CrmEntity {
       defaults: () => ({ opened: 'Y', currency_id: 'USD', opportunity: 0, is_manual_opportunity: 'N', tax_value: 0 }),
       prepare: pipelineCheck(entityTypeId),
       async afterSave(repos, id, _input, isNew) {
-        const row = isNew ? await repos.crm.find({ table: 'crm_dynamic_item', typeId: entityTypeId }, id) : undefined;
+        const target = { table: 'crm_dynamic_item', typeId: entityTypeId } as const;
+        const row = isNew ? await repos.crm.find(target, id) : undefined;
         if (!row) return;
         // A new item without a title is "<type title> #<id>", as the factory names it.
         const title = typeof row.title === 'string' && row.title.trim() !== '' ? {} : await defaultTitle(repos, id);
-        await repos.crm.update('crm_dynamic_item', id, {
+        await repos.crm.update(target, id, {
           ...title,
           moved_by_id: row.created_by_id,
           moved_time: row.date_create,

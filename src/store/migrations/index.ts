@@ -16,6 +16,7 @@ import * as crmObservers from './013-crm-observers.js';
 import * as users from './014-users.js';
 import * as crmReference from './015-crm-reference.js';
 import * as crmTypes from './016-crm-types.js';
+import * as crmRecordCount from './017-crm-record-count.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '014-users': users,
   '015-crm-reference': crmReference,
   '016-crm-types': crmTypes,
+  '017-crm-record-count': crmRecordCount,
 };

@@ -88,9 +88,43 @@ const recordsOf: Record<CrmTableName, ReturnType<typeof byIds>> = {
  * Where an entity's records are: a table of their own, or the shared table of smart process
  * items, where every read and write keeps to one type's rows.
  */
-export type CrmTarget = CrmTableName | { readonly table: CrmTableName; readonly typeId: number };
+export type CrmTarget =
+  | Exclude<CrmTableName, 'crm_dynamic_item'>
+  | { readonly table: 'crm_dynamic_item'; readonly typeId: number };
 
 const tableOf = (target: CrmTarget) => (typeof target === 'string' ? target : target.table);
+
+/** The CRM object type of the records in a table of their own (`entityTypeId`). */
+const ENTITY_TYPE_OF_TABLE = { crm_deal: 2, crm_contact: 3, crm_company: 4 } as const;
+
+const entityTypeOf = (target: CrmTarget) => (typeof target === 'string' ? ENTITY_TYPE_OF_TABLE[target] : target.typeId);
+
+/** Records of a type without pipelines (contacts, companies) are counted under this category. */
+const NO_CATEGORY = -1;
+
+/** Whether the target's records have a pipeline (`category_id`). */
+const hasCategory = (target: CrmTarget) => tableOf(target) === 'crm_deal' || tableOf(target) === 'crm_dynamic_item';
+
+/** The category a record is counted under: its pipeline, if its type has them. */
+function countedCategory(target: CrmTarget, categoryId: unknown): number {
+  return hasCategory(target) && categoryId !== null && categoryId !== undefined ? Number(categoryId) : NO_CATEGORY;
+}
+
+/**
+ * The pipelines whose kept counts answer a count with these conditions: every one (no condition),
+ * or those a pipeline-only filter names (`categoryId: 5`, `@categoryId: [0, 5]`); otherwise none,
+ * and the records are counted.
+ */
+function keptCountCategories(target: CrmTarget, conditions: readonly CrmCondition[]): 'all' | number[] | undefined {
+  if (conditions.length === 0) return 'all';
+  const [only] = conditions;
+  if (conditions.length > 1 || !only || !hasCategory(target) || !('column' in only) || only.column !== 'category_id') {
+    return undefined;
+  }
+  const values = only.op === '=' ? [only.value] : only.op === 'in' ? (only.value as unknown[]) : undefined;
+  const categories = values?.filter((v): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0);
+  return categories && categories.length === values?.length ? categories : undefined;
+}
 
 /** The conditions that keep a query to the target's rows. */
 function scoped(target: CrmTarget, conditions: readonly CrmCondition[]): CrmCondition[] {
@@ -124,7 +158,19 @@ export class CrmRepository {
   async insert(target: CrmTarget, values: Record<string, unknown>): Promise<number> {
     const row = typeof target === 'string' ? values : { ...values, entity_type_id: target.typeId };
     const { id } = await this.db.insertInto(tableOf(target)).values(row).returning('id').executeTakeFirstOrThrow();
+    await this.changeCount(target, countedCategory(target, values.category_id), 1);
     return id;
+  }
+
+  /** Adds `by` to the kept count of the target's records in a category, in the caller's transaction. */
+  private async changeCount(target: CrmTarget, categoryId: number, by: number): Promise<void> {
+    await this.db
+      .insertInto('crm_record_count')
+      .values({ entity_type_id: entityTypeOf(target), category_id: categoryId, n: by })
+      .onConflict((oc) =>
+        oc.columns(['entity_type_id', 'category_id']).doUpdateSet({ n: sql<number>`crm_record_count.n + ${by}` }),
+      )
+      .execute();
   }
 
   async find(target: CrmTarget, id: number): Promise<CrmRow | undefined> {
@@ -156,17 +202,37 @@ export class CrmRepository {
   /** Ids are unique across a shared table, so writes by id need no type condition. */
   async update(target: CrmTarget, id: number, values: Record<string, unknown>): Promise<void> {
     if (Object.keys(values).length === 0) return;
+    const moved = 'category_id' in values && hasCategory(target) ? await this.categoryOf(target, id) : undefined;
     await this.db.updateTable(tableOf(target)).set(values).where('id', '=', id).execute();
+    const to = countedCategory(target, values.category_id);
+    if (moved !== undefined && moved !== to) {
+      await this.changeCount(target, moved, -1);
+      await this.changeCount(target, to, 1);
+    }
+  }
+
+  /** The category a stored record is counted under; undefined when there is no such record. */
+  private async categoryOf(target: CrmTarget, id: number): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom(tableOf(target))
+      .select(hasCategory(target) ? ['id', 'category_id'] : ['id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && countedCategory(target, row.category_id);
   }
 
   async remove(target: CrmTarget, id: number): Promise<void> {
+    const category = await this.categoryOf(target, id);
+    if (category === undefined) return;
     await this.db.deleteFrom(tableOf(target)).where('id', '=', id).execute();
+    await this.changeCount(target, category, -1);
   }
 
-  /** Every item of a smart process, gone with its type. */
+  /** Every item of a smart process, gone with its type (and its counts). */
   async removeAll(target: CrmTarget): Promise<void> {
     if (typeof target === 'string') return;
     await this.db.deleteFrom(target.table).where('entity_type_id', '=', target.typeId).execute();
+    await this.db.deleteFrom('crm_record_count').where('entity_type_id', '=', target.typeId).execute();
   }
 
   async list(target: CrmTarget, query: CrmQuery): Promise<CrmRow[]> {
@@ -181,13 +247,41 @@ export class CrmRepository {
     return (await q.orderBy('id').limit(query.limit).offset(query.offset).execute()) as CrmRow[];
   }
 
+  /** How many of the target's records meet the conditions: from the kept counts where they answer it. */
   async count(target: CrmTarget, conditions: readonly CrmCondition[]): Promise<number> {
+    const categories = keptCountCategories(target, conditions);
+    if (categories !== undefined) return this.keptCount(target, categories);
     const { n } = await this.db
       .selectFrom(tableOf(target))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where((eb) => eb.and(scoped(target, conditions).map((c) => condition(eb, c, this.dialect))))
       .executeTakeFirstOrThrow();
     return Number(n);
+  }
+
+  private async keptCount(target: CrmTarget, categories: 'all' | readonly number[]): Promise<number> {
+    if (categories !== 'all' && categories.length === 0) return 0;
+    let q = this.db
+      .selectFrom('crm_record_count')
+      .select((eb) => eb.fn.sum<number | string | null>('n').as('n'))
+      .where('entity_type_id', '=', entityTypeOf(target));
+    if (categories !== 'all') q = q.where('category_id', 'in', categories);
+    const { n } = await q.executeTakeFirstOrThrow();
+    return Number(n ?? 0);
+  }
+
+  /** Counts every record again: the kept counts of a state saved before they were kept. */
+  async recount(): Promise<void> {
+    await this.db.deleteFrom('crm_record_count').execute();
+    for (const table of ['crm_deal', 'crm_contact', 'crm_company', 'crm_dynamic_item'] as const) {
+      const entityType =
+        table === 'crm_dynamic_item' ? sql.ref('entity_type_id') : sql.lit(ENTITY_TYPE_OF_TABLE[table]);
+      const category = hasCategory(table === 'crm_dynamic_item' ? { table, typeId: 0 } : table)
+        ? sql`coalesce(category_id, ${sql.lit(NO_CATEGORY)})`
+        : sql.lit(NO_CATEGORY);
+      await sql`insert into crm_record_count (entity_type_id, category_id, n)
+        select ${entityType}, ${category}, count(*) from ${sql.table(table)} group by 1, 2`.execute(this.db);
+    }
   }
 
   /** The contacts of each deal, in binding order. */
