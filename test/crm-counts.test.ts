@@ -95,9 +95,11 @@ describe('kept counts behind total', () => {
     expect(await counted(2)).toBe(before);
   });
 
-  it('are counted again when a state saved without them is loaded', async () => {
+  it('are counted again, and items numbered as they were, when a state saved without them is loaded', async () => {
     const { store } = server().server;
     const before = await total(2);
+    const type = (await call('crm.type.add', { fields: { title: 'Older state' } })).result.type.entityTypeId;
+    const item = (await call('crm.item.add', { entityTypeId: type, fields: { title: 'kept' } })).result.item.id;
     // A snapshot taken before the counts were kept: its rows, and no crm_record_count.
     await store.db.deleteFrom('crm_record_count').execute();
     await call('crm.deal.add', { fields: { TITLE: 'after the counts went' } });
@@ -111,6 +113,9 @@ describe('kept counts behind total', () => {
       .execute();
     const payload = JSON.parse(saved[0]?.payload ?? '{}');
     delete payload.crm_record_count;
+    // Before migration 018 items had one id sequence for all types and no item_id.
+    delete payload.crm_item_sequence;
+    for (const row of payload.crm_dynamic_item.rows) row.item_id = undefined;
     await store.db
       .updateTable('snapshot')
       .set({ payload: JSON.stringify(payload) })
@@ -119,5 +124,11 @@ describe('kept counts behind total', () => {
     expect(await loadSnapshot(store, 'without-counts')).toBe(true);
     expect(await total(2)).toBe(before + 1);
     await expectTotals(2, [{}, { categoryId: 0 }]);
+    const { rows } = payload.crm_dynamic_item;
+    const rowId = rows.find((r: { entity_type_id: number }) => Number(r.entity_type_id) === type).id;
+    expect((await call('crm.item.get', { entityTypeId: type, id: rowId })).result.item.title).toBe('kept');
+    const next = (await call('crm.item.add', { entityTypeId: type, fields: { title: 'next' } })).result.item.id;
+    expect(next).toBe(Number(rowId) + 1);
+    expect(item).toBe(1);
   });
 });

@@ -334,6 +334,42 @@ describe('smart processes', () => {
     await fails('crm.category.list', { entityTypeId: 1032 }, 'NOT_FOUND', 'Smart process not found');
   });
 
+  it('numbers the items of each type on their own, from 1, never giving an id twice', async () => {
+    const [a, b] = [
+      (await call('crm.type.add', { fields: { title: 'Numbered A' } })).result.type.entityTypeId,
+      (await call('crm.type.add', { fields: { title: 'Numbered B' } })).result.type.entityTypeId,
+    ];
+    const add = async (entityTypeId: number) =>
+      (await call('crm.item.add', { entityTypeId, fields: { title: 'n' } })).result.item.id as number;
+    expect([await add(a), await add(a), await add(b), await add(a)]).toEqual([1, 2, 1, 3]);
+    // Parallel adds of one type: distinct ids, each seen once.
+    const parallel = await Promise.all(Array.from({ length: 6 }, () => add(b)));
+    expect([...parallel].sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7]);
+    // Item 1 of A and item 1 of B are two records: each is read, changed and deleted on its own.
+    await call('crm.item.update', { entityTypeId: b, id: 1, fields: { title: 'B one' } });
+    expect((await call('crm.item.get', { entityTypeId: a, id: 1 })).result.item).toMatchObject({ id: 1, title: 'n' });
+    expect((await call('crm.item.get', { entityTypeId: b, id: 1 })).result.item).toMatchObject({
+      id: 1,
+      title: 'B one',
+      entityTypeId: b,
+    });
+    await call('crm.item.delete', { entityTypeId: a, id: 3 });
+    await fails('crm.item.get', { entityTypeId: a, id: 3 }, 'NOT_FOUND', 'Item not found');
+    expect((await call('crm.item.get', { entityTypeId: b, id: 3 })).result.item.id).toBe(3);
+    expect(await add(a)).toBe(4);
+    const listed = await call('crm.item.list', { entityTypeId: a, order: { id: 'DESC' }, filter: { '>id': 1 } });
+    expect(listed.result.items.map((i: { id: number }) => i.id)).toEqual([4, 2]);
+    expect((await call('crm.item.list', { entityTypeId: a, filter: { '@id': [1, 4] } })).total).toBe(2);
+
+    // A type made again under a deleted one's entityTypeId is a new table of items on Bitrix24: from 1.
+    const c = (await call('crm.type.add', { fields: { title: 'Numbered C' } })).result.type;
+    await add(c.entityTypeId);
+    await call('crm.item.delete', { entityTypeId: c.entityTypeId, id: 1 });
+    await call('crm.type.delete', { id: c.id });
+    await call('crm.type.add', { fields: { title: 'Numbered C again', entityTypeId: c.entityTypeId } });
+    expect(await add(c.entityTypeId)).toBe(1);
+  });
+
   it('lets applications bind the smart process events', async () => {
     const { eventScope } = await import('../src/events/catalog.js');
     for (const name of ['onCrmDynamicItemAdd', 'ONCRMDYNAMICITEMDELETE', 'onCrmTypeUpdate']) {

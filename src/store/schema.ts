@@ -183,6 +183,13 @@ export interface CrmRecordCountTable {
   n: number;
 }
 
+/** The last item id a smart process handed out: each type numbers its own items. */
+export interface CrmItemSequenceTable {
+  id: Generated<number>;
+  entity_type_id: number;
+  last_id: number;
+}
+
 export interface CrmMultifieldTable {
   id: Generated<number>;
   /** The owner's type name, as Bitrix stores it: `CONTACT`, `COMPANY`. */
@@ -411,6 +418,7 @@ export interface Database {
   crm_dynamic_item: CrmRecordTable;
   crm_multifield: CrmMultifieldTable;
   crm_record_count: CrmRecordCountTable;
+  crm_item_sequence: CrmItemSequenceTable;
   booking_client_type: BookingClientTypeTable;
   booking_client: BookingClientTable;
   portal_user: PortalUserTable;

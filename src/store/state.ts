@@ -133,8 +133,10 @@ export function loadSnapshot(store: Store, name: string): Promise<boolean> {
       }
       await setLastId(db, tx, table, state.lastId);
     }
-    // A state saved before the CRM kept its record counts: count its records now.
-    if (!snapshot.crm_record_count) await new CrmRepository(tx.db, tx.dialect).recount();
+    // A state saved before the CRM kept its record counts and item ids.
+    if (!snapshot.crm_record_count || !snapshot.crm_item_sequence) {
+      await new CrmRepository(tx.db, tx.dialect).completeOlderState();
+    }
     return true;
   });
 }

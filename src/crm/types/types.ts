@@ -339,6 +339,7 @@ const remove = defineMethod({
       const entity = dynamicEntity(row.entity_type_id);
       if ((await repos.crm.count(entity.target, [])) > 0) throw errors.smartProcessHasItems();
       await removePipelines(repos, row.entity_type_id);
+      await repos.crm.forgetType(row.entity_type_id);
       await repos.crmReference.removeType(id);
       await repos.outbox.record('onCrmTypeDelete', { FIELDS: { ID: id } }, ctx.clock.now());
       return null;

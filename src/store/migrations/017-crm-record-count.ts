@@ -25,11 +25,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // A pipeline's page in id order reads its records in that order, with no sort of the pipeline.
   await db.schema.createIndex('crm_deal_category').on('crm_deal').columns(['category_id', 'id']).execute();
-  await db.schema
-    .createIndex('crm_dynamic_item_category')
-    .on('crm_dynamic_item')
-    .columns(['entity_type_id', 'category_id', 'id'])
-    .execute();
   await sql`insert into crm_record_count (entity_type_id, category_id, n)
     select 2, coalesce(category_id, ${sql.lit(NO_CATEGORY)}), count(*) from crm_deal group by coalesce(category_id, ${sql.lit(NO_CATEGORY)})`.execute(
     db,

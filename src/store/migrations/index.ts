@@ -17,6 +17,7 @@ import * as users from './014-users.js';
 import * as crmReference from './015-crm-reference.js';
 import * as crmTypes from './016-crm-types.js';
 import * as crmRecordCount from './017-crm-record-count.js';
+import * as crmItemIds from './018-crm-item-ids.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '015-crm-reference': crmReference,
   '016-crm-types': crmTypes,
   '017-crm-record-count': crmRecordCount,
+  '018-crm-item-ids': crmItemIds,
 };

@@ -75,22 +75,22 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
 }
 
 // The reads of the deal rule every externalData.set runs (booking/clients), built once.
-const byIds = (table: CrmTableName) =>
+const byIds = (table: OwnTableName) =>
   preparedIn((db, ids: number[]) => db.selectFrom(table).selectAll().where('id', 'in', ids));
-const recordsOf: Record<CrmTableName, ReturnType<typeof byIds>> = {
+const recordsOf: Record<OwnTableName, ReturnType<typeof byIds>> = {
   crm_deal: byIds('crm_deal'),
   crm_contact: byIds('crm_contact'),
   crm_company: byIds('crm_company'),
-  crm_dynamic_item: byIds('crm_dynamic_item'),
 };
+
+/** The tables of the types whose records have a table of their own (deals, contacts, companies). */
+type OwnTableName = Exclude<CrmTableName, 'crm_dynamic_item'>;
 
 /**
  * Where an entity's records are: a table of their own, or the shared table of smart process
  * items, where every read and write keeps to one type's rows.
  */
-export type CrmTarget =
-  | Exclude<CrmTableName, 'crm_dynamic_item'>
-  | { readonly table: 'crm_dynamic_item'; readonly typeId: number };
+export type CrmTarget = OwnTableName | { readonly table: 'crm_dynamic_item'; readonly typeId: number };
 
 const tableOf = (target: CrmTarget) => (typeof target === 'string' ? target : target.table);
 
@@ -126,11 +126,30 @@ function keptCountCategories(target: CrmTarget, conditions: readonly CrmConditio
   return categories && categories.length === values?.length ? categories : undefined;
 }
 
-/** The conditions that keep a query to the target's rows. */
+/**
+ * The column holding the ids the API shows: a smart process numbers its own items (`item_id`,
+ * see migration 018), the other types' ids are their rows' keys.
+ */
+const idColumn = (target: CrmTarget) => (typeof target === 'string' ? 'id' : 'item_id');
+
+/** A condition on the API's ids as a condition on the target's id column. */
+function onIdColumn(c: CrmCondition, column: string): CrmCondition {
+  if ('conditions' in c) return { ...c, conditions: c.conditions.map((inner) => onIdColumn(inner, column)) };
+  return c.op !== 'hasMultifield' && c.column === 'id' ? { ...c, column } : c;
+}
+
+/** The conditions that keep a query to the target's rows, naming its ids as it stores them. */
 function scoped(target: CrmTarget, conditions: readonly CrmCondition[]): CrmCondition[] {
   if (typeof target === 'string') return [...conditions];
-  return [{ column: 'entity_type_id', op: '=', value: target.typeId }, ...conditions];
+  return [
+    { column: 'entity_type_id', op: '=', value: target.typeId },
+    ...conditions.map((c) => onIdColumn(c, idColumn(target))),
+  ];
 }
+
+/** A stored row as the API numbers it. */
+const asRecord = (target: CrmTarget, row: CrmRow): CrmRow =>
+  typeof target === 'string' ? row : { ...row, id: Number(row.item_id) };
 const contactsOfDeals = preparedIn((db, dealIds: number[]) =>
   db
     .selectFrom('crm_deal_contact')
@@ -156,10 +175,30 @@ export class CrmRepository {
   ) {}
 
   async insert(target: CrmTarget, values: Record<string, unknown>): Promise<number> {
-    const row = typeof target === 'string' ? values : { ...values, entity_type_id: target.typeId };
-    const { id } = await this.db.insertInto(tableOf(target)).values(row).returning('id').executeTakeFirstOrThrow();
     await this.changeCount(target, countedCategory(target, values.category_id), 1);
-    return id;
+    if (typeof target === 'string') {
+      const { id } = await this.db.insertInto(target).values(values).returning('id').executeTakeFirstOrThrow();
+      return id;
+    }
+    const itemId = await this.nextItemId(target.typeId);
+    await this.db
+      .insertInto(target.table)
+      .values({ ...values, entity_type_id: target.typeId, item_id: itemId })
+      .execute();
+    return itemId;
+  }
+
+  /** The next id of a smart process's items (held by this transaction on PostgreSQL until it ends). */
+  private async nextItemId(entityTypeId: number): Promise<number> {
+    const { last_id } = await this.db
+      .insertInto('crm_item_sequence')
+      .values({ entity_type_id: entityTypeId, last_id: 1 })
+      .onConflict((oc) =>
+        oc.column('entity_type_id').doUpdateSet({ last_id: sql<number>`crm_item_sequence.last_id + 1` }),
+      )
+      .returning('last_id')
+      .executeTakeFirstOrThrow();
+    return Number(last_id);
   }
 
   /** Adds `by` to the kept count of the target's records in a category, in the caller's transaction. */
@@ -173,6 +212,7 @@ export class CrmRepository {
       .execute();
   }
 
+  /** The target's record of this id (as the API numbers it). */
   async find(target: CrmTarget, id: number): Promise<CrmRow | undefined> {
     const [row] = await this.list(target, {
       conditions: [{ column: 'id', op: '=', value: id }],
@@ -183,27 +223,27 @@ export class CrmRepository {
     return row;
   }
 
-  async findMany(table: CrmTableName, ids: readonly number[]): Promise<CrmRow[]> {
+  async findMany(table: OwnTableName, ids: readonly number[]): Promise<CrmRow[]> {
     return (await recordsOf[table].all(this.db, ids)) as CrmRow[];
+  }
+
+  /** Where a query finds the target's record of this id. */
+  private byId(target: CrmTarget, id: number) {
+    return (eb: AnyBuilder) =>
+      eb.and(scoped(target, [{ column: 'id', op: '=', value: id }]).map((c) => condition(eb, c, this.dialect)));
   }
 
   /** Inside a write: does the record exist; on PostgreSQL hold it until commit. */
   async lock(target: CrmTarget, id: number): Promise<boolean> {
-    let q = this.db
-      .selectFrom(tableOf(target))
-      .select('id')
-      .where((eb) =>
-        eb.and(scoped(target, [{ column: 'id', op: '=', value: id }]).map((c) => condition(eb, c, this.dialect))),
-      );
+    let q = this.db.selectFrom(tableOf(target)).select('id').where(this.byId(target, id));
     if (this.dialect === 'postgres') q = q.forUpdate();
     return (await q.executeTakeFirst()) !== undefined;
   }
 
-  /** Ids are unique across a shared table, so writes by id need no type condition. */
   async update(target: CrmTarget, id: number, values: Record<string, unknown>): Promise<void> {
     if (Object.keys(values).length === 0) return;
     const moved = 'category_id' in values && hasCategory(target) ? await this.categoryOf(target, id) : undefined;
-    await this.db.updateTable(tableOf(target)).set(values).where('id', '=', id).execute();
+    await this.db.updateTable(tableOf(target)).set(values).where(this.byId(target, id)).execute();
     const to = countedCategory(target, values.category_id);
     if (moved !== undefined && moved !== to) {
       await this.changeCount(target, moved, -1);
@@ -216,7 +256,7 @@ export class CrmRepository {
     const row = await this.db
       .selectFrom(tableOf(target))
       .select(hasCategory(target) ? ['id', 'category_id'] : ['id'])
-      .where('id', '=', id)
+      .where(this.byId(target, id))
       .executeTakeFirst();
     return row && countedCategory(target, row.category_id);
   }
@@ -224,15 +264,14 @@ export class CrmRepository {
   async remove(target: CrmTarget, id: number): Promise<void> {
     const category = await this.categoryOf(target, id);
     if (category === undefined) return;
-    await this.db.deleteFrom(tableOf(target)).where('id', '=', id).execute();
+    await this.db.deleteFrom(tableOf(target)).where(this.byId(target, id)).execute();
     await this.changeCount(target, category, -1);
   }
 
-  /** Every item of a smart process, gone with its type (and its counts). */
-  async removeAll(target: CrmTarget): Promise<void> {
-    if (typeof target === 'string') return;
-    await this.db.deleteFrom(target.table).where('entity_type_id', '=', target.typeId).execute();
-    await this.db.deleteFrom('crm_record_count').where('entity_type_id', '=', target.typeId).execute();
+  /** A deleted smart process's counts and id sequence: a new type of its entityTypeId starts at 1. */
+  async forgetType(entityTypeId: number): Promise<void> {
+    await this.db.deleteFrom('crm_record_count').where('entity_type_id', '=', entityTypeId).execute();
+    await this.db.deleteFrom('crm_item_sequence').where('entity_type_id', '=', entityTypeId).execute();
   }
 
   async list(target: CrmTarget, query: CrmQuery): Promise<CrmRow[]> {
@@ -240,11 +279,14 @@ export class CrmRepository {
       .selectFrom(tableOf(target))
       .selectAll()
       .where((eb) => eb.and(scoped(target, query.conditions).map((c) => condition(eb, c, this.dialect))));
+    const ids = idColumn(target);
     for (const { column, direction, ignoreCase } of query.order) {
-      q = q.orderBy(ignoreCase ? sql`lower(${sql.ref(column)})` : sql.ref(column), direction);
+      const ref = sql.ref(column === 'id' ? ids : column);
+      q = q.orderBy(ignoreCase ? sql`lower(${ref})` : ref, direction);
     }
     // Ties (and no order at all) in id order, so pages never overlap.
-    return (await q.orderBy('id').limit(query.limit).offset(query.offset).execute()) as CrmRow[];
+    const rows = (await q.orderBy(sql.ref(ids)).limit(query.limit).offset(query.offset).execute()) as CrmRow[];
+    return rows.map((row) => asRecord(target, row));
   }
 
   /** How many of the target's records meet the conditions: from the kept counts where they answer it. */
@@ -270,8 +312,19 @@ export class CrmRepository {
     return Number(n ?? 0);
   }
 
-  /** Counts every record again: the kept counts of a state saved before they were kept. */
-  async recount(): Promise<void> {
+  /**
+   * Completes a state saved before the counts and the per-type item ids were kept: its items
+   * keep their numbers, each type goes on from its largest, and every record is counted again.
+   */
+  async completeOlderState(): Promise<void> {
+    await this.db
+      .updateTable('crm_dynamic_item')
+      .set({ item_id: sql.ref('id') })
+      .where('item_id', 'is', null)
+      .execute();
+    await this.db.deleteFrom('crm_item_sequence').execute();
+    await sql`insert into crm_item_sequence (entity_type_id, last_id)
+      select entity_type_id, max(item_id) from crm_dynamic_item group by entity_type_id`.execute(this.db);
     await this.db.deleteFrom('crm_record_count').execute();
     for (const table of ['crm_deal', 'crm_contact', 'crm_company', 'crm_dynamic_item'] as const) {
       const entityType =
