@@ -14,6 +14,7 @@ import { companyMethods } from './crm/company/company.js';
 import { contactMethods } from './crm/contact/contact.js';
 import { dealMethods } from './crm/deal/deal.js';
 import { crmItemMethods } from './crm/item/methods.js';
+import { leadMethods } from './crm/lead/lead.js';
 import { categoryMethods } from './crm/reference/categories.js';
 import { statusMethods } from './crm/reference/statuses.js';
 import { typeMethods } from './crm/types/types.js';
@@ -36,6 +37,7 @@ export const allMethods: readonly MethodDeclaration<never>[] = [
   ...waitListClientMethods,
   ...bookingClientMethods,
   ...clientTypeMethods,
+  ...leadMethods,
   ...dealMethods,
   ...contactMethods,
   ...companyMethods,

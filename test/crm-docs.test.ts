@@ -3,7 +3,6 @@
  * written from the fixture against a fresh server on which the example's scenario first makes
  * what it names (pipeline 9, smart process 1302, status 123, ...). The webhook example runs
  * through the test webhook, the OAuth one with a real access token of a local application.
- * Leads (entityTypeId 1) are not served here: their examples get the documented NOT_FOUND.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DEAL_STAGES } from './support/crm.js';
@@ -48,11 +47,6 @@ async function dealPipelinesUpTo(server: TestServer, id: number) {
   for (let n = 1; n <= id; n++)
     await call(server, 'crm.category.add', { entityTypeId: 2, fields: { name: `Pipeline ${n}` } });
 }
-
-const notServed = (reply: Reply) => {
-  expect(reply.status).toBe(400);
-  expect(reply.body).toEqual({ error: 'NOT_FOUND', error_description: 'Smart process not found' });
-};
 
 const ok = (reply: Reply) => expect(reply.status, reply.text).toBe(200);
 
@@ -141,12 +135,58 @@ const scenarios: Record<string, Scenario> = {
     seed: (s, p) => call(s, 'crm.type.add', { fields: { title: 'SPA', entityTypeId: p.entityTypeId } }),
     check: (r) => expect(r.body.result.fields.stageId).toMatchObject({ type: 'crm_status', upperName: 'STAGE_ID' }),
   },
-  'crm.item.get': { check: notServed },
-  'crm.item.list': {
-    seed: (s) => call(s, 'crm.deal.add', { fields: { TITLE: 'Created now, outside the dates asked for' } }),
-    check: (r, p) => {
-      if (p.entityTypeId === 1) return notServed(r);
+  'crm.item.get': {
+    // Lead 250, written straight into the store (249 adds would only take time).
+    async seed(s) {
+      await s.server.store.write((repos) =>
+        repos.crm.insert('crm_lead', { id: 250, title: 'Lead 250', status_id: 'NEW', status_semantic_id: 'P' }),
+      );
+    },
+    check: (r) => {
       ok(r);
+      expect(r.body.result.item).toMatchObject({ id: 250, title: 'Lead 250', stageId: 'NEW', entityTypeId: 1 });
+    },
+  },
+  'crm.item.list': {
+    async seed(s, p) {
+      if (p.entityTypeId !== 1) {
+        await call(s, 'crm.deal.add', { fields: { TITLE: 'Created now, outside the dates asked for' } });
+        return;
+      }
+      const lead = (fields: Params) =>
+        call(s, 'crm.lead.add', {
+          fields: {
+            STATUS_ID: 'IN_PROCESS',
+            SOURCE_ID: 'WEB',
+            OPPORTUNITY: 10000,
+            IS_MANUAL_OPPORTUNITY: 'Y',
+            ...fields,
+          },
+        });
+      await lead({ TITLE: 'Asked for', NAME: 'Ann', LAST_NAME: 'Lee' });
+      await lead({ TITLE: 'Too small', NAME: 'Bob', OPPORTUNITY: 100 });
+      await lead({ TITLE: 'Converted', NAME: 'Cy', STATUS_ID: 'CONVERTED' });
+      await lead({ TITLE: 'No name' });
+    },
+    check: (r, p) => {
+      ok(r);
+      if (p.entityTypeId === 1) {
+        expect(r.body.result.items).toEqual([
+          {
+            id: 1,
+            title: 'Asked for',
+            lastName: 'Lee',
+            name: 'Ann',
+            stageId: 'IN_PROCESS',
+            sourceId: 'WEB',
+            assignedById: 1,
+            opportunity: 10000,
+            isManualOpportunity: 'Y',
+          },
+        ]);
+        expect(r.body.total).toBe(1);
+        return;
+      }
       expect(r.body.result).toEqual({ items: [] });
       expect(r.body.total).toBe(0);
     },

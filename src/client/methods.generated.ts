@@ -436,6 +436,45 @@ export type BookingV1ClienttypeListParams = {
   start?: number;
 };
 
+export type CrmLeadAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  params?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+};
+
+export type CrmLeadListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  select?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmLeadUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  params?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+};
+
+export type CrmLeadFieldsParams = Record<string, never>;
+
 export type CrmDealAddParams = {
   /** A PHP array: an object, or a list. */
   fields?: Record<string, unknown> | unknown[];
@@ -1340,6 +1379,168 @@ export interface Methods {
       time: Time;
       /** Always 0 in the booking module, whatever the count. */
       total?: 0;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.add": {
+    params: CrmLeadAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.get": {
+    params: CrmLeadGetParams;
+    response: {
+      result: {
+        ADDRESS: string | null;
+        ADDRESS_2: string | null;
+        ADDRESS_CITY: string | null;
+        ADDRESS_COUNTRY: string | null;
+        ADDRESS_POSTAL_CODE: string | null;
+        ADDRESS_PROVINCE: string | null;
+        ADDRESS_REGION: string | null;
+        ASSIGNED_BY_ID: string | null;
+        BIRTHDATE: string | null;
+        COMMENTS: string | null;
+        COMPANY_ID: string | null;
+        COMPANY_TITLE: string | null;
+        CONTACT_ID: string | null;
+        CREATED_BY_ID: string | null;
+        CURRENCY_ID: string | null;
+        DATE_CLOSED: string | null;
+        DATE_CREATE: string | null;
+        DATE_MODIFY: string | null;
+        EMAIL?: unknown[] | null;
+        HAS_EMAIL: string | null;
+        HAS_IMOL: string | null;
+        HAS_PHONE: string | null;
+        HONORIFIC: string | null;
+        ID: string | null;
+        IM?: unknown[] | null;
+        IS_MANUAL_OPPORTUNITY: string | null;
+        IS_RETURN_CUSTOMER: string | null;
+        LAST_ACTIVITY_BY: string | null;
+        LAST_ACTIVITY_TIME: string | null;
+        LAST_NAME: string | null;
+        MODIFY_BY_ID: string | null;
+        MOVED_BY_ID: string | null;
+        MOVED_TIME: string | null;
+        NAME: string | null;
+        OPENED: string | null;
+        OPPORTUNITY: string | null;
+        ORIGINATOR_ID: string | null;
+        ORIGIN_ID: string | null;
+        PHONE?: unknown[] | null;
+        POST: string | null;
+        SECOND_NAME: string | null;
+        SOURCE_DESCRIPTION: string | null;
+        SOURCE_ID: string | null;
+        STATUS_DESCRIPTION: string | null;
+        STATUS_ID: string | null;
+        STATUS_SEMANTIC_ID: string | null;
+        TITLE: string | null;
+        UTM_CAMPAIGN: string | null;
+        UTM_CONTENT: string | null;
+        UTM_MEDIUM: string | null;
+        UTM_SOURCE: string | null;
+        UTM_TERM: string | null;
+        WEB?: unknown[] | null;
+      };
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.list": {
+    params: CrmLeadListParams;
+    response: {
+      result: Array<{
+        ADDRESS?: string | null;
+        ADDRESS_2?: string | null;
+        ADDRESS_CITY?: string | null;
+        ADDRESS_COUNTRY?: string | null;
+        ADDRESS_POSTAL_CODE?: string | null;
+        ADDRESS_PROVINCE?: string | null;
+        ADDRESS_REGION?: string | null;
+        ASSIGNED_BY_ID?: string | null;
+        BIRTHDATE?: string | null;
+        COMMENTS?: string | null;
+        COMPANY_ID?: string | null;
+        COMPANY_TITLE?: string | null;
+        CONTACT_ID?: string | null;
+        CREATED_BY_ID?: string | null;
+        CURRENCY_ID?: string | null;
+        DATE_CLOSED?: string | null;
+        DATE_CREATE?: string | null;
+        DATE_MODIFY?: string | null;
+        EMAIL?: unknown[] | null;
+        HAS_EMAIL?: string | null;
+        HAS_IMOL?: string | null;
+        HAS_PHONE?: string | null;
+        HONORIFIC?: string | null;
+        ID?: string | null;
+        IM?: unknown[] | null;
+        IS_MANUAL_OPPORTUNITY?: string | null;
+        IS_RETURN_CUSTOMER?: string | null;
+        LAST_ACTIVITY_BY?: string | null;
+        LAST_ACTIVITY_TIME?: string | null;
+        LAST_NAME?: string | null;
+        MODIFY_BY_ID?: string | null;
+        MOVED_BY_ID?: string | null;
+        MOVED_TIME?: string | null;
+        NAME?: string | null;
+        OPENED?: string | null;
+        OPPORTUNITY?: string | null;
+        ORIGINATOR_ID?: string | null;
+        ORIGIN_ID?: string | null;
+        PHONE?: unknown[] | null;
+        POST?: string | null;
+        SECOND_NAME?: string | null;
+        SOURCE_DESCRIPTION?: string | null;
+        SOURCE_ID?: string | null;
+        STATUS_DESCRIPTION?: string | null;
+        STATUS_ID?: string | null;
+        STATUS_SEMANTIC_ID?: string | null;
+        TITLE?: string | null;
+        UTM_CAMPAIGN?: string | null;
+        UTM_CONTENT?: string | null;
+        UTM_MEDIUM?: string | null;
+        UTM_SOURCE?: string | null;
+        UTM_TERM?: string | null;
+        WEB?: unknown[] | null;
+      }>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.update": {
+    params: CrmLeadUpdateParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.delete": {
+    params: CrmLeadDeleteParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.fields": {
+    params: CrmLeadFieldsParams;
+    response: {
+      /** An object (PHP encodes an empty one as `[]`). */
+      result: Record<string, unknown> | unknown[];
+      time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };

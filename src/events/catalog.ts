@@ -7,6 +7,7 @@ import { company } from '../crm/company/company.js';
 import { contact } from '../crm/contact/contact.js';
 import { deal } from '../crm/deal/deal.js';
 import { eventName } from '../crm/engine/entity.js';
+import { lead } from '../crm/lead/lead.js';
 import { dynamicEntity } from '../crm/types/types.js';
 import type { Scope } from '../rest/registry.js';
 
@@ -14,7 +15,9 @@ const ACTIONS = ['Add', 'Update', 'Delete'] as const;
 
 /** The classic entities' events, a smart process item's (one name for every type), a type's own. */
 const crmEvents = [
-  ...[deal, contact, company, dynamicEntity(0)].flatMap((entity) => ACTIONS.map((action) => eventName(entity, action))),
+  ...[lead, deal, contact, company, dynamicEntity(0)].flatMap((entity) =>
+    ACTIONS.map((action) => eventName(entity, action)),
+  ),
   ...ACTIONS.map((action) => `onCrmType${action}`),
 ];
 

@@ -127,7 +127,7 @@ export interface CrmRecordTable {
   [column: string]: unknown;
 }
 
-export type CrmTableName = 'crm_deal' | 'crm_contact' | 'crm_company' | 'crm_dynamic_item';
+export type CrmTableName = 'crm_lead' | 'crm_deal' | 'crm_contact' | 'crm_company' | 'crm_dynamic_item';
 
 export interface CrmDealContactTable {
   id: Generated<number>;
@@ -408,6 +408,7 @@ export interface Database {
   booking: BookingTable;
   booking_resource: BookingResourceTable;
   booking_external_data: BookingExternalDataTable;
+  crm_lead: CrmRecordTable;
   crm_deal: CrmRecordTable;
   crm_contact: CrmRecordTable;
   crm_company: CrmRecordTable;

@@ -15,7 +15,7 @@ export interface CrmEntityDeclaration {
    * The middle of the method names: `crm.<name>.add`; also names the table and the events
    * (`dynamicItem` for a smart process's items: `onCrmDynamicItemAdd`, the shared table).
    */
-  readonly name: 'deal' | 'contact' | 'company' | 'dynamicItem';
+  readonly name: 'lead' | 'deal' | 'contact' | 'company' | 'dynamicItem';
   /** The CRM object type's number, as `crm.item.*` names it (`entityTypeId`): deal 2, contact 3, company 4. */
   readonly entityTypeId: number;
   /** The fields of the classic methods (`crm.deal.*`), in the order their pages list them. */

@@ -22,10 +22,11 @@ import {
   storedMultifieldIds,
   toItems,
 } from '../engine/item.js';
+import { lead } from '../lead/lead.js';
 import { dynamicEntity, smartProcessOf } from '../types/types.js';
 
 /** The CRM object types `crm.item.*` serves, by `entityTypeId`: these, and the portal's smart processes. */
-const entities = new Map<number, CrmEntity>([deal, contact, company].map((e) => [e.entityTypeId, e]));
+const entities = new Map<number, CrmEntity>([lead, deal, contact, company].map((e) => [e.entityTypeId, e]));
 
 async function entityOf(repos: Repositories, entityTypeId: number): Promise<CrmEntity> {
   const entity = entities.get(entityTypeId);

@@ -8,7 +8,7 @@
  */
 import { errors } from '../../rest/errors.js';
 import type { CrmEntityDeclaration } from '../engine/entity.js';
-import { categoriesOf, DEAL, readReference, stagesOf } from './reference.js';
+import { categoriesOf, DEAL, listEntries, readReference, stagesOf } from './reference.js';
 
 export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclaration['prepare']> {
   return async (repos, columns, write) => {
@@ -60,3 +60,32 @@ export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclar
     };
   };
 }
+
+/**
+ * A lead's status, as a deal's stage without pipelines: one of the `STATUS` list; on add an
+ * unknown one is the first, on update no change (crm.item.* refuses both). Its semantics set
+ * STATUS_SEMANTIC_ID, and a final one (converted, junk) DATE_CLOSED.
+ */
+export const leadStatusCheck: NonNullable<CrmEntityDeclaration['prepare']> = async (repos, columns, write) => {
+  if (!write.isNew && columns.status_id === undefined) return columns;
+  const statuses = listEntries(await readReference(repos), 'STATUS');
+  let status = statuses.find((s) => s.status_id === columns.status_id);
+  if (!status && write.face === 'item' && columns.status_id !== null) throw errors.crmFieldValueNotValid('Stage');
+  if (!status && !write.isNew) {
+    const { status_id: _ignored, ...rest } = columns;
+    return rest;
+  }
+  status ??= statuses[0];
+  const semantics = status?.semantics ?? 'P';
+  const moved =
+    write.isNew || status?.status_id === write.stored.status_id
+      ? {}
+      : { moved_by_id: columns.modify_by_id, moved_time: columns.date_modify };
+  return {
+    ...columns,
+    ...(status && { status_id: status.status_id }),
+    status_semantic_id: semantics,
+    date_closed: semantics === 'P' ? null : (columns.date_modify ?? null),
+    ...moved,
+  };
+};

@@ -7,6 +7,8 @@
 import type { CategoryRow, StatusRow } from '../../store/repositories/crm-reference.js';
 import type { Repositories } from '../../store/store.js';
 
+/** The CRM object types with stages of their own here: leads (the `STATUS` list) and deals. */
+export const LEAD = 1;
 export const DEAL = 2;
 
 type Entry = [statusId: string, name: string, system?: 'Y', semantics?: 'S' | 'F'];
@@ -234,8 +236,12 @@ export async function writeReference(repos: Repositories): Promise<Reference> {
 
 /** The stages of one pipeline, in their order. */
 export function stagesOf(reference: Reference, entityTypeId: number, categoryId: number): StatusRow[] {
-  const list = stageListOf(entityTypeId, categoryId);
-  return reference.statuses.filter((s) => s.entity_id === list).sort((a, b) => a.sort - b.sort || a.id - b.id);
+  return listEntries(reference, stageListOf(entityTypeId, categoryId));
+}
+
+/** The entries of a list that is not a pipeline's (a lead's statuses, `STATUS`), in their order. */
+export function listEntries(reference: Reference, entityId: string): StatusRow[] {
+  return reference.statuses.filter((s) => s.entity_id === entityId).sort((a, b) => a.sort - b.sort || a.id - b.id);
 }
 
 /** The pipelines of an entity type, in their order. */

@@ -317,8 +317,15 @@ const remove = defineMethod({
       const { stageLists } = await context(repos, true);
       const row = await storedStatus(await readReference(repos), id);
       if (row.system === 'Y' && phpString(params.FORCED).toUpperCase() !== 'Y') throw errors.statusSystemDelete();
-      if (stageLists.get(row.entity_id)?.entityTypeId === DEAL) {
-        const inUse = await repos.crm.count('crm_deal', [{ column: 'stage_id', op: '=', value: row.status_id }]);
+      // The deals at a deal stage, the leads at a lead status.
+      const holders =
+        stageLists.get(row.entity_id)?.entityTypeId === DEAL
+          ? ({ table: 'crm_deal', column: 'stage_id' } as const)
+          : row.entity_id === 'STATUS'
+            ? ({ table: 'crm_lead', column: 'status_id' } as const)
+            : undefined;
+      if (holders) {
+        const inUse = await repos.crm.count(holders.table, [{ column: holders.column, op: '=', value: row.status_id }]);
         if (inUse > 0) throw errors.statusInUse();
       }
       await repos.crmReference.removeStatuses([row.id]);

@@ -18,6 +18,7 @@ import * as crmReference from './015-crm-reference.js';
 import * as crmTypes from './016-crm-types.js';
 import * as crmRecordCount from './017-crm-record-count.js';
 import * as crmItemIds from './018-crm-item-ids.js';
+import * as crmLead from './019-crm-lead.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '016-crm-types': crmTypes,
   '017-crm-record-count': crmRecordCount,
   '018-crm-item-ids': crmItemIds,
+  '019-crm-lead': crmLead,
 };

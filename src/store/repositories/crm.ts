@@ -78,6 +78,7 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
 const byIds = (table: OwnTableName) =>
   preparedIn((db, ids: number[]) => db.selectFrom(table).selectAll().where('id', 'in', ids));
 const recordsOf: Record<OwnTableName, ReturnType<typeof byIds>> = {
+  crm_lead: byIds('crm_lead'),
   crm_deal: byIds('crm_deal'),
   crm_contact: byIds('crm_contact'),
   crm_company: byIds('crm_company'),
@@ -95,11 +96,11 @@ export type CrmTarget = OwnTableName | { readonly table: 'crm_dynamic_item'; rea
 const tableOf = (target: CrmTarget) => (typeof target === 'string' ? target : target.table);
 
 /** The CRM object type of the records in a table of their own (`entityTypeId`). */
-const ENTITY_TYPE_OF_TABLE = { crm_deal: 2, crm_contact: 3, crm_company: 4 } as const;
+const ENTITY_TYPE_OF_TABLE = { crm_lead: 1, crm_deal: 2, crm_contact: 3, crm_company: 4 } as const;
 
 const entityTypeOf = (target: CrmTarget) => (typeof target === 'string' ? ENTITY_TYPE_OF_TABLE[target] : target.typeId);
 
-/** Records of a type without pipelines (contacts, companies) are counted under this category. */
+/** Records of a type without pipelines (leads, contacts, companies) are counted under this category. */
 const NO_CATEGORY = -1;
 
 /** Whether the target's records have a pipeline (`category_id`). */
@@ -326,7 +327,7 @@ export class CrmRepository {
     await sql`insert into crm_item_sequence (entity_type_id, last_id)
       select entity_type_id, max(item_id) from crm_dynamic_item group by entity_type_id`.execute(this.db);
     await this.db.deleteFrom('crm_record_count').execute();
-    for (const table of ['crm_deal', 'crm_contact', 'crm_company', 'crm_dynamic_item'] as const) {
+    for (const table of ['crm_lead', 'crm_deal', 'crm_contact', 'crm_company', 'crm_dynamic_item'] as const) {
       const entityType =
         table === 'crm_dynamic_item' ? sql.ref('entity_type_id') : sql.lit(ENTITY_TYPE_OF_TABLE[table]);
       const category = hasCategory(table === 'crm_dynamic_item' ? { table, typeId: 0 } : table)
