@@ -2,24 +2,9 @@
 // binding, domain code, SQL) for the benchmark's three methods, on the built dist/.
 //   node bench/cpu-per-call.mjs [DATA_DIR | :memory:]
 
-import { startServer } from '../dist/index.js';
-import { createRegistry } from '../dist/methods.js';
-import { CallerCache } from '../dist/rest/auth.js';
-import { dispatch } from '../dist/rest/dispatch.js';
-import { NO_LIMITS } from '../dist/rest/limits.js';
+import { startInProcess } from './support.mjs';
 
-const SECRET = 'benchsecret00000';
-const srv = await startServer({ port: 0, data: process.argv[2] ?? ':memory:', webhooks: [`1:${SECRET}:booking,crm`] });
-// As the server builds it (src/server.ts platformOf), found webhooks remembered.
-const platform = {
-  registry: createRegistry(),
-  store: srv.store,
-  clock: srv.clock,
-  limits: NO_LIMITS,
-  callers: new CallerCache(),
-};
-const credentials = { webhook: { userId: '1', secret: SECRET } };
-const call = (method, params) => dispatch(platform, { method, params, credentials });
+const { srv, call } = await startInProcess(process.argv[2] ?? ':memory:');
 
 for (let i = 0; i < 60; i++) await call('booking.v1.waitlist.add', { fields: { note: `entry ${i}` } });
 const link = [{ moduleId: 'crm', entityTypeId: 'DEAL', value: '1' }];

@@ -199,3 +199,26 @@ export function printScalingTable(rows, what, calls, bareMs) {
     console.log(`| ${name} | ${small.toFixed(3)} | ${large.toFixed(3)} | ${(large / small).toFixed(2)} |`);
   }
 }
+
+/**
+ * A server in this process (the built dist/) and `call(method, params)` on its platform step,
+ * without HTTP: auth, binding, domain code and SQL, as the server builds it (src/server.ts).
+ */
+export async function startInProcess(data = ':memory:') {
+  const { startServer } = await import('../dist/index.js');
+  const { createRegistry } = await import('../dist/methods.js');
+  const { CallerCache } = await import('../dist/rest/auth.js');
+  const { dispatch } = await import('../dist/rest/dispatch.js');
+  const { NO_LIMITS } = await import('../dist/rest/limits.js');
+  const srv = await startServer({ port: 0, data, webhooks: [`1:${SECRET}:booking,crm`] });
+  // Found webhooks are remembered, as in the server.
+  const platform = {
+    registry: createRegistry(),
+    store: srv.store,
+    clock: srv.clock,
+    limits: NO_LIMITS,
+    callers: new CallerCache(),
+  };
+  const credentials = { webhook: { userId: '1', secret: SECRET } };
+  return { srv, call: (method, params) => dispatch(platform, { method, params, credentials }) };
+}

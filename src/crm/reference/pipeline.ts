@@ -8,13 +8,12 @@
  */
 import { errors } from '../../rest/errors.js';
 import type { CrmEntityDeclaration } from '../engine/entity.js';
-import { categoriesOf, DEAL, listEntries, readReference, stagesOf } from './reference.js';
+import { DEAL, readList, readPipelines, stageListOf } from './reference.js';
 
 export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclaration['prepare']> {
   return async (repos, columns, write) => {
-    const reference = await readReference(repos);
     const refuse = write.face === 'item';
-    const categories = categoriesOf(reference, entityTypeId);
+    const categories = await readPipelines(repos, entityTypeId);
     const fallback = categories.find((c) => c.is_default === 'Y')?.id ?? 0;
     // An empty pipeline (`categoryId: 0` is empty to PHP) is the default one.
     const asked =
@@ -33,7 +32,7 @@ export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclar
     }
     const given = columns.stage_id !== undefined && columns.stage_id !== null;
     if (!write.isNew && !moving && columns.stage_id === undefined) return { ...columns, category_id: categoryId };
-    const stages = stagesOf(reference, entityTypeId, categoryId);
+    const stages = await readList(repos, stageListOf(entityTypeId, categoryId));
     let stage = stages.find((s) => s.status_id === columns.stage_id);
     if (!stage && refuse && given) throw errors.crmFieldValueNotValid('Stage');
     if (!stage && !write.isNew && !moving) {
@@ -68,7 +67,7 @@ export function pipelineCheck(entityTypeId: number): NonNullable<CrmEntityDeclar
  */
 export const leadStatusCheck: NonNullable<CrmEntityDeclaration['prepare']> = async (repos, columns, write) => {
   if (!write.isNew && columns.status_id === undefined) return columns;
-  const statuses = listEntries(await readReference(repos), 'STATUS');
+  const statuses = await readList(repos, 'STATUS');
   let status = statuses.find((s) => s.status_id === columns.status_id);
   if (!status && write.face === 'item' && columns.status_id !== null) throw errors.crmFieldValueNotValid('Stage');
   if (!status && !write.isNew) {

@@ -244,6 +244,23 @@ export function listEntries(reference: Reference, entityId: string): StatusRow[]
   return reference.statuses.filter((s) => s.entity_id === entityId).sort((a, b) => a.sort - b.sort || a.id - b.id);
 }
 
+/**
+ * One list's entries, as `listEntries(await readReference(repos), entityId)` gives them, reading
+ * only that list: what a record's write needs (a deal with 20 pipelines has 200 stage rows).
+ */
+export async function readList(repos: Repositories, entityId: string): Promise<StatusRow[]> {
+  const rows = (await repos.crmReference.written()) ? await repos.crmReference.statusesOf(entityId) : DEFAULT_STATUSES;
+  return listEntries({ statuses: rows, categories: [] }, entityId);
+}
+
+/** An entity type's pipelines, as `categoriesOf(await readReference(repos), ...)`, reading only those. */
+export async function readPipelines(repos: Repositories, entityTypeId: number): Promise<CategoryRow[]> {
+  const rows = (await repos.crmReference.written())
+    ? await repos.crmReference.categoriesOf(entityTypeId)
+    : DEFAULT_CATEGORIES;
+  return categoriesOf({ statuses: [], categories: rows }, entityTypeId);
+}
+
 /** The pipelines of an entity type, in their order. */
 export function categoriesOf(reference: Reference, entityTypeId: number): CategoryRow[] {
   return reference.categories

@@ -42,6 +42,20 @@ export class CrmReferenceRepository {
     return this.db.selectFrom('crm_category').selectAll().orderBy('id').execute();
   }
 
+  /** The entries of one list (what a record's write reads: one pipeline's stages). */
+  async statusesOf(entityId: string): Promise<StatusRow[]> {
+    return this.db.selectFrom('crm_status').selectAll().where('entity_id', '=', entityId).orderBy('id').execute();
+  }
+
+  async categoriesOf(entityTypeId: number): Promise<CategoryRow[]> {
+    return this.db
+      .selectFrom('crm_category')
+      .selectAll()
+      .where('entity_type_id', '=', entityTypeId)
+      .orderBy('id')
+      .execute();
+  }
+
   /** Writes the defaults with their own ids; later rows are numbered after them. */
   async writeDefaults(statuses: readonly StatusRow[], categories: readonly CategoryRow[]): Promise<void> {
     for (const row of statuses) await this.db.insertInto('crm_status').values(row).execute();
