@@ -54,6 +54,9 @@ describe('crm.lead.*', () => {
   });
 
   it('moves a lead through its statuses: a final one closes it, as either face writes it', async () => {
+    // No stage given: the first.
+    const first = (await call('crm.item.add', { entityTypeId: 1, fields: { title: 'First' } })).result.item;
+    expect(first).toMatchObject({ stageId: 'NEW', stageSemanticId: 'P' });
     const id = (await call('crm.item.add', { entityTypeId: 1, fields: { title: 'Moving', stageId: 'IN_PROCESS' } }))
       .result.item.id;
     expect((await call('crm.lead.get', { id })).result).toMatchObject({ STATUS_ID: 'IN_PROCESS', TITLE: 'Moving' });

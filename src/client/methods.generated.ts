@@ -475,6 +475,20 @@ export type CrmLeadDeleteParams = {
 
 export type CrmLeadFieldsParams = Record<string, never>;
 
+export type CrmLeadUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
 export type CrmDealAddParams = {
   /** A PHP array: an object, or a list. */
   fields?: Record<string, unknown> | unknown[];
@@ -513,6 +527,20 @@ export type CrmDealDeleteParams = {
 };
 
 export type CrmDealFieldsParams = Record<string, never>;
+
+export type CrmDealUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmDealUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
 
 export type CrmContactAddParams = {
   /** A PHP array: an object, or a list. */
@@ -553,6 +581,20 @@ export type CrmContactDeleteParams = {
 
 export type CrmContactFieldsParams = Record<string, never>;
 
+export type CrmContactUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmContactUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
 export type CrmCompanyAddParams = {
   /** A PHP array: an object, or a list. */
   fields?: Record<string, unknown> | unknown[];
@@ -591,6 +633,20 @@ export type CrmCompanyDeleteParams = {
 };
 
 export type CrmCompanyFieldsParams = Record<string, never>;
+
+export type CrmCompanyUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmCompanyUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
 
 export type CrmItemAddParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
@@ -1544,6 +1600,27 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
+  "crm.lead.userfield.add": {
+    params: CrmLeadUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.userfield.list": {
+    params: CrmLeadUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
   "crm.deal.add": {
     params: CrmDealAddParams;
     response: {
@@ -1687,6 +1764,27 @@ export interface Methods {
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.deal.userfield.add": {
+    params: CrmDealUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.deal.userfield.list": {
+    params: CrmDealUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.contact.add": {
     params: CrmContactAddParams;
@@ -1833,6 +1931,27 @@ export interface Methods {
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.contact.userfield.add": {
+    params: CrmContactUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.contact.userfield.list": {
+    params: CrmContactUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.company.add": {
     params: CrmCompanyAddParams;
@@ -1985,6 +2104,27 @@ export interface Methods {
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.company.userfield.add": {
+    params: CrmCompanyUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.company.userfield.list": {
+    params: CrmCompanyUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.item.add": {
     params: CrmItemAddParams;

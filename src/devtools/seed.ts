@@ -32,6 +32,11 @@ interface Section {
 // Maps, not object literals: section and field names come from the document, and a name such
 // as "constructor" must find nothing rather than Object's own member.
 const SECTIONS: ReadonlyMap<string, Section> = new Map([
+  ...['lead', 'deal', 'contact', 'company'].map((name): [string, Section] => [
+    `crm.${name}UserFields`,
+    { add: `crm.${name}.userfield.add`, extras: new Map() },
+  ]),
+  ['crm.leads', { add: 'crm.lead.add', extras: new Map() }],
   ['crm.contacts', { add: 'crm.contact.add', extras: new Map() }],
   ['crm.companies', { add: 'crm.company.add', extras: new Map() }],
   ['crm.deals', { add: 'crm.deal.add', extras: new Map() }],
@@ -79,6 +84,11 @@ const SECTIONS: ReadonlyMap<string, Section> = new Map([
  */
 const ORDER = [
   'users',
+  'crm.leadUserFields',
+  'crm.dealUserFields',
+  'crm.contactUserFields',
+  'crm.companyUserFields',
+  'crm.leads',
   'crm.contacts',
   'crm.companies',
   'crm.deals',
@@ -113,7 +123,8 @@ function sectionsOf(document: unknown): { name: string; items: Item[] }[] {
   const found = new Map<string, unknown>();
   for (const [name, value] of Object.entries(document)) {
     if (name === 'crm') {
-      if (!isObject(value)) throw new SeedError('"crm" holds "contacts", "companies" and "deals"');
+      if (!isObject(value))
+        throw new SeedError('"crm" holds "leads", "contacts", "companies", "deals" and their "...UserFields"');
       for (const [sub, items] of Object.entries(value)) found.set(`crm.${sub}`, items);
     } else {
       found.set(name, value);

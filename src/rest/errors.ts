@@ -241,6 +241,11 @@ export const errors = {
   statusInUse: () => methodError('', 'There are active items in this status.'),
   statusEntityIdInvalid: () => methodError('', 'The parameter entityId is not defined or invalid.'),
 
+  /** crm.<type>.userfield.add: no FIELD_NAME, a name taken, a type this server does not keep. */
+  userFieldNameInvalid: () => methodError('', 'FIELD_NAME is not defined or invalid.'),
+  userFieldNameTaken: (name: string) => methodError('', `A custom field named ${name} already exists.`),
+  userFieldTypeInvalid: () => methodError('', 'USER_TYPE_ID is not defined or invalid.'),
+
   /** A value the field cannot take (a stage of another pipeline, a pipeline that does not exist). */
   crmFieldValueNotValid: (title: string) =>
     methodError('CRM_FIELD_ERROR_VALUE_NOT_VALID', `Invalid value for field "${title}"`),

@@ -190,6 +190,31 @@ export interface CrmItemSequenceTable {
   last_id: number;
 }
 
+/** A custom field of a CRM object type (`UF_CRM_...`), declared by `crm.<type>.userfield.add`. */
+export interface CrmUserFieldTable {
+  id: Generated<number>;
+  /** The owner name Bitrix24 files the field under: `CRM_DEAL`, `CRM_LEAD`, ... */
+  entity_id: string;
+  field_name: string;
+  /** `string`, `integer`, `double`, `boolean`, `date`, `datetime`, `employee`, ... */
+  user_type_id: string;
+  multiple: string;
+  mandatory: string;
+  label: string;
+  sort: number;
+  xml_id: string | null;
+}
+
+/** One value of a custom field of a record (a multiple field has one row per value, in order). */
+export interface CrmUserFieldValueTable {
+  id: Generated<number>;
+  entity_id: string;
+  element_id: number;
+  field_name: string;
+  /** As stored: text, a number's digits, a time in milliseconds, Y/N. */
+  value: string;
+}
+
 export interface CrmMultifieldTable {
   id: Generated<number>;
   /** The owner's type name, as Bitrix stores it: `CONTACT`, `COMPANY`. */
@@ -420,6 +445,8 @@ export interface Database {
   crm_multifield: CrmMultifieldTable;
   crm_record_count: CrmRecordCountTable;
   crm_item_sequence: CrmItemSequenceTable;
+  crm_user_field: CrmUserFieldTable;
+  crm_user_field_value: CrmUserFieldValueTable;
   booking_client_type: BookingClientTypeTable;
   booking_client: BookingClientTable;
   portal_user: PortalUserTable;

@@ -28,6 +28,7 @@ import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
 import { CrmRepository } from './repositories/crm.js';
 import { CrmReferenceRepository } from './repositories/crm-reference.js';
+import { CrmUserFieldRepository } from './repositories/crm-user-fields.js';
 import { EventDeliveryRepository } from './repositories/event-deliveries.js';
 import { EventHandlerRepository } from './repositories/event-handlers.js';
 import { EventOfflineRepository } from './repositories/event-offline.js';
@@ -61,6 +62,7 @@ export interface Repositories {
   readonly bookings: BookingRepository;
   readonly crm: CrmRepository;
   readonly crmReference: CrmReferenceRepository;
+  readonly crmUserFields: CrmUserFieldRepository;
   readonly clients: ClientRepository;
   readonly portal: PortalRepository;
   readonly portals: PortalDirectoryRepository;
@@ -82,6 +84,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     bookings: new BookingRepository(db, dialect),
     crm: new CrmRepository(db, dialect),
     crmReference: new CrmReferenceRepository(db, dialect),
+    crmUserFields: new CrmUserFieldRepository(db),
     clients: new ClientRepository(db),
     portal: new PortalRepository(db, dialect),
     portals: new PortalDirectoryRepository(db),

@@ -7,7 +7,15 @@ import type { RestError } from '../../rest/errors.js';
 import { isPhpArray, phpIntCast, phpString } from '../../rest/php.js';
 import type { CrmRow, CrmTarget, Multifield } from '../../store/repositories/crm.js';
 import type { Repositories } from '../../store/store.js';
-import { type CrmField, type CrmFields, clampInt, columnOf, toColumnValue, toWireValue } from './fields.js';
+import {
+  type CrmField,
+  type CrmFields,
+  clampInt,
+  columnOf,
+  toColumnValue,
+  toWireValue,
+  userFieldValue,
+} from './fields.js';
 import { classicNaming, crmConditions, crmOrder, crmSelection, type FieldNaming } from './query.js';
 
 export interface CrmEntityDeclaration {
@@ -218,10 +226,18 @@ async function externalizeRows(entity: CrmEntity, repos: Repositories, rows: Crm
           rows.map((r) => r.id),
         )
       : [];
+  const withUserFields = selection.some((name) => entity.fields[name]?.userField) && entity.virtualValues;
+  const kept = withUserFields
+    ? await withUserFields(
+        repos,
+        rows.map((r) => r.id),
+      )
+    : new Map();
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
     for (const name of selection) {
       const f = entity.fields[name];
+      if (f?.userField) out[name] = userFieldValue(f, kept.get(row.id)?.[name] ?? null, toWireValue);
       if (!f || f.virtual) continue;
       if (f.type !== 'crm_multifield') {
         out[name] = name === 'ID' ? String(row.id) : toWireValue(f, row[columnOf(name)]);

@@ -41,6 +41,8 @@ export interface CrmField {
    * `assignedById`); `null` where the universal API has no such field (the address lines).
    */
   readonly item?: string | null;
+  /** A custom field (`UF_CRM_...`): its user type and the owner its values are filed under (`CRM_DEAL`). */
+  readonly userField?: { readonly type: string; readonly owner: string };
 }
 
 export type CrmFields = Readonly<Record<string, CrmField>>;
@@ -133,6 +135,13 @@ export function toColumnValue(field: CrmField, raw: unknown): unknown {
   }
 }
 
+/** A custom field's stored value (text, see user-fields.ts) as `show` gives a value of its type. */
+export function userFieldValue<T>(f: CrmField, stored: unknown, show: (single: CrmField, stored: unknown) => T) {
+  const single: CrmField = { ...f, multiple: false, virtual: false };
+  if (f.multiple) return Array.isArray(stored) ? stored.map((v) => show(single, v)) : [];
+  return show(single, stored);
+}
+
 /** A stored value as the wire shows it. */
 export function toWireValue(field: CrmField, stored: unknown): string | null {
   if (stored === null || stored === undefined) return null;
@@ -216,12 +225,12 @@ export function describeFields(fields: CrmFields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(fields)) {
     out[name] = {
-      type: f.type,
+      type: f.userField?.type ?? f.type,
       isRequired: false,
       isReadOnly: f.readOnly === true,
       isImmutable: f.immutable === true,
       isMultiple: f.multiple === true || f.type === 'crm_multifield',
-      isDynamic: false,
+      isDynamic: f.userField !== undefined,
       ...(f.statusType ? { statusType: f.statusType } : {}),
       title: f.title,
     };

@@ -9,7 +9,7 @@ import { isPhpArray, phpEmpty, phpString } from '../../rest/php.js';
 import type { CrmRow } from '../../store/repositories/crm.js';
 import type { Repositories } from '../../store/store.js';
 import type { CrmEntity } from './entity.js';
-import { type CrmField, toItemValue } from './fields.js';
+import { type CrmField, toItemValue, userFieldValue } from './fields.js';
 import type { FieldNaming } from './query.js';
 
 /** `ASSIGNED_BY_ID` -> `assignedById`. */
@@ -164,6 +164,7 @@ export async function toItems(
     for (const [item, declared] of selection.names) {
       const f = entity.itemFields[declared] as CrmField;
       if (declared === 'ID') out[item] = row.id;
+      else if (f.userField) out[item] = userFieldValue(f, virtual.get(row.id)?.[declared] ?? null, toItemValue);
       else if (f.virtual) out[item] = virtual.get(row.id)?.[declared] ?? [];
       else out[item] = toItemValue(f, row[declared.toLowerCase()]);
     }
@@ -186,15 +187,15 @@ export function describeItemFields(entity: CrmEntity): Record<string, unknown> {
   for (const [item, declared] of itemFace(entity).names) {
     const f = entity.itemFields[declared] as CrmField;
     out[item] = {
-      type: f.type === 'char' ? 'boolean' : f.type,
+      type: f.userField?.type ?? (f.type === 'char' ? 'boolean' : f.type),
       isRequired: false,
       isReadOnly: f.readOnly === true,
       isImmutable: f.immutable === true,
       isMultiple: f.multiple === true,
-      isDynamic: false,
+      isDynamic: f.userField !== undefined,
       ...(f.statusType ? { statusType: f.statusType } : {}),
       title: f.title,
-      upperName: upperSnake(item),
+      upperName: f.userField ? declared : upperSnake(item),
     };
   }
   return out;

@@ -10,6 +10,8 @@ import { result } from '../../rest/result.js';
 import { defineView, type FieldSpec, type View } from '../../rest/view.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
 import { type CrmFields, clampInt, describeFields } from './fields.js';
+import { userFieldMethods } from './user-field-methods.js';
+import { withUserFields } from './user-fields.js';
 
 /** A positive ID, else "ID is not defined or invalid."; one beyond any row's reach stays unfound. */
 function checkId(id: number): number {
@@ -43,7 +45,9 @@ export function crmMethods(entity: CrmEntity) {
       result: result.id(),
       params: { fields: param.crmArray(), params: param.crmArray() },
       handler: ({ fields }, ctx) =>
-        ctx.store.write((repos) => addRecord(entity, repos, fields, { userId: ctx.userId, now: ctx.clock.now() })),
+        ctx.store.write(async (repos) =>
+          addRecord(await withUserFields(repos, entity), repos, fields, { userId: ctx.userId, now: ctx.clock.now() }),
+        ),
     }),
     defineMethod({
       name: `${prefix}.get`,
@@ -52,7 +56,9 @@ export function crmMethods(entity: CrmEntity) {
       raises: [errors.crmInvalidId, entity.notFound.get],
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {
-        const record = await ctx.store.read((repos) => readRecord(entity, repos, checkId(id)));
+        const record = await ctx.store.read(async (repos) =>
+          readRecord(await withUserFields(repos, entity), repos, checkId(id)),
+        );
         if (!record) throw entity.notFound.get();
         return record;
       },
@@ -64,7 +70,7 @@ export function crmMethods(entity: CrmEntity) {
       params: { order: param.crmArray(), filter: param.crmArray(), select: param.crmList() },
       handler: ({ order, filter, select }, ctx) =>
         ctx.store.read(async (repos) => {
-          const { items, total } = await listRecords(entity, repos, {
+          const { items, total } = await listRecords(await withUserFields(repos, entity), repos, {
             filter,
             order,
             select,
@@ -83,8 +89,11 @@ export function crmMethods(entity: CrmEntity) {
       params: { id: param.crmId(), fields: param.crmArray(), params: param.crmArray() },
       handler: ({ id, fields }, ctx) => {
         const known = checkId(id);
-        return ctx.store.write((repos) =>
-          updateRecord(entity, repos, known, fields, { userId: ctx.userId, now: ctx.clock.now() }),
+        return ctx.store.write(async (repos) =>
+          updateRecord(await withUserFields(repos, entity), repos, known, fields, {
+            userId: ctx.userId,
+            now: ctx.clock.now(),
+          }),
         );
       },
     }),
@@ -96,7 +105,9 @@ export function crmMethods(entity: CrmEntity) {
       params: { id: param.crmId() },
       handler: ({ id }, ctx) => {
         const known = checkId(id);
-        return ctx.store.write((repos) => deleteRecord(entity, repos, known, ctx.clock.now()));
+        return ctx.store.write(async (repos) =>
+          deleteRecord(await withUserFields(repos, entity), repos, known, ctx.clock.now()),
+        );
       },
     }),
     defineMethod({
@@ -104,7 +115,9 @@ export function crmMethods(entity: CrmEntity) {
       scope: 'crm',
       result: result.value('object'),
       params: {},
-      handler: async () => describeFields(entity.fields),
+      handler: (_params, ctx) =>
+        ctx.store.read(async (repos) => describeFields((await withUserFields(repos, entity)).fields)),
     }),
+    ...userFieldMethods(entity),
   ];
 }

@@ -95,6 +95,14 @@ export function crmConditions(
       });
       continue;
     }
+    const custom = name === undefined ? undefined : fields[name]?.userField;
+    if (custom && name !== undefined && (op === '=' || op === 'in') && raw !== null && phpString(raw) !== '') {
+      // A custom field's value (or one of several): a record holding it matches.
+      const f = fields[name] as CrmField;
+      const values = (isPhpArray(raw) ? phpArrayValues(raw) : [raw]).map((v) => String(toFilterValue(f, v)));
+      out.push({ column: 'id', op: 'hasUserFieldValue', value: { entityId: custom.owner, fieldName: name, values } });
+      continue;
+    }
     const f = name === 'ID' ? ID_FIELD : name === undefined ? undefined : storedField(fields, name);
     if (!f || name === undefined) {
       if (naming.unknownFilterField) throw naming.unknownFilterField(given);
@@ -172,10 +180,14 @@ export function crmOrder(fields: CrmFields, order: Record<string, unknown>, nami
 export function crmSelection(fields: CrmFields, select: readonly string[]): string[] {
   const all = Object.keys(fields).filter((name) => !fields[name]?.virtual && fields[name]?.type !== 'crm_multifield');
   const named = select.map((s) => s.toUpperCase());
+  // Custom fields only when named, one by one or all with `UF_*` (as crm.deal.list's select says).
+  const custom = Object.keys(fields).filter(
+    (name) => fields[name]?.userField && (named.includes(name) || named.includes('UF_*')),
+  );
   const multi = Object.keys(fields).filter((name) => fields[name]?.type === 'crm_multifield' && named.includes(name));
   // Named fields come back in the order they were named, as the crm.deal.list example shows.
   const base =
     named.length === 0 || named.includes('*') ? all : [...new Set(named)].filter((name) => all.includes(name));
-  if (multi.length > 0 && !base.includes('ID')) base.unshift('ID');
-  return [...base, ...multi];
+  if ((multi.length > 0 || custom.length > 0) && !base.includes('ID')) base.unshift('ID');
+  return [...base, ...custom, ...multi];
 }

@@ -6,6 +6,7 @@
  */
 import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
+import { phpString } from '../../rest/php.js';
 import { CrmPage, defineMethod, type MethodContext } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import type { Repositories } from '../../store/store.js';
@@ -22,17 +23,22 @@ import {
   storedMultifieldIds,
   toItems,
 } from '../engine/item.js';
+import { withUserFields } from '../engine/user-fields.js';
 import { lead } from '../lead/lead.js';
 import { dynamicEntity, smartProcessOf } from '../types/types.js';
 
 /** The CRM object types `crm.item.*` serves, by `entityTypeId`: these, and the portal's smart processes. */
 const entities = new Map<number, CrmEntity>([lead, deal, contact, company].map((e) => [e.entityTypeId, e]));
 
-async function entityOf(repos: Repositories, entityTypeId: number): Promise<CrmEntity> {
-  const entity = entities.get(entityTypeId);
-  if (entity) return entity;
-  if (await smartProcessOf(repos, entityTypeId)) return dynamicEntity(entityTypeId);
-  throw errors.crmTypeNotFound();
+/**
+ * The type's entity, with its custom fields.
+ * @param originalUfNames `useOriginalUfNames`: `Y` names custom fields as declared (`UF_CRM_...`)
+ */
+async function entityOf(repos: Repositories, entityTypeId: number, originalUfNames?: unknown): Promise<CrmEntity> {
+  let entity = entities.get(entityTypeId);
+  if (!entity && (await smartProcessOf(repos, entityTypeId))) entity = dynamicEntity(entityTypeId);
+  if (!entity) throw errors.crmTypeNotFound();
+  return withUserFields(repos, entity, phpString(originalUfNames ?? '').toUpperCase() === 'Y');
 }
 
 const who = (ctx: MethodContext) => ({ userId: ctx.userId, now: ctx.clock.now() });
@@ -52,7 +58,7 @@ async function lockItem(entity: CrmEntity, repos: Repositories, id: number): Pro
   return known;
 }
 
-/** `Y` or `N`: the answers here carry no custom fields, so both spellings answer alike. */
+/** `Y`: custom fields by their declared names (`UF_CRM_RATING`); anything else: camelCase (`ufCrm_RATING`). */
 const useOriginalUfNames = param.loose();
 
 const add = defineMethod({
@@ -61,9 +67,9 @@ const add = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, () => errors.crmMultipleNotIterable('string')],
   params: { entityTypeId: param.int(), fields: param.array(), useOriginalUfNames },
-  handler: ({ entityTypeId, fields }, ctx) =>
+  handler: ({ entityTypeId, fields, useOriginalUfNames }, ctx) =>
     ctx.store.write(async (repos) => {
-      const entity = await entityOf(repos, entityTypeId);
+      const entity = await entityOf(repos, entityTypeId, useOriginalUfNames);
       const id = await addRecord(entity, repos, itemInput(entity, fields), who(ctx), 'item');
       return readItem(entity, repos, id);
     }),
@@ -75,8 +81,8 @@ const get = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
   params: { id: param.int(), entityTypeId: param.int(), useOriginalUfNames },
-  handler: ({ id, entityTypeId }, ctx) =>
-    ctx.store.read(async (repos) => readItem(await entityOf(repos, entityTypeId), repos, id)),
+  handler: ({ id, entityTypeId, useOriginalUfNames }, ctx) =>
+    ctx.store.read(async (repos) => readItem(await entityOf(repos, entityTypeId, useOriginalUfNames), repos, id)),
 });
 
 const list = defineMethod({
@@ -97,10 +103,10 @@ const list = defineMethod({
     filter: param.optionalArray(),
     useOriginalUfNames,
   },
-  handler: ({ entityTypeId, select, order, filter }, ctx) => {
+  handler: ({ entityTypeId, select, order, filter, useOriginalUfNames }, ctx) => {
     const { offset, limit, countTotal } = ctx.page;
     return ctx.store.read(async (repos) => {
-      const entity = await entityOf(repos, entityTypeId);
+      const entity = await entityOf(repos, entityTypeId, useOriginalUfNames);
       const request = { filter, order, offset, limit, countTotal };
       const { rows, total } = await findRecords(entity, repos, request, itemFace(entity).naming, entity.itemFields);
       return new CrmPage(await toItems(entity, repos, rows, itemSelection(entity, select)), total, 'items');
@@ -114,9 +120,9 @@ const update = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound, () => errors.crmMultipleNotIterable('string')],
   params: { entityTypeId: param.int(), id: param.int(), fields: param.array(), useOriginalUfNames },
-  handler: ({ entityTypeId, id, fields }, ctx) =>
+  handler: ({ entityTypeId, id, fields, useOriginalUfNames }, ctx) =>
     ctx.store.write(async (repos) => {
-      const entity = await entityOf(repos, entityTypeId);
+      const entity = await entityOf(repos, entityTypeId, useOriginalUfNames);
       const known = await lockItem(entity, repos, id);
       const input = itemInput(entity, fields, await storedMultifieldIds(entity, repos, known));
       await updateRecord(entity, repos, known, input, who(ctx), 'item');
@@ -144,8 +150,10 @@ const fields = defineMethod({
   result: result.value('object'),
   raises: [errors.crmTypeNotFound],
   params: { entityTypeId: param.int(), useOriginalUfNames },
-  handler: ({ entityTypeId }, ctx) =>
-    ctx.store.read(async (repos) => ({ fields: describeItemFields(await entityOf(repos, entityTypeId)) })),
+  handler: ({ entityTypeId, useOriginalUfNames }, ctx) =>
+    ctx.store.read(async (repos) => ({
+      fields: describeItemFields(await entityOf(repos, entityTypeId, useOriginalUfNames)),
+    })),
 });
 
 export const crmItemMethods = [add, get, list, update, remove, fields];

@@ -69,7 +69,8 @@ export const leadStatusCheck: NonNullable<CrmEntityDeclaration['prepare']> = asy
   if (!write.isNew && columns.status_id === undefined) return columns;
   const statuses = await readList(repos, 'STATUS');
   let status = statuses.find((s) => s.status_id === columns.status_id);
-  if (!status && write.face === 'item' && columns.status_id !== null) throw errors.crmFieldValueNotValid('Stage');
+  const given = columns.status_id !== undefined && columns.status_id !== null;
+  if (!status && write.face === 'item' && given) throw errors.crmFieldValueNotValid('Stage');
   if (!status && !write.isNew) {
     const { status_id: _ignored, ...rest } = columns;
     return rest;

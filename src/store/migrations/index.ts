@@ -19,6 +19,7 @@ import * as crmTypes from './016-crm-types.js';
 import * as crmRecordCount from './017-crm-record-count.js';
 import * as crmItemIds from './018-crm-item-ids.js';
 import * as crmLead from './019-crm-lead.js';
+import * as crmUserFields from './020-crm-user-fields.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '017-crm-record-count': crmRecordCount,
   '018-crm-item-ids': crmItemIds,
   '019-crm-lead': crmLead,
+  '020-crm-user-fields': crmUserFields,
 };

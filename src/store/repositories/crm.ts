@@ -16,6 +16,8 @@ export type CrmCondition =
   | { column: string; op: CrmOperator; value: unknown }
   /** The record has a multi-field value (`EMAIL: "a@b.c"`): its type's values, case ignored. */
   | { column: 'id'; op: 'hasMultifield'; value: { entityId: string; typeId: string; value: string } }
+  /** The record has a custom field value (`UF_CRM_RATING: 5`), or one of several. */
+  | { column: 'id'; op: 'hasUserFieldValue'; value: { entityId: string; fieldName: string; values: string[] } }
   /** A nested filter (`{"logic": "OR", ...}`): its conditions all hold, or any one does. */
   | { op: 'and' | 'or'; conditions: readonly CrmCondition[] };
 
@@ -56,6 +58,17 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
           .where('m.entity_id', '=', c.value.entityId)
           .where('m.type_id', '=', c.value.typeId)
           .where(sql<SqlBool>`lower(m.value) = ${c.value.value.toLowerCase()}`),
+      );
+    case 'hasUserFieldValue':
+      return eb(
+        ref,
+        'in',
+        eb
+          .selectFrom('crm_user_field_value as u')
+          .select('u.element_id')
+          .where('u.entity_id', '=', c.value.entityId)
+          .where('u.field_name', '=', c.value.fieldName)
+          .where('u.value', 'in', c.value.values),
       );
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
@@ -136,7 +149,7 @@ const idColumn = (target: CrmTarget) => (typeof target === 'string' ? 'id' : 'it
 /** A condition on the API's ids as a condition on the target's id column. */
 function onIdColumn(c: CrmCondition, column: string): CrmCondition {
   if ('conditions' in c) return { ...c, conditions: c.conditions.map((inner) => onIdColumn(inner, column)) };
-  return c.op !== 'hasMultifield' && c.column === 'id' ? { ...c, column } : c;
+  return c.op !== 'hasMultifield' && c.column === 'id' ? ({ ...c, column } as CrmCondition) : c;
 }
 
 /** The conditions that keep a query to the target's rows, naming its ids as it stores them. */
