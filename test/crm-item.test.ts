@@ -354,6 +354,30 @@ describe('crm.item.* on contacts (entityTypeId 3)', () => {
   });
 });
 
+describe("a contact's companies", () => {
+  it('are companyIds in crm.item.*, COMPANY_ID the first; a deleted company leaves them', async () => {
+    const company = async (title: string) => (await call('crm.company.add', { fields: { TITLE: title } })).result;
+    const [a, b, c] = [await company('A'), await company('B'), await company('C')];
+    const { item } = (await call('crm.item.add', { entityTypeId: 3, fields: { name: 'Many', companyIds: [a, b] } }))
+      .result;
+    expect(item).toMatchObject({ companyId: a, companyIds: [a, b] });
+    expect((await call('crm.contact.get', { id: item.id })).result.COMPANY_ID).toBe(String(a));
+    await call('crm.contact.update', { id: item.id, fields: { COMPANY_IDS: [c, b] } });
+    const got = async () => (await call('crm.item.get', { entityTypeId: 3, id: item.id })).result.item;
+    expect(await got()).toMatchObject({ companyId: c, companyIds: [c, b] });
+    await call('crm.company.delete', { id: c });
+    expect(await got()).toMatchObject({ companyId: b, companyIds: [b] });
+    // A contact added through the classic COMPANY_ID has that one company.
+    const single = (await call('crm.contact.add', { fields: { NAME: 'One', COMPANY_ID: a } })).result;
+    expect((await call('crm.item.get', { entityTypeId: 3, id: single })).result.item.companyIds).toEqual([a]);
+    await call('crm.company.delete', { id: a });
+    expect((await call('crm.item.get', { entityTypeId: 3, id: single })).result.item).toMatchObject({
+      companyId: null,
+      companyIds: [],
+    });
+  });
+});
+
 describe('a booking and its deal through crm.item.*', () => {
   it("is the record the booking's crm/DEAL link names, both the deal made for it and one linked by externalData.set", async () => {
     const typeId = (await call('booking.v1.resourceType.add', { fields: { name: 'Room', code: 'room-item' } })).result;

@@ -1,6 +1,5 @@
 /** crm.deal.*: the deal as the page crm-deal-get.md lists its standard fields, in that order. */
 import { errors } from '../../rest/errors.js';
-import { isPhpArray, phpIntCast } from '../../rest/php.js';
 import {
   activityFields,
   authorFields,
@@ -12,20 +11,12 @@ import {
   utmFields,
 } from '../engine/common-fields.js';
 import { defineCrmEntity } from '../engine/entity.js';
-import { clampInt, field } from '../engine/fields.js';
+import { boundIdsOf, field } from '../engine/fields.js';
 import { crmMethods } from '../engine/methods.js';
 import { pipelineCheck } from '../reference/pipeline.js';
 import { DEAL } from '../reference/reference.js';
 
 const readOnly = { readOnly: true } as const;
-
-/** The contacts a deal's input names: CONTACT_IDS wins over CONTACT_ID; `undefined` = unchanged. */
-function contactIdsOf(input: Record<string, unknown>): number[] | undefined {
-  const many = input.CONTACT_IDS;
-  const raw = isPhpArray(many) ? Object.values(many) : 'CONTACT_ID' in input ? [input.CONTACT_ID] : undefined;
-  if (raw === undefined) return undefined;
-  return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
-}
 
 export const deal = defineCrmEntity({
   name: 'deal',
@@ -86,7 +77,7 @@ export const deal = defineCrmEntity({
   }),
   prepare: pipelineCheck(DEAL),
   async afterSave(repos, id, input, isNew) {
-    const contactIds = contactIdsOf(input);
+    const contactIds = boundIdsOf(input, 'CONTACT_IDS', 'CONTACT_ID');
     if (contactIds !== undefined) {
       await repos.crm.setDealContacts(id, contactIds);
       await repos.crm.update('crm_deal', id, { contact_id: contactIds[0] ?? null });

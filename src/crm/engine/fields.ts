@@ -106,6 +106,17 @@ export const INT_MAX = 2_147_483_647;
 const INT_MIN = -2_147_483_648;
 export const clampInt = (n: number) => Math.min(INT_MAX, Math.max(INT_MIN, n));
 
+/**
+ * The records a list field of the input names (a deal's CONTACT_IDS, a contact's COMPANY_IDS),
+ * the list winning over its single field (CONTACT_ID); `undefined`: neither given, no change.
+ */
+export function boundIdsOf(input: Record<string, unknown>, many: string, one: string): number[] | undefined {
+  const list = input[many];
+  const raw = isPhpArray(list) ? Object.values(list) : one in input ? [input[one]] : undefined;
+  if (raw === undefined) return undefined;
+  return [...new Set(raw.map(phpIntCast).filter((id) => id > 0 && id === clampInt(id)))];
+}
+
 /** An input value as its column stores it; `undefined` drops the field. */
 export function toColumnValue(field: CrmField, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;

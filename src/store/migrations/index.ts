@@ -20,6 +20,7 @@ import * as crmRecordCount from './017-crm-record-count.js';
 import * as crmItemIds from './018-crm-item-ids.js';
 import * as crmLead from './019-crm-lead.js';
 import * as crmUserFields from './020-crm-user-fields.js';
+import * as crmContactCompanies from './021-crm-contact-companies.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '018-crm-item-ids': crmItemIds,
   '019-crm-lead': crmLead,
   '020-crm-user-fields': crmUserFields,
+  '021-crm-contact-companies': crmContactCompanies,
 };

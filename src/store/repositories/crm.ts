@@ -382,6 +382,23 @@ export class CrmRepository {
     }
   }
 
+  /**
+   * The records that name `id` in a JSON list column (`company_ids`) or in its single column
+   * (`company_id`, of a record from before the list was kept).
+   */
+  async boundTo(table: OwnTableName, listColumn: string, column: string, id: number): Promise<CrmRow[]> {
+    const rows = (await this.db
+      .selectFrom(table)
+      .selectAll()
+      .where((eb) => eb.or([eb(sql.ref(column), '=', id), eb(sql.ref(listColumn), 'like', `%${id}%`)]))
+      .execute()) as CrmRow[];
+    // `like` finds 15 for 5 too: keep the rows whose list holds the id itself.
+    return rows.filter((row) => {
+      const list = row[listColumn];
+      return typeof list === 'string' ? (JSON.parse(list) as number[]).includes(id) : Number(row[column]) === id;
+    });
+  }
+
   /** Sets `column` to NULL wherever it holds `id` (a deleted company leaves its deals and contacts). */
   async clearReference(table: CrmTableName, column: string, id: number): Promise<void> {
     await this.db
