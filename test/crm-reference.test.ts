@@ -370,6 +370,37 @@ describe('smart processes', () => {
     expect(await add(c.entityTypeId)).toBe(1);
   });
 
+  it('links items to their parents as the type relations say: parentId{entityTypeId}', async () => {
+    const type = (
+      await call('crm.type.add', {
+        fields: { title: 'Visits', relations: { parent: [{ entityTypeId: 2 }], child: [{ entityTypeId: 3 }] } },
+      })
+    ).result.type.entityTypeId;
+    const deal = (await call('crm.deal.add', { fields: { TITLE: 'Parent deal' } })).result;
+    const add = async (fields: Record<string, unknown>) =>
+      (await call('crm.item.add', { entityTypeId: type, fields })).result.item;
+    const linked = await add({ title: 'Linked', parentId2: deal });
+    await add({ title: 'Alone' });
+    expect(linked.parentId2).toBe(deal);
+    const { fields } = (await call('crm.item.fields', { entityTypeId: type })).result;
+    expect(fields.parentId2).toMatchObject({ type: 'crm_entity', upperName: 'PARENT_ID_2' });
+    // A deal's items: the filter a deal card's list of them makes.
+    const items = await call('crm.item.list', { entityTypeId: type, filter: { parentId2: deal }, select: ['id'] });
+    expect(items.result.items).toEqual([{ id: linked.id }]);
+    // The child side: a contact may name an item of the type as its parent.
+    const contact = (
+      await call('crm.item.add', { entityTypeId: 3, fields: { name: 'C', [`parentId${type}`]: linked.id } })
+    ).result.item;
+    expect(contact[`parentId${type}`]).toBe(linked.id);
+    expect((await call('crm.contact.get', { id: contact.id })).result[`PARENT_ID_${type}`]).toBe(String(linked.id));
+    // Deals have no parents here: the key is no field of theirs.
+    const other = (await call('crm.item.add', { entityTypeId: 2, fields: { title: 'D', [`parentId${type}`]: 1 } }))
+      .result.item;
+    expect(other).not.toHaveProperty(`parentId${type}`);
+    await call('crm.item.update', { entityTypeId: type, id: linked.id, fields: { parentId2: 0 } });
+    expect((await call('crm.item.get', { entityTypeId: type, id: linked.id })).result.item.parentId2).toBeNull();
+  });
+
   it('lets applications bind the smart process events', async () => {
     const { eventScope } = await import('../src/events/catalog.js');
     for (const name of ['onCrmDynamicItemAdd', 'ONCRMDYNAMICITEMDELETE', 'onCrmTypeUpdate']) {

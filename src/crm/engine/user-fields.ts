@@ -10,6 +10,7 @@
  */
 import type { UserFieldRow } from '../../store/repositories/crm-user-fields.js';
 import type { Repositories } from '../../store/store.js';
+import { parentTypesOf } from '../types/types.js';
 import { type CrmEntity, defineCrmEntity } from './entity.js';
 import { type CrmField, type CrmFieldType, field, toColumnValue } from './fields.js';
 
@@ -71,14 +72,29 @@ function storedValue(f: CrmField, raw: unknown): string | undefined {
 }
 
 /**
- * The entity with its type's custom fields, for one call (the entity itself when it has none).
- * @param originalNames `useOriginalUfNames: Y`: crm.item.* names the fields as declared
+ * A link to a parent record (`parentId2`, PARENT_ID_2: the deal an item belongs to), kept as a
+ * custom field's value is: it exists where the types' relations say (crm.type.* `relations`).
+ */
+function parentDeclaration(parentTypeId: number, owner: string): CrmField {
+  return field('integer', `Parent (${parentTypeId})`, {
+    virtual: true,
+    userField: { type: 'crm_entity', owner },
+    item: `parentId${parentTypeId}`,
+  });
+}
+
+/**
+ * The entity with its portal's fields, for one call: its type's custom fields and its parent
+ * links (the entity itself when it has none).
+ * @param originalNames `useOriginalUfNames: Y`: crm.item.* names the custom fields as declared
  */
 export async function withUserFields(repos: Repositories, entity: CrmEntity, originalNames = false) {
   const owner = userFieldOwner(entity);
   const rows = await repos.crmUserFields.fields(owner);
-  if (rows.length === 0) return entity;
+  const parents = await parentTypesOf(repos, entity.entityTypeId);
+  if (rows.length === 0 && parents.length === 0) return entity;
   const fields: Record<string, CrmField> = {};
+  for (const parent of parents) fields[`PARENT_ID_${parent}`] = parentDeclaration(parent, owner);
   for (const row of rows) fields[row.field_name] = declaration(row, originalNames);
   const names = Object.keys(fields);
   return defineCrmEntity({

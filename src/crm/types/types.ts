@@ -128,6 +128,21 @@ function settingsOf(row: TypeRow): TypeSettings {
   return JSON.parse(row.settings) as TypeSettings;
 }
 
+/**
+ * The types whose records may be parents of a type's records (its `parentId{T}` fields): the
+ * `relations.parent` of a smart process, and every smart process whose `relations.child` names it.
+ */
+export async function parentTypesOf(repos: Repositories, entityTypeId: number): Promise<number[]> {
+  const out = new Set<number>();
+  const typeOf = (relation: unknown) => Number((relation as { entityTypeId?: unknown }).entityTypeId);
+  for (const row of await repos.crmReference.types()) {
+    const { relations } = settingsOf(row);
+    if (row.entity_type_id === entityTypeId) for (const r of relations.parent) out.add(typeOf(r));
+    if (relations.child.some((r) => typeOf(r) === entityTypeId)) out.add(row.entity_type_id);
+  }
+  return [...out].filter((t) => Number.isSafeInteger(t) && t > 0).sort((a, b) => a - b);
+}
+
 /** A type as the pages show it (`{"type": {...}}`). */
 function typeView(row: TypeRow) {
   const settings = settingsOf(row);
