@@ -23,6 +23,14 @@ const PARAMS: Record<string, string[]> = {
   'crm.type.add': ['fields'],
   'crm.type.update': ['id', 'fields'],
   'crm.type.list': ['order', 'filter'],
+  'crm.lead.add': ['fields'],
+  'crm.lead.update': ['id', 'fields'],
+  'crm.lead.list': ['order', 'filter', 'select'],
+  'crm.deal.add': ['fields'],
+  'crm.deal.update': ['id', 'fields'],
+  'crm.deal.list': ['order', 'filter', 'select'],
+  'crm.contact.add': ['fields'],
+  'crm.deal.userfield.add': ['fields'],
   'user.get': ['FILTER', 'SORT', 'UF_DEPARTMENT'],
   'user.search': ['FIND'],
 };
@@ -45,11 +53,43 @@ const everyField = (value: unknown) =>
       'isDefault',
       'relations',
       'entityTypeId',
+      'FIELD_NAME',
+      'USER_TYPE_ID',
+      'MULTIPLE',
+      'EDIT_FORM_LABEL',
+      'TITLE',
+      'COMPANY_IDS',
+      'companyIds',
+      'UF_CRM_ODD',
+      'UF_CRM_ODDS',
+      'UF_CRM_WHEN',
+      'UF_CRM_FLAG',
+      'ufCrm_ODD',
+      'ufCrm_ODDS',
+      'ufCrm_WHEN',
+      'ufCrm_FLAG',
+      'parentId2',
+      'PARENT_ID_2',
     ].map((name) => [name, value]),
   );
 
 it('answers odd parameters and fields without a 500', async () => {
-  await server().call('crm.type.add', { fields: { title: 'T' } });
+  await server().call('crm.type.add', { fields: { title: 'T', relations: { child: [{ entityTypeId: 2 }] } } });
+  await server().call('crm.lead.add', { fields: { TITLE: 'Lead 1' } });
+  // Custom fields of each kind on deals and leads, so the odd values meet them too.
+  for (const entity of ['deal', 'lead']) {
+    for (const [name, type, multiple] of [
+      ['ODD', 'integer', 'N'],
+      ['ODDS', 'string', 'Y'],
+      ['WHEN', 'date', 'N'],
+      ['FLAG', 'boolean', 'N'],
+    ]) {
+      const reply = await server().call(`crm.${entity}.userfield.add`, {
+        fields: { FIELD_NAME: name, USER_TYPE_ID: type, MULTIPLE: multiple },
+      });
+      expect(reply.status, reply.text).toBe(200);
+    }
+  }
   const failures: string[] = [];
   for (const [method, names] of Object.entries(PARAMS)) {
     for (const name of names) {
@@ -61,6 +101,18 @@ it('answers odd parameters and fields without a 500', async () => {
         const nested = await server().call(method, { ...params, fields: everyField(value) });
         if (nested.status >= 500) failures.push(`${method} fields.*=${JSON.stringify(value)}: ${nested.text}`);
       }
+    }
+  }
+  // Odd values in filters on custom fields and parent links.
+  for (const value of ODD) {
+    const filters: [string, Record<string, unknown>][] = [
+      ['crm.item.list', { entityTypeId: 2, filter: { ufCrm_ODD: value, ufCrm_WHEN: value, parentId2: 1 } }],
+      ['crm.item.list', { entityTypeId: 2, filter: { '@ufCrm_ODDS': value, '>ufCrm_FLAG': value } }],
+      ['crm.deal.list', { filter: { UF_CRM_ODD: value, '@UF_CRM_WHEN': value }, select: ['UF_*'] }],
+    ];
+    for (const [method, params] of filters) {
+      const reply = await server().call(method, params);
+      if (reply.status >= 500) failures.push(`${method} ${JSON.stringify(params)}: ${reply.text}`);
     }
   }
   expect(failures).toEqual([]);

@@ -68,7 +68,7 @@ function condition(eb: AnyBuilder, c: CrmCondition, dialect: DialectName): Expre
           .select('u.element_id')
           .where('u.entity_id', '=', c.value.entityId)
           .where('u.field_name', '=', c.value.fieldName)
-          .where('u.value', 'in', c.value.values),
+          .where(inValues('u.value', c.value.values, dialect)),
       );
     case 'like':
       return sql<SqlBool>`lower(${ref}) like ${String(c.value).toLowerCase()}`;
