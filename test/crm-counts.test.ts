@@ -83,6 +83,16 @@ describe('kept counts behind total', () => {
     await expectTotals(first.entityTypeId, [{}, { categoryId: pipeline }]);
   });
 
+  it('stay exact under parallel adds and deletes', async () => {
+    const before = await total(2);
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => (await call('crm.deal.add', { fields: { TITLE: `p${i}` } })).result),
+    );
+    await Promise.all(ids.slice(0, 8).map((id) => call('crm.item.delete', { entityTypeId: 2, id })));
+    expect(await total(2)).toBe(before + 12);
+    await expectTotals(2, [{}, { categoryId: 0 }]);
+  });
+
   it('are rolled back with a write that fails', async () => {
     const before = await total(2);
     await expect(
