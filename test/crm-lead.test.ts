@@ -120,6 +120,18 @@ describe('crm.lead.*', () => {
     expect(await eventsOf('onCrmLeadDelete')).toEqual([{ FIELDS: { ID: first } }, { FIELDS: { ID: second } }]);
   });
 
+  it("keeps a lead's contacts: contactIds, CONTACT_ID the first; a deleted contact leaves them", async () => {
+    const contact = async (name: string) => (await call('crm.contact.add', { fields: { NAME: name } })).result;
+    const [a, b] = [await contact('A'), await contact('B')];
+    const { item } = (await call('crm.item.add', { entityTypeId: 1, fields: { title: 'Two', contactIds: [a, b] } }))
+      .result;
+    expect(item).toMatchObject({ contactId: a, contactIds: [a, b] });
+    await call('crm.contact.delete', { id: a });
+    const after = (await call('crm.item.get', { entityTypeId: 1, id: item.id })).result.item;
+    expect(after).toMatchObject({ contactId: b, contactIds: [b] });
+    expect((await call('crm.lead.get', { id: item.id })).result.CONTACT_ID).toBe(String(b));
+  });
+
   it('describes its fields in both faces', async () => {
     const classic = (await call('crm.lead.fields')).result;
     expect(classic.STATUS_ID).toMatchObject({ type: 'crm_status', statusType: 'STATUS' });

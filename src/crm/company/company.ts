@@ -1,6 +1,6 @@
 /** crm.company.*: the company as crm-company-get.md lists its standard fields, in that order. */
 import { errors } from '../../rest/errors.js';
-import { unbindCompany } from '../contact/contact.js';
+import { companies } from '../contact/contact.js';
 import {
   activityFields,
   addressFields,
@@ -57,7 +57,7 @@ export const company = defineCrmEntity({
   // A deleted company leaves its deals and contacts (CCrmDeal/CCrmContact::ProcessCompanyDeletion).
   async afterDelete(repos, id) {
     await repos.crm.clearReference('crm_deal', 'company_id', id);
-    await unbindCompany(repos, id);
+    await companies.unbind(repos, id);
   },
 });
 

@@ -1,7 +1,5 @@
 /** crm.contact.*: the contact as crm-contact-get.md lists its standard fields, in that order. */
 import { errors } from '../../rest/errors.js';
-import type { CrmRow } from '../../store/repositories/crm.js';
-import type { Repositories } from '../../store/store.js';
 import {
   activityFields,
   addressFields,
@@ -17,8 +15,15 @@ import {
   utmFields,
 } from '../engine/common-fields.js';
 import { defineCrmEntity } from '../engine/entity.js';
-import { boundIdsOf, field } from '../engine/fields.js';
+import { field } from '../engine/fields.js';
+import { idList } from '../engine/id-list.js';
 import { crmMethods } from '../engine/methods.js';
+
+/** A contact's companies (COMPANY_IDS, `companyIds`); COMPANY_ID is the first of them. */
+export const companies = idList('crm_contact', 'COMPANY_IDS', 'COMPANY_ID');
+
+/** A lead's contacts (CONTACT_IDS, `contactIds`), kept here so a deleted contact leaves them. */
+export const leadContacts = idList('crm_lead', 'CONTACT_IDS', 'CONTACT_ID');
 
 export const contact = defineCrmEntity({
   name: 'contact',
@@ -55,35 +60,13 @@ export const contact = defineCrmEntity({
   itemOnlyFields: observerFields,
   multifieldDefaults,
   defaults: () => ({ type_id: 'CLIENT', export: 'Y', opened: 'Y' }),
-  // A contact's companies (COMPANY_IDS, `companyIds`); COMPANY_ID is the first of them.
-  async afterSave(repos, id, input) {
-    const companyIds = boundIdsOf(input, 'COMPANY_IDS', 'COMPANY_ID');
-    if (companyIds === undefined) return;
-    await repos.crm.update('crm_contact', id, {
-      company_ids: JSON.stringify(companyIds),
-      company_id: companyIds[0] ?? null,
-    });
+  afterSave: (repos, id, input) => companies.save(repos, id, input),
+  // A deleted contact leaves the deals (DealContactTable's unbinding) and the leads it was bound to.
+  async afterDelete(repos, id) {
+    await repos.crm.unbindContact(id);
+    await leadContacts.unbind(repos, id);
   },
-  // A deleted contact leaves the deals it was bound to (DealContactTable's unbinding).
-  afterDelete: (repos, id) => repos.crm.unbindContact(id),
-  async virtualValues(repos, ids) {
-    const rows = await repos.crm.findMany('crm_contact', ids);
-    return new Map(rows.map((row) => [row.id, { COMPANY_IDS: companiesOf(row) }]));
-  },
+  virtualValues: (repos, ids) => companies.values(repos, ids),
 });
-
-/** A contact's companies as stored; a contact from before the list was kept has its COMPANY_ID. */
-function companiesOf(row: CrmRow): number[] {
-  if (typeof row.company_ids === 'string') return JSON.parse(row.company_ids) as number[];
-  return row.company_id === null || row.company_id === undefined ? [] : [Number(row.company_id)];
-}
-
-/** A deleted company leaves the contacts bound to it; each one's COMPANY_ID moves on to its next. */
-export async function unbindCompany(repos: Repositories, companyId: number): Promise<void> {
-  for (const row of await repos.crm.boundTo('crm_contact', 'company_ids', 'company_id', companyId)) {
-    const rest = companiesOf(row).filter((id) => id !== companyId);
-    await repos.crm.update('crm_contact', row.id, { company_ids: JSON.stringify(rest), company_id: rest[0] ?? null });
-  }
-}
 
 export const contactMethods = crmMethods(contact);

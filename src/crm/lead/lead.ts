@@ -5,6 +5,7 @@
  * A lead's status is one of the `STATUS` list (crm.status.*), checked as a deal's stage is.
  */
 import { errors } from '../../rest/errors.js';
+import { leadContacts } from '../contact/contact.js';
 import {
   activityFields,
   addressFields,
@@ -56,6 +57,7 @@ export const lead = defineCrmEntity({
     ...dateFields,
     COMPANY_ID: field('crm_company', 'Company'),
     CONTACT_ID: field('crm_contact', 'Contact'),
+    CONTACT_IDS: field('crm_contact', 'Contacts', { multiple: true, virtual: true }),
     IS_RETURN_CUSTOMER: field('char', 'Repeat lead', readOnly),
     DATE_CLOSED: field('datetime', 'Closed', readOnly),
     ...originFields,
@@ -75,13 +77,15 @@ export const lead = defineCrmEntity({
     is_return_customer: 'N',
   }),
   prepare: leadStatusCheck,
-  async afterSave(repos, id, _input, isNew) {
+  async afterSave(repos, id, input, isNew) {
+    await leadContacts.save(repos, id, input);
     const row = isNew ? await repos.crm.find('crm_lead', id) : undefined;
     if (!row) return;
     // A lead added without a title is "Lead #<id>", as CCrmLead::Add names it.
     const title = typeof row.title === 'string' && row.title.trim() !== '' ? {} : { title: `Lead #${id}` };
     await repos.crm.update('crm_lead', id, { ...title, moved_by_id: row.created_by_id, moved_time: row.date_create });
   },
+  virtualValues: (repos, ids) => leadContacts.values(repos, ids),
 });
 
 export const leadMethods = crmMethods(lead);

@@ -40,6 +40,8 @@ const LEAD_COLUMNS: readonly (readonly [string, typeof T | typeof I | typeof D])
   ['date_modify', I],
   ['company_id', I],
   ['contact_id', I],
+  /** CONTACT_IDS: a JSON list of ids, CONTACT_ID its first. */
+  ['contact_ids', T],
   ['is_return_customer', T],
   ['date_closed', I],
   ['originator_id', T],
