@@ -5,6 +5,7 @@
  * through the test webhook, the OAuth one with a real access token of a local application.
  * Leads (entityTypeId 1) are not served here: their examples get the documented NOT_FOUND.
  */
+// parity examples: api-reference/crm/universal/ api-reference/crm/status/ api-reference/user/
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DEAL_STAGES } from './support/crm.js';
 import {

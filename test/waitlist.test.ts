@@ -498,6 +498,11 @@ describe('soft delete', () => {
     const neighbour = await addEntry('stays');
     expect((await call('delete', { id })).body.result).toBe(true);
 
+    // parity: booking.v1.waitlist.get error:1040
+    // parity: booking.v1.waitlist.update error:1040
+    // parity: booking.v1.waitlist.externalData.list error:1040
+    // parity: booking.v1.waitlist.externalData.set error:1040
+    // parity: booking.v1.waitlist.externalData.unset error:1040
     const notFound = { error: '1040', error_description: 'Wait list not found' };
     expect((await call('get', { id })).body).toEqual(notFound);
     expect((await call('update', { id, fields: { note: 'x' } })).body).toEqual(notFound);
