@@ -15,7 +15,8 @@
 //   // parity: crm.status.add error:ERROR_CORE error:"Status already exists" param:fields.SORT
 //   // parity: crm.{deal,contact,company}.get error:"ID is not defined"
 // (`error:CODE` matches the code, `error:"..."` the start of the description, `param:` the
-// parameter's path; one `{a,b}` group names several methods). A file that runs the cURL examples of pages it does not name says which:
+// parameter's path; one `{a,b}` group names several methods). A comment before a file's first
+// test (a table of cases it runs) counts for that test. A file that runs the cURL examples of pages it does not name says which:
 //   // parity examples: api-reference/crm/status/ api-reference/user/
 // (each a path prefix of the pages, as doc-pages.json names them).
 import { execFileSync } from 'node:child_process';
@@ -154,13 +155,13 @@ function testsOf(file, text) {
   const starts = [...text.matchAll(/^\s*(?:it|test)(?:\.\w+(?:\([^)]*\))?)*\(\s*(['"`])((?:\\.|(?!\1).)*)\1/gm)];
   // `booking.v1.waitlist.${method}`: the file's tests name its methods by the rest (`call('get', ...)`).
   const prefixes = [...new Set([...text.matchAll(/`([a-z]+(?:\.[A-Za-z0-9]+)+\.)\$\{/g)].map((m) => m[1]))];
-  const tests = starts.map((match, i) => ({
-    file,
-    prefixes,
-    title: match[2],
-    text: text.slice(match.index, starts[i + 1]?.index ?? text.length),
-  }));
-  return { file, setup: text.slice(0, starts[0]?.index ?? text.length), text, tests };
+  const setup = text.slice(0, starts[0]?.index ?? text.length);
+  const tests = starts.map((match, i) => {
+    const own = text.slice(match.index, starts[i + 1]?.index ?? text.length);
+    // A table of cases before the file's first test is run by it: so are its `// parity:` comments.
+    return { file, prefixes, title: match[2], text: own, ...(i === 0 && { comments: setup + own }) };
+  });
+  return { file, setup, text, tests };
 }
 
 /** The test files, each split into its tests. */
@@ -255,7 +256,9 @@ function expandBraces(name) {
 /** The `// parity: <method> param:<path> error:<code> error:"<text>"` comments of a test. */
 function tagsOf(test) {
   const tags = [];
-  for (const line of test.text.matchAll(/\/\/\s*parity:\s*([a-z]+(?:\.(?:[A-Za-z0-9]+|\{[A-Za-z0-9, ]+\}))+)(.*)$/gm)) {
+  for (const line of (test.comments ?? test.text).matchAll(
+    /\/\/\s*parity:\s*([a-z]+(?:\.(?:[A-Za-z0-9]+|\{[A-Za-z0-9, ]+\}))+)(.*)$/gm,
+  )) {
     for (const method of expandBraces(line[1])) {
       for (const item of line[2].matchAll(/(param|error):("[^"]*"|\S+)/g)) {
         const quoted = item[2].startsWith('"');

@@ -320,6 +320,8 @@ describe('GET /openapi.json', () => {
     const { doc } = await fetchDocument();
     for (const [method, params, key] of [
       ['crm.deal.fields', {}, undefined],
+      ['crm.contact.fields', {}, undefined],
+      ['crm.company.fields', {}, undefined],
       ['crm.status.fields', {}, undefined],
       ['crm.category.fields', { entityTypeId: 2 }, 'fields'],
       ['crm.type.fields', {}, 'fields'],

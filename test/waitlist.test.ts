@@ -85,6 +85,7 @@ describe('documented errors', () => {
   const notFound = ['1040', 'Wait list not found'] as const;
   const notFoundOnDelete = ['1036', 'wait list item not found'] as const;
   const itemNotArray = ['422', "Array's element must be array, string given"] as const;
+  // parity: booking.v1.waitlist.list error:422
   const invalidDate = ['422', 'Invalid date'] as const;
 
   /** `live`: an entry with a note and a link; `deleted`: a soft-deleted one; `unknown`: never made. */
