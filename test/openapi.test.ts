@@ -288,6 +288,8 @@ describe('GET /openapi.json', () => {
       closedCheck('crm.category', listed);
     }
     await call('crm.category.fields', { entityTypeId: 2 });
+    const sparePipeline = (await call('crm.category.add', { entityTypeId: 2, fields: { name: 'Spare' } })).category;
+    expect(await call('crm.category.delete', { entityTypeId: 2, id: sparePipeline.id })).toBeNull();
 
     const type = (await call('crm.type.add', { fields: { title: 'Repairs' } })).type;
     closedCheck('crm.type', type);
@@ -296,6 +298,8 @@ describe('GET /openapi.json', () => {
     closedCheck('crm.type', (await call('crm.type.update', { id: type.id, fields: { isStagesEnabled: 'Y' } })).type);
     await call('crm.type.list', {});
     await call('crm.type.fields', {});
+    const spareType = (await call('crm.type.add', { fields: { title: 'Spare' } })).type;
+    expect(await call('crm.type.delete', { id: spareType.id })).toBeNull();
     const smartPipelines = (await call('crm.category.list', { entityTypeId: type.entityTypeId })).categories;
     closedCheck('crm.category', smartPipelines[0]);
 

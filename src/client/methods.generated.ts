@@ -3660,8 +3660,7 @@ export interface Methods {
   "crm.category.delete": {
     params: CrmCategoryDeleteParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: null;
       time: Time;
     };
     errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -3804,8 +3803,7 @@ export interface Methods {
   "crm.type.delete": {
     params: CrmTypeDeleteParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: null;
       time: Time;
     };
     errors: "0" | "100" | "BX_ERROR" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";

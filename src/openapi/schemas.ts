@@ -185,6 +185,7 @@ const VALUE_SCHEMA: Record<Extract<ResultSpec, { kind: 'value' }>['type'], Schem
   list: { type: 'array' },
   string: { type: 'string' },
   boolean: { type: 'boolean' },
+  null: { type: 'null' },
 };
 
 /** A map keyed by batch's command keys: PHP writes it as a list when they are 0, 1, ... (`[]` when empty). */

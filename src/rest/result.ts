@@ -52,7 +52,7 @@ export type ResultSpec =
       readonly titlesOnly?: boolean;
     }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
-  | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
+  | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' | 'null' };
 
 export const result = {
   id: (): ResultSpec => ({ kind: 'id' }),
@@ -71,5 +71,5 @@ export const result = {
     names: readonly (readonly string[])[],
     options: { key?: string; titlesOnly?: boolean } = {},
   ): ResultSpec => ({ kind: 'fieldDescriptions', names, ...options }),
-  value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
+  value: (type: 'object' | 'list' | 'string' | 'boolean' | 'null'): ResultSpec => ({ kind: 'value', type }),
 } as const;

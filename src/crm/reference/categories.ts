@@ -225,7 +225,7 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'crm.category.delete',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.value('null'),
   raises: [errors.crmTypeNotFound, errors.crmCategoryNotFound, errors.defaultDealCategoryDelete],
   params: { entityTypeId: entityTypeId(), id: param.int() },
   handler: ({ entityTypeId, id }, ctx) =>

@@ -356,7 +356,7 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'crm.type.delete',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.value('null'),
   raises: [errors.smartProcessNotFound, errors.smartProcessHasItems],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
