@@ -7,14 +7,15 @@
 // test/parity.test.ts fails when PARITY.md or the fixture is stale, and when a documented
 // booking method is not declared.
 //
-// How a test is credited (see `parityReport`): a parameter's key or an error's text or code counts
-// for the call it belongs to, that is the nearest method name before it in the test (or, where the
+// How a test is credited (see `parityReport`): a parameter's key or an error's text (its
+// placeholders standing for any value) or code (where the page gives no other error that code)
+// counts for the call it belongs to, that is the nearest method name before it in the test (or, where the
 // test names no method before it, the nearest after it), so a key sent to one method does not
 // cover another called nearby. Where a test cannot show that by its text (a table of cases, a
 // loop over methods), it says what it covers in a comment inside the test:
 //   // parity: crm.status.add error:ERROR_CORE error:"Status already exists" param:fields.SORT
 //   // parity: crm.{deal,contact,company}.get error:"ID is not defined"
-// (`error:CODE` matches the code, `error:"..."` the start of the description, `param:` the
+// (`error:CODE` matches the code, `error:"..."` a part of the description, `param:` the
 // parameter's path; one `{a,b}` group names several methods). A comment before a file's first
 // test (a table of cases it runs) counts for that test. A file that runs the cURL examples of pages it does not name says which:
 //   // parity examples: api-reference/crm/status/ api-reference/user/
@@ -219,12 +220,14 @@ const NEAR = { key: 300, error: 600 };
  * or quoted as the rest of a name under one of the file's prefixes.
  */
 function mentionsOf(test, known) {
+  // A `// parity:` comment is no call: what follows it belongs to the call before, as without it.
+  const text = test.text.replace(/\/\/\s*parity:.*$/gm, (comment) => ' '.repeat(comment.length));
   const found = [];
-  for (const m of test.text.matchAll(/(?<![\w.])[a-z]+(?:\.[A-Za-z0-9]+)+/gi)) {
+  for (const m of text.matchAll(/(?<![\w.])[a-z]+(?:\.[A-Za-z0-9]+)+/gi)) {
     if (known.has(m[0].toLowerCase())) found.push({ index: m.index, method: m[0].toLowerCase() });
   }
   for (const prefix of test.prefixes ?? []) {
-    for (const m of test.text.matchAll(/(?<=['"])[A-Za-z0-9.]+(?=['"])/g)) {
+    for (const m of text.matchAll(/(?<=['"])[A-Za-z0-9.]+(?=['"])/g)) {
       const method = `${prefix}${m[0]}`.toLowerCase();
       if (known.has(method)) found.push({ index: m.index, method });
     }
@@ -257,7 +260,7 @@ function expandBraces(name) {
 function tagsOf(test) {
   const tags = [];
   for (const line of (test.comments ?? test.text).matchAll(
-    /\/\/\s*parity:\s*([a-z]+(?:\.(?:[A-Za-z0-9]+|\{[A-Za-z0-9, ]+\}))+)(.*)$/gm,
+    /\/\/\s*parity:\s*([a-z]+(?:\.(?:[A-Za-z0-9]+|\{[A-Za-z0-9., ]+\}))+)(.*)$/gm,
   )) {
     for (const method of expandBraces(line[1])) {
       for (const item of line[2].matchAll(/(param|error):("[^"]*"|\S+)/g)) {
@@ -326,6 +329,19 @@ function declaredIn(document, params, path) {
     schema = follow(properties[key]);
   }
   return 'yes';
+}
+
+/**
+ * An error's text as a test has it: the page's placeholders (`'field_n'`, `{entityTypeName}`, any
+ * part in backticks) stand for whatever the test names there, and a value in braces the page
+ * leaves out may stand between two words (`Invalid value {x} to match`). Undefined when too
+ * little is left.
+ */
+function textPattern(description) {
+  const parts = description.split(/`[^`]*(?:`|$)|\{[A-Za-z_]+\}/);
+  if (parts.join('').trim().length < 6) return undefined;
+  const words = (part) => escapeRegExp(part).replaceAll(' ', ' (?:\\{[^}]*\\} )?');
+  return new RegExp(parts.map(words).join('.{1,80}?'));
 }
 
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -400,12 +416,13 @@ export function parityReport({ pages, examples, document, tests }) {
       out.push('| Error code | Description | Test |', '| --- | --- | --- |');
       for (const error of errors) {
         const text = error.description.trim();
-        const byText = text.length >= 6 ? new RegExp(escapeRegExp(text)) : undefined;
+        const byText = textPattern(text);
+        // A code the page gives several errors tells them apart no more: their texts must.
         const byCode =
-          error.code === ''
+          error.code === '' || errors.filter((other) => other.code === error.code).length > 1
             ? undefined
             : new RegExp(`['"]${escapeRegExp(error.code)}['"]|error: ${escapeRegExp(error.code)}\\b`);
-        const sameError = (tag) => (tag.quoted ? text.startsWith(tag.value) : tag.value === error.code);
+        const sameError = (tag) => (tag.quoted ? text.includes(tag.value) : tag.value === error.code);
         const found = byMethod.find(
           (t) =>
             tagged(t, method, 'error', sameError) ||
@@ -441,8 +458,9 @@ export function parityReport({ pages, examples, document, tests }) {
     '',
     'A test covers a method when it names the method; a parameter, when a test has its key (`name:`, `name=`,',
     `\`[name]\`) in a call of the method (the nearest method name before it, within ${NEAR.key} characters), or runs`,
-    "the page's cURL example that sends it; an error, when a test has its text or its quoted code in a call of the",
-    `method (within ${NEAR.error} characters); either, when a test says so in a \`// parity:\` comment (a table of`,
+    "the page's cURL example that sends it; an error, when a test has its text (the page's placeholders standing",
+    'for any value) or its quoted code (where the page gives no other error that code) in a call of the method',
+    `(within ${NEAR.error} characters); either, when a test says so in a \`// parity:\` comment (a table of`,
     "cases). A cURL example is covered when a test file runs the page's examples (names the page, or its",
     '`// parity examples:` comment names the section). "Declared": the parameter is in the method\'s request body',
     'schema ("any key": a free-form object).',

@@ -138,12 +138,8 @@ describe('crm.item.* errors', () => {
 
   it('refuses an unknown entityTypeId with NOT_FOUND on every method, and nothing changes', async () => {
     const before = (await call('crm.item.list', { entityTypeId: 2 })).total;
-    // parity: crm.item.add error:NOT_FOUND
-    // parity: crm.item.get error:NOT_FOUND
-    // parity: crm.item.list error:NOT_FOUND
-    // parity: crm.item.update error:NOT_FOUND
-    // parity: crm.item.delete error:NOT_FOUND
-    // parity: crm.item.fields error:NOT_FOUND
+    // The pages call the type a SPA.
+    // parity: crm.item.{add,get,list,update,delete,fields} error:"SPA not found"
     for (const [method, params] of [
       ['crm.item.add', { entityTypeId: 999, fields: { title: 'x' } }],
       ['crm.item.get', { entityTypeId: 999, id: 1 }],

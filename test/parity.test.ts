@@ -94,6 +94,22 @@ describe('PARITY.md', () => {
     expect(tagged).toContain('| `id` | yes | yes | test/x.test.ts › t |');
     expect(tagged).toContain('| `1040` | Wait list not found | test/x.test.ts › t |');
     expect(tagged).toContain('| cURL (Webhook) | test/x.test.ts |');
+    // A page's placeholders stand for any value; a code two errors share does not tell which was tested.
+    const shared = report(
+      {
+        [page]: {
+          method: 'booking.v1.waitlist.get',
+          params: [],
+          errors: [
+            { code: 'NOT_FOUND', description: 'Entity type `{entityTypeName}` is not supported' },
+            { code: 'NOT_FOUND', description: 'Element not found' },
+          ],
+        },
+      },
+      [file("call('booking.v1.waitlist.get', {}); fails('NOT_FOUND', 'Entity type DEAL is not supported')")],
+    );
+    expect(shared).toContain('| `NOT_FOUND` | Entity type `{entityTypeName}` is not supported | test/x.test.ts › t |');
+    expect(shared).toContain('- booking.v1.waitlist.get: error `NOT_FOUND` Element not found');
     // A key sent as a shorthand property counts.
     const shorthand = report(pages, [file("const id = 5; call('booking.v1.waitlist.get', { id });")]);
     expect(shorthand).toContain('| `id` | yes | yes | test/x.test.ts › t |');
