@@ -224,20 +224,39 @@ function mentionsOf(test, known) {
   const text = test.text.replace(/\/\/\s*parity:.*$/gm, (comment) => ' '.repeat(comment.length));
   const found = [];
   for (const m of text.matchAll(/(?<![\w.])[a-z]+(?:\.[A-Za-z0-9]+)+/gi)) {
-    if (known.has(m[0].toLowerCase())) found.push({ index: m.index, method: m[0].toLowerCase() });
+    if (known.has(m[0].toLowerCase())) found.push({ index: m.index, length: m[0].length, method: m[0].toLowerCase() });
   }
   for (const prefix of test.prefixes ?? []) {
     for (const m of text.matchAll(/(?<=['"])[A-Za-z0-9.]+(?=['"])/g)) {
       const method = `${prefix}${m[0]}`.toLowerCase();
-      if (known.has(method)) found.push({ index: m.index, method });
+      if (known.has(method)) found.push({ index: m.index, length: m[0].length, method });
     }
   }
   return found.sort((a, b) => a.index - b.index);
 }
 
 /**
- * Whether `pattern` occurs in the test as part of a call of the method: the nearest method the
- * test names before it (or, with none before, after it) is this one, within `distance` characters.
+ * Where the call a method's name is written in ends: the first bracket closed after it that it
+ * did not open (`call('crm.deal.add', { fields: {...} })` ends at the last `)`); quoted text skipped.
+ */
+function callEnd(text, from) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const close = text.indexOf(c, i + 1);
+      if (close === -1) return text.length;
+      i = close;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && --depth < 0) return i;
+  }
+  return text.length;
+}
+
+/**
+ * Whether `pattern` occurs in the test as part of a call of the method: within the call's own
+ * brackets however long they are, or else the nearest method the test names before it (or, with
+ * none before, after it) is this one, within `distance` characters.
  */
 function inCallOf(test, method, pattern, distance, mentions) {
   const found = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
@@ -245,7 +264,10 @@ function inCallOf(test, method, pattern, distance, mentions) {
   return [...test.text.matchAll(found)].some((m) => {
     const before = mentions.filter((at) => at.index < m.index).pop();
     const owner = before ?? mentions.find((at) => at.index > m.index);
-    return owner?.method === wanted && Math.abs(m.index - owner.index) <= distance;
+    if (owner?.method !== wanted) return false;
+    // The call's brackets are after the name and its closing quote.
+    if (before && m.index < callEnd(test.text, before.index + before.length + 1)) return true;
+    return Math.abs(m.index - owner.index) <= distance;
   });
 }
 
