@@ -246,9 +246,8 @@ export function describedField(f: CrmField, form: 'text' | 'typed'): FieldSpec {
 
 /**
  * A view of declared fields for the API description, in the given form, under `name` where
- * several methods answer it: `optional` names the
- * fields not in every answer; `answered`, what answers carry beside the declared fields (not
- * described by the `*.fields` methods).
+ * several methods answer it: `optional` names the fields not in every answer; `answered`, what
+ * answers carry beside the declared fields (which the `*.fields` methods do not describe).
  */
 export function crmView(
   fields: CrmFields,
