@@ -1478,7 +1478,7 @@ export type CrmItemDeal = {
   /** Currency */
   currencyId: string | null;
   /** The CRM object type */
-  entityTypeId: number | null;
+  entityTypeId: 2;
   /** ID */
   id: number | null;
   /** Manual amount */
@@ -1569,7 +1569,7 @@ export type CrmItemContact = {
   /** The first EMAIL of type WORK value ("" when none) */
   emailWork: string | null;
   /** The CRM object type */
-  entityTypeId: number | null;
+  entityTypeId: 3;
   /** Included in export */
   export?: "Y" | "N";
   /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
@@ -1664,7 +1664,7 @@ export type CrmItemCompany = {
   /** Employees */
   employees: string | null;
   /** The CRM object type */
-  entityTypeId: number | null;
+  entityTypeId: 4;
   /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
   fm: unknown[] | null;
   /** Has email */
@@ -1836,7 +1836,7 @@ export type CrmItemDealListed = {
   /** Currency */
   currencyId?: string | null;
   /** The CRM object type */
-  entityTypeId?: number | null;
+  entityTypeId?: 2;
   /** ID */
   id?: number | null;
   /** Manual amount */
@@ -1927,7 +1927,7 @@ export type CrmItemContactListed = {
   /** The first EMAIL of type WORK value ("" when none) */
   emailWork?: string | null;
   /** The CRM object type */
-  entityTypeId?: number | null;
+  entityTypeId?: 3;
   /** Included in export */
   export?: "Y" | "N";
   /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
@@ -2022,7 +2022,7 @@ export type CrmItemCompanyListed = {
   /** Employees */
   employees?: string | null;
   /** The CRM object type */
-  entityTypeId?: number | null;
+  entityTypeId?: 4;
   /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
   fm?: unknown[] | null;
   /** Has email */

@@ -130,7 +130,7 @@ function outputObjects(views: View | readonly View[], components: Components, li
 }
 
 function outputField(field: FieldSpec): Schema {
-  return titled(field, outputType(field));
+  return titled(field, field.constant === undefined ? outputType(field) : { const: field.constant });
 }
 
 function outputType(field: FieldSpec): Schema {

@@ -30,6 +30,8 @@ export interface FieldSpec {
   view?: View;
   /** Output only: in some answers, not all (a stage's EXTRA, a multi-field without values). */
   optional?: boolean;
+  /** Output only: the one value the field has in this view (a deal's `entityTypeId` is 2). */
+  constant?: number | string;
   /** What the field holds, as the `*.fields` methods title it (for the API description). */
   title?: string;
 }

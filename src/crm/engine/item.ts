@@ -227,6 +227,8 @@ export function itemView(entity: CrmEntity): View {
         'Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it',
     };
   }
-  fields.entityTypeId = { type: 'int', readonly: true, title: 'The CRM object type' };
+  // A smart process's type is the portal's own; the CRM's own types are theirs alone (a client tells them apart by it).
+  const ownType = entity.name === 'dynamicItem' ? {} : { constant: entity.entityTypeId };
+  fields.entityTypeId = { type: 'int', readonly: true, title: 'The CRM object type', ...ownType };
   return defineView(fields, `crm.item.${entity.name}`);
 }
