@@ -313,6 +313,8 @@ describe('GET /openapi.json', () => {
     const added = await call('crm.status.add', { fields: { ENTITY_ID: 'SOURCE', STATUS_ID: 'FAIR', NAME: 'Fair' } });
     closedCheck('crm.status', await call('crm.status.get', { id: added }));
     await call('crm.status.fields', {});
+    const entries = await call('crm.status.entity.items', { entityId: 'DEAL_STAGE' });
+    expect(entries[0]).toEqual({ NAME: expect.any(String), SORT: expect.any(Number), STATUS_ID: 'NEW' });
 
     closedCheck('user', await call('user.current', {}));
     for (const user of await call('user.get', { FILTER: { ACTIVE: true } })) closedCheck('user', user);

@@ -3708,7 +3708,14 @@ export interface Methods {
   "crm.status.entity.items": {
     params: CrmStatusEntityItemsParams;
     response: {
-      result: unknown[];
+      result: Array<{
+        /** Title */
+        NAME: string | null;
+        /** Sort */
+        SORT: number | null;
+        /** Status */
+        STATUS_ID: string | null;
+      }>;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";

@@ -223,6 +223,8 @@ export function resultSchema(spec: ResultSpec | undefined, components: Component
   switch (spec.kind) {
     case 'record':
       return outputObjects(spec.view, components);
+    case 'records':
+      return { type: 'array', items: outputObjects(spec.view, components) };
     case 'batch':
       return batchResult(spec.commandErrors);
     case 'id':

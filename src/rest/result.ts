@@ -21,6 +21,8 @@ export type ResultSpec =
    * only when they hold something.
    */
   | { readonly kind: 'record'; readonly view: View }
+  /** Records as they are, in a list, not a page (`crm.status.entity.items`). */
+  | { readonly kind: 'records'; readonly view: View }
   /**
    * One record under its key: `{"waitList": {...}}`; with several views, a record of one of
    * several kinds (`crm.item.get`: `{"item": {...}}`, a deal, a contact, ...).
@@ -59,6 +61,7 @@ export const result = {
   success: (): ResultSpec => ({ kind: 'success' }),
   batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
   record: (view: View): ResultSpec => ({ kind: 'record', view }),
+  records: (view: View): ResultSpec => ({ kind: 'records', view }),
   entity: (key: string, view: View | readonly View[]): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
   crmPage: (key?: string, view?: View | readonly View[], options: { selectable?: boolean } = {}): ResultSpec => ({

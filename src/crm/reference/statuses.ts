@@ -9,7 +9,7 @@ import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/ph
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import type { StatusRow } from '../../store/repositories/crm-reference.js';
-import { type CrmFields, crmView, describeFields, field } from '../engine/fields.js';
+import { type CrmField, type CrmFields, crmView, describeFields, field } from '../engine/fields.js';
 import { smartProcesses } from '../types/types.js';
 import {
   categoriesOf,
@@ -103,6 +103,12 @@ const STATUS_FIELDS: CrmFields = {
 /** An entry as the methods answer it, for the API description: strings, EXTRA for stages only. */
 const statusRecord = crmView(STATUS_FIELDS, 'text', { name: 'crm.status', optional: ['EXTRA'] });
 
+/** An entry as crm.status.entity.items lists it: its name, sort (a number here) and status. */
+const listEntry = crmView(
+  Object.fromEntries(['NAME', 'SORT', 'STATUS_ID'].map((name) => [name, STATUS_FIELDS[name] as CrmField])),
+  'typed',
+);
+
 /** What a filter or an order may name: the stored fields. */
 const FIELD_NAMES = Object.keys(STATUS_FIELDS).filter((name) => STATUS_FIELDS[name]?.type !== 'crm_status_extra');
 
@@ -171,7 +177,7 @@ const get = defineMethod({
 const entityItems = defineMethod({
   name: 'crm.status.entity.items',
   scope: 'crm',
-  result: result.value('list'),
+  result: result.records(listEntry),
   raises: [errors.statusEntityIdInvalid],
   params: { entityId: param.loose() },
   handler: ({ entityId }, ctx) =>
