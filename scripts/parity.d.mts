@@ -16,7 +16,7 @@ export interface TestFile {
   file: string;
   setup: string;
   text: string;
-  tests: { file: string; prefixes?: string[]; title: string; text: string }[];
+  tests: { file: string; prefixes?: string[]; title: string; text: string; comments?: string }[];
 }
 export const DOCS_ROOT: string;
 export const PAGES_FIXTURE: string;

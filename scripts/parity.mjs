@@ -6,19 +6,38 @@
 //      the OpenAPI document of the built declarations and the test files.
 // test/parity.test.ts fails when PARITY.md or the fixture is stale, and when a documented
 // booking method is not declared.
+//
+// How a test is credited (see `parityReport`): a parameter's key or an error's text (its
+// placeholders standing for any value) or code (where the page gives no other error that code)
+// counts for the call it belongs to, that is the nearest method name before it in the test (or, where the
+// test names no method before it, the nearest after it), so a key sent to one method does not
+// cover another called nearby. Where a test cannot show that by its text (a table of cases, a
+// loop over methods), it says what it covers in a comment inside the test:
+//   // parity: crm.status.add error:ERROR_CORE error:"Status already exists" param:fields.SORT
+//   // parity: crm.{deal,contact,company}.get error:"ID is not defined"
+// (`error:CODE` matches the code, `error:"..."` a part of the description, `param:` the
+// parameter's path; one `{a,b}` group names several methods). A comment before a file's first
+// test (a table of cases it runs) counts for that test. A file that runs the cURL examples of pages it does not name says which:
+//   // parity examples: api-reference/crm/status/ api-reference/user/
+// (each a path prefix of the pages, as doc-pages.json names them).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownFiles } from './markdown.mjs';
 
-/** The doc sections read: the booking module, and the CRM records it links to. */
+/**
+ * The doc sections read: the booking module, the CRM records it links to (and their universal
+ * face, pipelines and smart process types), the CRM's reference lists, and the users.
+ */
 const SECTIONS = [
   'api-reference/booking',
   'api-reference/crm/deals',
   'api-reference/crm/contacts',
   'api-reference/crm/companies',
   'api-reference/crm/universal',
+  'api-reference/crm/status',
+  'api-reference/user',
 ];
 
 // -----------------------------------------------------------------------------------------------
@@ -137,13 +156,13 @@ function testsOf(file, text) {
   const starts = [...text.matchAll(/^\s*(?:it|test)(?:\.\w+(?:\([^)]*\))?)*\(\s*(['"`])((?:\\.|(?!\1).)*)\1/gm)];
   // `booking.v1.waitlist.${method}`: the file's tests name its methods by the rest (`call('get', ...)`).
   const prefixes = [...new Set([...text.matchAll(/`([a-z]+(?:\.[A-Za-z0-9]+)+\.)\$\{/g)].map((m) => m[1]))];
-  const tests = starts.map((match, i) => ({
-    file,
-    prefixes,
-    title: match[2],
-    text: text.slice(match.index, starts[i + 1]?.index ?? text.length),
-  }));
-  return { file, setup: text.slice(0, starts[0]?.index ?? text.length), text, tests };
+  const setup = text.slice(0, starts[0]?.index ?? text.length);
+  const tests = starts.map((match, i) => {
+    const own = text.slice(match.index, starts[i + 1]?.index ?? text.length);
+    // A table of cases before the file's first test is run by it: so are its `// parity:` comments.
+    return { file, prefixes, title: match[2], text: own, ...(i === 0 && { comments: setup + own }) };
+  });
+  return { file, setup, text, tests };
 }
 
 /** The test files, each split into its tests. */
@@ -166,12 +185,11 @@ function methodPattern(method, test) {
   return new RegExp([whole, ...rests].join('|'), 'gi');
 }
 
-/** A parameter's key as a test sends it: `name:`, `"name":`, `name=` or `[name]`. */
-const keyPattern = (name) =>
-  new RegExp(
-    `(?<![\\w])(["']?${escapeRegExp(name)}["']?\\s*:|${escapeRegExp(name)}=|\\[${escapeRegExp(name)}\\])`,
-    'i',
-  );
+/** A parameter's key as a test sends it: `name:`, `"name":`, `name=`, `[name]` or shorthand (`{ id, name }`). */
+const keyPattern = (name) => {
+  const key = escapeRegExp(name);
+  return new RegExp(`(?<![\\w])(["']?${key}["']?\\s*:|${key}=|\\[${key}\\])|(?<=[{,]\\s*)${key}(?=\\s*[,}])`, 'i');
+};
 
 /** The keys a cURL example sends, at any depth (`-d '{"fields":{"note":...}}'` sends fields and note). */
 function sentKeys(command) {
@@ -197,12 +215,94 @@ const label = (test) => `${test.file} › ${test.title}`;
 /** How far from a mention of the method a parameter's key or an error's text may be, in characters. */
 const NEAR = { key: 300, error: 600 };
 
-/** Whether `pattern` occurs within `distance` characters of a mention of the method in the test. */
-function nearMethod(test, method, pattern, distance) {
-  const found = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
-  const mentions = [...test.text.matchAll(methodPattern(method, test))].map((m) => m.index);
-  return [...test.text.matchAll(found)].some((m) => mentions.some((at) => Math.abs(m.index - at) <= distance));
+/**
+ * Where a test names a method it may call, in order: any of `known` (lower case) written whole,
+ * or quoted as the rest of a name under one of the file's prefixes.
+ */
+function mentionsOf(test, known) {
+  // A `// parity:` comment is no call: what follows it belongs to the call before, as without it.
+  const text = test.text.replace(/\/\/\s*parity:.*$/gm, (comment) => ' '.repeat(comment.length));
+  const found = [];
+  for (const m of text.matchAll(/(?<![\w.])[a-z]+(?:\.[A-Za-z0-9]+)+/gi)) {
+    if (known.has(m[0].toLowerCase())) found.push({ index: m.index, length: m[0].length, method: m[0].toLowerCase() });
+  }
+  for (const prefix of test.prefixes ?? []) {
+    for (const m of text.matchAll(/(?<=['"])[A-Za-z0-9.]+(?=['"])/g)) {
+      const method = `${prefix}${m[0]}`.toLowerCase();
+      if (known.has(method)) found.push({ index: m.index, length: m[0].length, method });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
 }
+
+/**
+ * Where the call a method's name is written in ends: the first bracket closed after it that it
+ * did not open (`call('crm.deal.add', { fields: {...} })` ends at the last `)`); quoted text skipped.
+ */
+function callEnd(text, from) {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const close = text.indexOf(c, i + 1);
+      if (close === -1) return text.length;
+      i = close;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c) && --depth < 0) return i;
+  }
+  return text.length;
+}
+
+/**
+ * Whether `pattern` occurs in the test as part of a call of the method: within the call's own
+ * brackets however long they are, or else the nearest method the test names before it (or, with
+ * none before, after it) is this one, within `distance` characters.
+ */
+function inCallOf(test, method, pattern, distance, mentions) {
+  const found = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
+  const wanted = method.toLowerCase();
+  return [...test.text.matchAll(found)].some((m) => {
+    const before = mentions.filter((at) => at.index < m.index).pop();
+    const owner = before ?? mentions.find((at) => at.index > m.index);
+    if (owner?.method !== wanted) return false;
+    // The call's brackets are after the name and its closing quote.
+    if (before && m.index < callEnd(test.text, before.index + before.length + 1)) return true;
+    return Math.abs(m.index - owner.index) <= distance;
+  });
+}
+
+/** `crm.{deal,contact}.get` -> crm.deal.get, crm.contact.get (one brace group). */
+function expandBraces(name) {
+  const group = /\{([^}]*)\}/.exec(name);
+  if (!group) return [name];
+  return group[1].split(',').map((part) => name.replace(group[0], part.trim()));
+}
+
+/** The `// parity: <method> param:<path> error:<code> error:"<text>"` comments of a test. */
+function tagsOf(test) {
+  const tags = [];
+  for (const line of (test.comments ?? test.text).matchAll(
+    /\/\/\s*parity:\s*([a-z]+(?:\.(?:[A-Za-z0-9]+|\{[A-Za-z0-9., ]+\}))+)(.*)$/gm,
+  )) {
+    for (const method of expandBraces(line[1])) {
+      for (const item of line[2].matchAll(/(param|error):("[^"]*"|\S+)/g)) {
+        const quoted = item[2].startsWith('"');
+        const value = quoted ? item[2].slice(1, -1) : item[2];
+        tags.push({ method: method.toLowerCase(), kind: item[1], value, quoted });
+      }
+    }
+  }
+  return tags;
+}
+
+/** Whether a test's comments say it covers the method's parameter or error. */
+function tagged(test, method, kind, matches) {
+  return tagsOf(test).some((tag) => tag.method === method.toLowerCase() && tag.kind === kind && matches(tag));
+}
+
+/** The page path prefixes a file's `// parity examples:` comments name. */
+const examplePrefixes = (file) =>
+  [...file.text.matchAll(/\/\/\s*parity examples:(.*)$/gm)].flatMap((m) => m[1].trim().split(/\s+/));
 
 /**
  * The tests naming a method, the most telling first: one whose title names the method, in a
@@ -219,8 +319,9 @@ function testsNaming(tests, method) {
     (mentions(test, test.title) > 0 ? 1000 : 0) +
     (entity.some((part) => test.file.toLowerCase().includes(part)) ? 100 : 0) +
     Math.min(mentions(test, test.text), 99);
+  const isTagged = (test) => tagsOf(test).some((tag) => tag.method === method.toLowerCase());
   return tests
-    .filter((test) => mentions(test, test.text) > 0)
+    .filter((test) => mentions(test, test.text) > 0 || isTagged(test))
     .map((test, index) => ({ test, index, score: score(test) }))
     .sort((a, b) => b.score - a.score || a.index - b.index)
     .map(({ test }) => test);
@@ -252,6 +353,19 @@ function declaredIn(document, params, path) {
   return 'yes';
 }
 
+/**
+ * An error's text as a test has it: the page's placeholders (`'field_n'`, `{entityTypeName}`, any
+ * part in backticks) stand for whatever the test names there, and a value in braces the page
+ * leaves out may stand between two words (`Invalid value {x} to match`). Undefined when too
+ * little is left.
+ */
+function textPattern(description) {
+  const parts = description.split(/`[^`]*(?:`|$)|\{[A-Za-z_]+\}/);
+  if (parts.join('').trim().length < 6) return undefined;
+  const words = (part) => escapeRegExp(part).replaceAll(' ', ' (?:\\{[^}]*\\} )?');
+  return new RegExp(parts.map(words).join('.{1,80}?'));
+}
+
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /**
@@ -264,6 +378,8 @@ export function parityReport({ pages, examples, document, tests }) {
   );
   const paramsOf = (operation) => operation.requestBody.content['application/json'].schema;
   const allTests = tests.flatMap((file) => file.tests);
+  const known = new Set([...operations.keys(), ...Object.values(pages).map((page) => page.method.toLowerCase())]);
+  const mentions = new Map(allTests.map((test) => [test, mentionsOf(test, known)]));
   const missing = [];
   const out = [];
   const counts = { methods: 0, declared: 0, params: 0, errors: 0, examples: 0 };
@@ -275,7 +391,12 @@ export function parityReport({ pages, examples, document, tests }) {
     const operation = operations.get(method.toLowerCase());
     const fileName = page.split('/').pop();
     // A docs test names the page it runs; any other test names the method.
-    const pageFiles = tests.filter((file) => file.setup.includes(fileName) || file.text.includes(`/${fileName}'`));
+    const pageFiles = tests.filter(
+      (file) =>
+        file.setup.includes(fileName) ||
+        file.text.includes(`/${fileName}'`) ||
+        examplePrefixes(file).some((prefix) => page.startsWith(prefix)),
+    );
     const byMethod = testsNaming(allTests, method);
     const first = (found) => (found ? label(found) : '');
     const blocks = examples[page] ?? [];
@@ -296,7 +417,15 @@ export function parityReport({ pages, examples, document, tests }) {
         const name = param.path.split('.').pop();
         const byExample =
           pageFiles[0] && exampleKeys.has(name.toLowerCase()) ? `${pageFiles[0].file} (the page's cURL example)` : '';
-        const test = first(byMethod.find((t) => nearMethod(t, method, keyPattern(name), NEAR.key))) || byExample;
+        const samePath = (tag) => tag.value.toLowerCase() === param.path.toLowerCase();
+        const test =
+          first(
+            byMethod.find(
+              (t) =>
+                tagged(t, method, 'param', samePath) ||
+                inCallOf(t, method, keyPattern(name), NEAR.key, mentions.get(t) ?? []),
+            ),
+          ) || byExample;
         const declared = operation ? declaredIn(document, paramsOf(operation), param.path) : 'no';
         counts.params++;
         if (test) covered.params++;
@@ -309,13 +438,19 @@ export function parityReport({ pages, examples, document, tests }) {
       out.push('| Error code | Description | Test |', '| --- | --- | --- |');
       for (const error of errors) {
         const text = error.description.trim();
-        const byText = text.length >= 6 ? new RegExp(escapeRegExp(text)) : undefined;
+        const byText = textPattern(text);
+        // A code the page gives several errors tells them apart no more: their texts must.
         const byCode =
-          error.code === ''
+          error.code === '' || errors.filter((other) => other.code === error.code).length > 1
             ? undefined
             : new RegExp(`['"]${escapeRegExp(error.code)}['"]|error: ${escapeRegExp(error.code)}\\b`);
-        const found = byMethod.find((t) =>
-          [byText, byCode].some((pattern) => pattern && nearMethod(t, method, pattern, NEAR.error)),
+        const sameError = (tag) => (tag.quoted ? text.includes(tag.value) : tag.value === error.code);
+        const found = byMethod.find(
+          (t) =>
+            tagged(t, method, 'error', sameError) ||
+            [byText, byCode].some(
+              (pattern) => pattern && inCallOf(t, method, pattern, NEAR.error, mentions.get(t) ?? []),
+            ),
         );
         counts.errors++;
         if (found) covered.errors++;
@@ -344,10 +479,13 @@ export function parityReport({ pages, examples, document, tests }) {
     'document of the declarations and the test files. Do not edit; test/parity.test.ts fails when it is stale.',
     '',
     'A test covers a method when it names the method; a parameter, when a test has its key (`name:`, `name=`,',
-    `\`[name]\`) within ${NEAR.key} characters of the method's name, or runs the page's cURL example that sends it;`,
-    `an error, when a test has its text or its quoted code within ${NEAR.error} characters of the method's name; a`,
-    'cURL example, when a test file runs the page\'s examples (names the page). "Declared": the parameter is in',
-    'the method\'s request body schema ("any key": a free-form object, as CRM `fields`).',
+    `\`[name]\`) in a call of the method (the nearest method name before it, within ${NEAR.key} characters), or runs`,
+    "the page's cURL example that sends it; an error, when a test has its text (the page's placeholders standing",
+    'for any value) or its quoted code (where the page gives no other error that code) in a call of the method',
+    `(within ${NEAR.error} characters); either, when a test says so in a \`// parity:\` comment (a table of`,
+    "cases). A cURL example is covered when a test file runs the page's examples (names the page, or its",
+    '`// parity examples:` comment names the section). "Declared": the parameter is in the method\'s request body',
+    'schema ("any key": a free-form object).',
     '',
     `| | Documented | Covered by a test |`,
     '| --- | --- | --- |',

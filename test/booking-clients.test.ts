@@ -123,6 +123,8 @@ describe('booking.v1.booking.client.set / list / unset', () => {
     expect(await fails(server(), 'booking.v1.booking.client.set', { bookingId })).toEqual(
       err('100', 'Could not find value for parameter {clients}'),
     );
+    // parity: booking.v1.booking.client.list error:100
+    // parity: booking.v1.booking.client.unset error:100
     for (const method of ['list', 'unset']) {
       expect(await fails(server(), `booking.v1.booking.client.${method}`, {})).toEqual(
         err('100', 'Could not find value for parameter {bookingId}'),

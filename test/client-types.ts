@@ -63,6 +63,23 @@ export async function typeChecks(): Promise<void> {
   });
   void [note, time, notTime, zero, code, wrongCode, firstId, secondNote];
 
+  // A CRM item is one of the CRM's types, told apart by entityTypeId (a smart process's is the portal's own).
+  const { item } = await client.call('crm.item.get', { entityTypeId: 2, id: 1 });
+  if (item.entityTypeId === 2) {
+    const amount: number | null = item.opportunity;
+    // @ts-expect-error a deal has no last name
+    void item.lastName;
+    void amount;
+  }
+  // @ts-expect-error crm.item.add's fields are the CRM's fields by their item names
+  await client.call('crm.item.add', { entityTypeId: 2, fields: { TITLE: 'x' } });
+  // @ts-expect-error the classic methods answer every value as a string
+  const opportunity: number | null = (await client.call('crm.deal.get', { id: 1 })).OPPORTUNITY;
+  // Pipelines, stages, users: typed records.
+  const pipelineName: string | null = (await client.call('crm.category.get', { entityTypeId: 2, id: 0 })).category.name;
+  const active: boolean = (await client.call('user.current')).ACTIVE;
+  void [opportunity, pipelineName, active];
+
   // Only lists page; each page is the list's answer.
   for await (const page of client.pages('crm.deal.list', { filter: {} })) void page.total;
   // @ts-expect-error waitlist.get is no list

@@ -4,6 +4,7 @@
  * what it names (pipeline 9, smart process 1302, status 123, ...). The webhook example runs
  * through the test webhook, the OAuth one with a real access token of a local application.
  */
+// parity examples: api-reference/crm/universal/ api-reference/crm/status/ api-reference/user/
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DEAL_STAGES } from './support/crm.js';
 import {

@@ -162,6 +162,31 @@ describe('crm.category.* for deals', () => {
     );
     await fails('crm.category.get', { entityTypeId: 2 }, '100', 'Could not find value for parameter {id}');
   });
+
+  it('answers each method’s documented errors for a type without pipelines, an unknown type or pipeline', async () => {
+    const before = (await call('crm.category.list', { entityTypeId: 2 })).result.categories;
+    // parity: crm.category.{add,get,update,delete,fields} error:ENTITY_TYPE_NOT_SUPPORTED
+    const contact = ['ENTITY_TYPE_NOT_SUPPORTED', 'Entity type CONTACT is not supported'] as const;
+    await fails('crm.category.add', { entityTypeId: 3, fields: { name: 'x' } }, ...contact);
+    await fails('crm.category.get', { entityTypeId: 3, id: 0 }, ...contact);
+    await fails('crm.category.update', { entityTypeId: 3, id: 0, fields: { name: 'x' } }, ...contact);
+    await fails('crm.category.delete', { entityTypeId: 3, id: 0 }, ...contact);
+    await fails('crm.category.fields', { entityTypeId: 3 }, ...contact);
+    // The pages call the type a SPA.
+    // parity: crm.category.{fields,update,get,delete} error:"SPA not found" error:"Smart process not found"
+    const unknownType = ['NOT_FOUND', 'Smart process not found'] as const;
+    await fails('crm.category.fields', { entityTypeId: 999 }, ...unknownType);
+    await fails('crm.category.update', { entityTypeId: 999, id: 0, fields: {} }, ...unknownType);
+    await fails('crm.category.get', { entityTypeId: 999, id: 0 }, ...unknownType);
+    await fails('crm.category.delete', { entityTypeId: 999, id: 0 }, ...unknownType);
+    await fails(
+      'crm.category.update',
+      { entityTypeId: 2, id: 999, fields: { name: 'x' } },
+      'NOT_FOUND',
+      'Element not found',
+    );
+    expect((await call('crm.category.list', { entityTypeId: 2 })).result.categories).toEqual(before);
+  });
 });
 
 describe('crm.status.*', () => {
@@ -211,6 +236,8 @@ describe('crm.status.*', () => {
 
   it('answers the documented errors and changes nothing', async () => {
     const before = (await call('crm.status.list', {})).total;
+    // The page writes the two lines of this error as one (`The field ENTITY_ID is required.`, `...`).
+    // parity: crm.status.add error:"The field ENTITY_ID is required."
     await fails(
       'crm.status.add',
       { fields: {} },
@@ -232,6 +259,8 @@ describe('crm.status.*', () => {
     await fails('crm.status.add', { fields: 'x' }, '', "Parameter 'fields' must be array.");
     await fails('crm.status.update', { id: 0, fields: { NAME: 'x' } }, '', 'Invalid identifier.');
     await fails('crm.status.update', { id: 99999, fields: { NAME: 'x' } }, '', 'Status is not found.');
+    await fails('crm.status.delete', { id: 0 }, '', 'Invalid identifier.');
+    await fails('crm.status.delete', { id: 99999 }, '', 'Status is not found.');
     const won = (await call('crm.status.list', { filter: { ENTITY_ID: 'DEAL_STAGE', STATUS_ID: 'WON' } })).result[0];
     await fails(
       'crm.status.delete',
@@ -279,6 +308,21 @@ describe('smart processes', () => {
       .result.type;
     expect(updated).toMatchObject({ title: 'Gear', isStagesEnabled: 'Y' });
     await fails('crm.type.get', { id: 9999 }, '0', 'Smart process not found');
+  });
+
+  it('answers the documented errors for an unknown type and for list keys it has not, and changes nothing', async () => {
+    const before = (await call('crm.type.list')).result.types;
+    await fails('crm.type.getByEntityTypeId', { entityTypeId: 9999 }, '0', 'Smart process not found');
+    await fails('crm.type.update', { id: 9999, fields: { title: 'x' } }, '0', 'Smart process not found');
+    await fails('crm.type.delete', { id: 9999 }, '0', 'Smart process not found');
+    const list = (params: unknown, text: string) => fails('crm.type.list', params, 'INVALID_ARG_VALUE', text);
+    await list({ filter: { nope: 1 } }, "Invalid filter: field 'nope' is not allowed in filter");
+    await list({ order: { nope: 'ASC' } }, "Invalid order: field 'nope' is not allowed in order");
+    await list(
+      { order: { title: 'UP' } },
+      "Invalid order: allowed sort directions are ASC, DESC. But got 'UP' for field 'title'",
+    );
+    expect((await call('crm.type.list')).result.types).toEqual(before);
   });
 
   it('keeps items through crm.item.* in the type pipeline, with their own events', async () => {

@@ -329,6 +329,8 @@ describe('CRM errors', () => {
     const m = (action: string) => `crm.${entity.name}.${action}`;
 
     it(`crm.${entity.name}: fields and params must be arrays`, async () => {
+      // parity: crm.{deal,contact,company}.add error:"Parameter 'fields' must be" error:"Parameter 'params' must be"
+      // parity: crm.{deal,contact,company}.update error:"Parameter 'fields' must be" error:"Parameter 'params' must be"
       expect(await fails(server(), m('add'), { fields: 'x' })).toEqual(err("Parameter 'fields' must be array."));
       expect(await fails(server(), m('add'), { fields: {}, params: 'x' })).toEqual(
         err("Parameter 'params' must be array."),
@@ -343,6 +345,9 @@ describe('CRM errors', () => {
     });
 
     it(`crm.${entity.name}: a missing or invalid ID`, async () => {
+      // parity: crm.{deal,contact,company}.get error:"ID is not defined or invalid"
+      // parity: crm.{deal,contact,company}.update error:"ID is not defined or invalid"
+      // parity: crm.{deal,contact,company}.delete error:"ID is not defined or invalid"
       for (const params of [{}, { ID: 0 }, { id: 'abc' }, { ID: -4 }]) {
         for (const action of ['get', 'update', 'delete']) {
           expect(await fails(server(), m(action), params), `${action} ${JSON.stringify(params)}`).toEqual(
@@ -353,12 +358,20 @@ describe('CRM errors', () => {
     });
 
     it(`crm.${entity.name}: an unknown ID, with each method's text`, async () => {
+      // parity: crm.{deal,contact,company}.get error:"Not found"
+      // parity: crm.deal.update error:"Not found"
+      // parity: crm.contact.update error:"Contact is not found"
+      // parity: crm.company.update error:"Company is not found"
+      // parity: crm.deal.delete error:"Not found"
+      // parity: crm.contact.delete error:"Element not found"
+      // parity: crm.company.delete error:"Company is not found"
       expect(await fails(server(), m('get'), { ID: 999999 })).toEqual(err('Not found'));
       expect(await fails(server(), m('update'), { ID: 999999, FIELDS: {} })).toEqual(err(entity.update));
       expect(await fails(server(), m('delete'), { ID: 999999 })).toEqual(entity.remove);
     });
 
     it(`crm.${entity.name}.list: order and filter must be arrays, order checked first`, async () => {
+      // parity: crm.{deal,contact,company}.list error:"Parameter 'order' must be" error:"Parameter 'filter' must be"
       expect(await fails(server(), m('list'), { order: 'x', filter: 'y' })).toEqual(
         err("Parameter 'order' must be array."),
       );

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, SQLITE_RUN } from './support/cli.js';
 import { readReply, SECRET, useServer } from './support/server.js';
 
-const server = useServer({ webhooks: [`1:${SECRET}:booking,crm`, '7:crmonly000000000:crm'] });
+const server = useServer({ webhooks: [`1:${SECRET}:booking,crm,user`, '7:crmonly000000000:crm'] });
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is read path by path
 type Doc = any;
@@ -32,6 +32,13 @@ function errorExamples(doc: Doc, method: string, status: number): unknown[] {
   const response = deref(doc, doc.paths[`/${method}`].post.responses[String(status)]);
   if (response === undefined) return [];
   return Object.values(response.content['application/json'].examples).map((e) => deref(doc, e).value);
+}
+
+/** A component record schema closed: an answer with a field the document does not list fails it. */
+function closed(doc: Doc, name: string): Doc {
+  const schema = doc.components.schemas[name];
+  expect(schema, `no component schema ${name}`).toBeDefined();
+  return { ...schema, additionalProperties: false };
 }
 
 function bodySchema(doc: Doc, method: string): Doc {
@@ -185,13 +192,13 @@ describe('GET /openapi.json', () => {
   it('documents CRM records field by field: stored fields always, multi-fields when they hold values', async () => {
     const { doc } = await fetchDocument();
     const compile = schemaChecker(doc);
-    const deal = okSchema(doc, 'crm.deal.get').properties.result;
-    expect(deal.properties.TITLE).toEqual({ type: ['string', 'null'] });
+    const deal = deref(doc, okSchema(doc, 'crm.deal.get').properties.result);
+    expect(deal.properties.TITLE).toEqual({ type: ['string', 'null'], description: 'Title' });
     expect(deal.required).toEqual(expect.arrayContaining(['ID', 'TITLE', 'STAGE_ID', 'OPPORTUNITY']));
     // Virtual fields are links other methods answer.
     expect(deal.properties.CONTACT_IDS).toBeUndefined();
-    const contact = okSchema(doc, 'crm.contact.get').properties.result;
-    expect(contact.properties.PHONE).toEqual({ type: ['array', 'null'] });
+    const contact = deref(doc, okSchema(doc, 'crm.contact.get').properties.result);
+    expect(contact.properties.PHONE).toMatchObject({ type: ['array', 'null'] });
     expect(contact.required).not.toContain('PHONE');
     const contactId = (
       await server().call('crm.contact.add', {
@@ -201,18 +208,150 @@ describe('GET /openapi.json', () => {
     const dealId = (await server().call('crm.deal.add', { fields: { TITLE: 'Deal', CONTACT_ID: contactId } })).body
       .result;
     const bare = (await server().call('crm.contact.add', { fields: { NAME: 'Bob' } })).body.result;
-    for (const [method, id] of [
-      ['crm.contact.get', contactId],
-      ['crm.contact.get', bare],
-      ['crm.deal.get', dealId],
+    for (const [method, id, record] of [
+      ['crm.contact.get', contactId, 'crm.contact'],
+      ['crm.contact.get', bare, 'crm.contact'],
+      ['crm.deal.get', dealId, 'crm.deal'],
     ] as const) {
       const reply = await server().call(method, { id });
       // Closed: the server answers no field the document does not list.
-      const answer = okSchema(doc, method);
-      const closed = { ...answer.properties.result, additionalProperties: false };
-      const check = compile({ ...answer, properties: { ...answer.properties, result: closed } });
-      expect(check(reply.body), `${method}: ${JSON.stringify(check.errors)}`).toBe(true);
+      const check = compile(closed(doc, record));
+      expect(check(reply.body.result), `${method}: ${JSON.stringify(check.errors)}`).toBe(true);
     }
+  });
+
+  it('documents crm.item.* records of every CRM type and smart processes, and validates real answers', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const call = (method: string, params = {}) => callAsDocumented(doc, compile, method, params);
+    const item = deref(doc, okSchema(doc, 'crm.item.get').properties.result).properties.item;
+    const kinds = (item.anyOf as Doc[]).map((kind) => kind.$ref.split('/').pop());
+    expect(kinds).toEqual(['crm.item.deal', 'crm.item.contact', 'crm.item.company', 'crm.item.dynamicItem']);
+    // Derived from the declarations: camelCase names, typed values, multi-fields in `fm` with their aliases.
+    const dealItem = doc.components.schemas['crm.item.deal'];
+    expect(dealItem.properties.opportunity).toMatchObject({ type: ['number', 'null'] });
+    expect(dealItem.properties.assignedById).toMatchObject({ type: ['integer', 'null'] });
+    expect(dealItem.properties.observers).toMatchObject({ type: ['array', 'null'] });
+    expect(doc.components.schemas['crm.item.contact'].properties).toMatchObject({
+      fm: { type: ['array', 'null'] },
+      phoneWork: { type: ['string', 'null'] },
+    });
+    expect(dealItem.properties.fm).toBeUndefined();
+    // What add and update take: the fields of every kind a client may set, by their item names.
+    const input = deref(doc, bodySchema(doc, 'crm.item.add').properties.fields).properties;
+    expect(bodySchema(doc, 'crm.item.update').properties.fields).toEqual(
+      bodySchema(doc, 'crm.item.add').properties.fields,
+    );
+    expect(input).toMatchObject({ title: { type: 'string' }, opportunity: { type: 'number' }, fm: { type: 'array' } });
+    expect(input.id).toBeUndefined();
+    expect(input.createdTime).toBeUndefined();
+
+    const typeId = (await call('crm.type.add', { fields: { title: 'Shipments', isCategoriesEnabled: 'Y' } })).type
+      .entityTypeId as number;
+    const answers: [string, Doc][] = [];
+    for (const [entityTypeId, fields] of [
+      [2, { title: 'Deal', opportunity: 99.5, observers: [1] }],
+      [3, { name: 'Ann', fm: [{ typeId: 'PHONE', valueType: 'WORK', value: '+100' }] }],
+      [4, { title: 'Acme' }],
+      [typeId, { title: 'Box' }],
+    ] as const) {
+      const added = (await call('crm.item.add', { entityTypeId, fields })).item;
+      const updated = (await call('crm.item.update', { entityTypeId, id: added.id, fields: { opened: 'N' } })).item;
+      const got = (await call('crm.item.get', { entityTypeId, id: added.id })).item;
+      const listed = (await call('crm.item.list', { entityTypeId })).items;
+      await call('crm.item.list', { entityTypeId, select: ['id', 'title'] });
+      await call('crm.item.fields', { entityTypeId });
+      answers.push(...[added, updated, got, listed[0]].map((a): [string, Doc] => [String(entityTypeId), a]));
+    }
+    // Closed: each answer is a record of its own kind, with no field the document does not list.
+    const kindOf: Record<string, string> = { 2: 'deal', 3: 'contact', 4: 'company', [typeId]: 'dynamicItem' };
+    for (const [entityTypeId, answer] of answers) {
+      const check = compile(closed(doc, `crm.item.${kindOf[entityTypeId]}`));
+      expect(check(answer), `${entityTypeId}: ${JSON.stringify(check.errors)}`).toBe(true);
+    }
+  });
+
+  it('documents pipelines, stages, smart process types and users, and validates real answers', async () => {
+    const { doc } = await fetchDocument();
+    const compile = schemaChecker(doc);
+    const call = (method: string, params = {}) => callAsDocumented(doc, compile, method, params);
+    const closedCheck = (name: string, answer: unknown) => {
+      const check = compile(closed(doc, name));
+      expect(check(answer), `${name}: ${JSON.stringify(check.errors)}`).toBe(true);
+    };
+    const pipeline = (await call('crm.category.add', { entityTypeId: 2, fields: { name: 'Wholesale', sort: 200 } }))
+      .category;
+    closedCheck('crm.category', pipeline);
+    closedCheck('crm.category', (await call('crm.category.get', { entityTypeId: 2, id: 0 })).category);
+    await call('crm.category.update', { entityTypeId: 2, id: pipeline.id, fields: { name: 'Retail' } });
+    for (const listed of (await call('crm.category.list', { entityTypeId: 2 })).categories) {
+      closedCheck('crm.category', listed);
+    }
+    await call('crm.category.fields', { entityTypeId: 2 });
+    const sparePipeline = (await call('crm.category.add', { entityTypeId: 2, fields: { name: 'Spare' } })).category;
+    expect(await call('crm.category.delete', { entityTypeId: 2, id: sparePipeline.id })).toBeNull();
+
+    const type = (await call('crm.type.add', { fields: { title: 'Repairs' } })).type;
+    closedCheck('crm.type', type);
+    closedCheck('crm.type', (await call('crm.type.get', { id: type.id })).type);
+    closedCheck('crm.type', (await call('crm.type.getByEntityTypeId', { entityTypeId: type.entityTypeId })).type);
+    closedCheck('crm.type', (await call('crm.type.update', { id: type.id, fields: { isStagesEnabled: 'Y' } })).type);
+    await call('crm.type.list', {});
+    await call('crm.type.fields', {});
+    const spareType = (await call('crm.type.add', { fields: { title: 'Spare' } })).type;
+    expect(await call('crm.type.delete', { id: spareType.id })).toBeNull();
+    const smartPipelines = (await call('crm.category.list', { entityTypeId: type.entityTypeId })).categories;
+    closedCheck('crm.category', smartPipelines[0]);
+
+    // A stage carries EXTRA; an entry of another list does not.
+    const stages = await call('crm.status.list', { filter: { ENTITY_ID: 'DEAL_STAGE' } });
+    const source = (await call('crm.status.list', { filter: { ENTITY_ID: 'SOURCE' } }))[0];
+    expect(stages[0].EXTRA).toBeDefined();
+    expect(source.EXTRA).toBeUndefined();
+    for (const entry of [stages[0], source])
+      closedCheck('crm.status', await call('crm.status.get', { id: Number(entry.ID) }));
+    const added = await call('crm.status.add', { fields: { ENTITY_ID: 'SOURCE', STATUS_ID: 'FAIR', NAME: 'Fair' } });
+    closedCheck('crm.status', await call('crm.status.get', { id: added }));
+    await call('crm.status.fields', {});
+    const entries = await call('crm.status.entity.items', { entityId: 'DEAL_STAGE' });
+    expect(entries[0]).toEqual({ NAME: expect.any(String), SORT: expect.any(Number), STATUS_ID: 'NEW' });
+
+    closedCheck('user', await call('user.current', {}));
+    for (const user of await call('user.get', { FILTER: { ACTIVE: true } })) closedCheck('user', user);
+    await call('user.search', { FIND: 'User' });
+    await call('user.fields', {});
+  });
+
+  it('documents what the `.fields` methods answer: each declared field, described', async () => {
+    const { doc } = await fetchDocument();
+    for (const [method, params, key] of [
+      ['crm.deal.fields', {}, undefined],
+      ['crm.contact.fields', {}, undefined],
+      ['crm.company.fields', {}, undefined],
+      ['crm.status.fields', {}, undefined],
+      ['crm.category.fields', { entityTypeId: 2 }, 'fields'],
+      ['crm.type.fields', {}, 'fields'],
+      ['crm.item.fields', { entityTypeId: 3 }, 'fields'],
+      ['user.fields', {}, undefined],
+    ] as const) {
+      const result = okSchema(doc, method).properties.result;
+      const described = key ? result.properties[key] : result;
+      const answered = (await server().call(method, params)).body.result;
+      const fields = key ? answered[key] : answered;
+      // crm.item.fields describes one of several kinds: the contact's here.
+      const kinds: Doc[] = described.anyOf ?? [described];
+      expect(
+        kinds.some((kind) => JSON.stringify(Object.keys(kind.properties)) === JSON.stringify(Object.keys(fields))),
+        `${method}: ${Object.keys(fields)}`,
+      ).toBe(true);
+    }
+    expect(doc.components.schemas.FieldDescription.required).toContain('isReadOnly');
+    // The classic methods' `fields` are described field by field too, typed as clients send them.
+    const add = deref(doc, bodySchema(doc, 'crm.deal.add').properties.fields).properties;
+    expect(add).toMatchObject({ TITLE: { type: 'string' }, OPPORTUNITY: { type: 'number' }, CONTACT_IDS: {} });
+    expect(add.ID).toBeUndefined();
+    const contactInput = deref(doc, bodySchema(doc, 'crm.contact.update').properties.fields);
+    expect(contactInput.properties.PHONE).toMatchObject({ type: 'array' });
   });
 
   it('documents `total` where a method answers it: always 0 in the booking module, real in CRM', async () => {
@@ -227,8 +366,9 @@ describe('GET /openapi.json', () => {
     expect(deals.properties.total).toMatchObject({ type: 'integer' });
     expect(deals.properties.next).toMatchObject({ type: 'integer' });
     // Each listed deal field by field; `select` decides which are there, so none is required.
-    expect(deals.properties.result.items.properties.TITLE).toBeDefined();
-    expect(deals.properties.result.items.required).toBeUndefined();
+    const listedDeal = deref(doc, deals.properties.result.items);
+    expect(listedDeal.properties.TITLE).toBeDefined();
+    expect(listedDeal.required).toBeUndefined();
     expect(okSchema(doc, 'booking.v1.waitlist.get').properties.total).toBeUndefined();
     expect(okSchema(doc, 'booking.v1.waitlist.add').properties.result).toMatchObject({ type: 'integer' });
   });

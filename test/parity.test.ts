@@ -68,6 +68,52 @@ describe('PARITY.md', () => {
     expect(tested).toContain('| `1040` | Wait list not found | test/x.test.ts › gets |');
     expect(tested).toContain('| cURL (Webhook) | test/x.test.ts |');
   });
+
+  it('credits a key or an error to the call it is in, or to what a `// parity:` comment names', () => {
+    const page = 'api-reference/booking/waitlist/booking-v1-waitlist-get.md';
+    const pages = { [page]: fixture[page] as DocPage };
+    const file = (text: string, fileText = '') => ({
+      file: 'test/x.test.ts',
+      setup: '',
+      text: fileText,
+      tests: [{ file: 'test/x.test.ts', title: 't', text }],
+    });
+    // The key and the error belong to the call of another method made just after.
+    const nearby = report(pages, [
+      file("call('booking.v1.waitlist.get', {}); call('booking.v1.waitlist.update', { id: 1 }); 'Wait list not found'"),
+    ]);
+    expect(nearby).toContain('- booking.v1.waitlist.get: parameter `id`');
+    expect(nearby).toContain('- booking.v1.waitlist.get: error `1040` Wait list not found');
+    // A table of cases says what it covers; a file says whose examples it runs.
+    const tagged = report(pages, [
+      file(
+        'for (const [m, p] of cases) call(m, p);\n// parity: booking.v1.{waitlist,booking}.get error:1040 param:id\n',
+        '// parity examples: api-reference/booking/waitlist/\n',
+      ),
+    ]);
+    expect(tagged).toContain('| `id` | yes | yes | test/x.test.ts › t |');
+    expect(tagged).toContain('| `1040` | Wait list not found | test/x.test.ts › t |');
+    expect(tagged).toContain('| cURL (Webhook) | test/x.test.ts |');
+    // A page's placeholders stand for any value; a code two errors share does not tell which was tested.
+    const shared = report(
+      {
+        [page]: {
+          method: 'booking.v1.waitlist.get',
+          params: [],
+          errors: [
+            { code: 'NOT_FOUND', description: 'Entity type `{entityTypeName}` is not supported' },
+            { code: 'NOT_FOUND', description: 'Element not found' },
+          ],
+        },
+      },
+      [file("call('booking.v1.waitlist.get', {}); fails('NOT_FOUND', 'Entity type DEAL is not supported')")],
+    );
+    expect(shared).toContain('| `NOT_FOUND` | Entity type `{entityTypeName}` is not supported | test/x.test.ts › t |');
+    expect(shared).toContain('- booking.v1.waitlist.get: error `NOT_FOUND` Element not found');
+    // A key sent as a shorthand property counts.
+    const shorthand = report(pages, [file("const id = 5; call('booking.v1.waitlist.get', { id });")]);
+    expect(shorthand).toContain('| `id` | yes | yes | test/x.test.ts › t |');
+  });
 });
 
 describe('the doc-pages fixture', () => {

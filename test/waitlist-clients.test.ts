@@ -160,6 +160,8 @@ describe('booking.v1.waitlist.client.* errors', () => {
           clients: [{ id: 1, type: { module: 'x', code: 'y' } }],
         }),
       ).toEqual(err('1040', 'Wait list not found'));
+      // parity: booking.v1.waitlist.client.list error:1040
+      // parity: booking.v1.waitlist.client.unset error:1040
       for (const method of ['list', 'unset']) {
         expect(await fails(server(), `booking.v1.waitlist.client.${method}`, { waitListId })).toEqual(
           err('1040', 'Wait list not found'),

@@ -85,6 +85,16 @@ describe('documented errors', () => {
   const notFound = ['1040', 'Wait list not found'] as const;
   const notFoundOnDelete = ['1036', 'wait list item not found'] as const;
   const itemNotArray = ['422', "Array's element must be array, string given"] as const;
+  // The table below, by method:
+  // parity: booking.v1.waitlist.{add,get,update,delete} error:"Could not find value for parameter"
+  // parity: booking.v1.waitlist.{externalData.set,externalData.list,externalData.unset} error:"Could not find value for parameter"
+  // parity: booking.v1.waitlist.{get,update,delete} error:"Should be value of type int"
+  // parity: booking.v1.waitlist.{externalData.set,externalData.list,externalData.unset} error:"Should be value of type int"
+  // parity: booking.v1.waitlist.{add,externalData.set} error:"Should be value of type array"
+  // parity: booking.v1.waitlist.{get,update,externalData.set,externalData.list,externalData.unset} error:1040
+  // parity: booking.v1.waitlist.delete error:1036
+  // parity: booking.v1.waitlist.list error:"Required fields" error:422
+  // parity: booking.v1.waitlist.externalData.set error:422 error:"Required fields"
   const invalidDate = ['422', 'Invalid date'] as const;
 
   /** `live`: an entry with a note and a link; `deleted`: a soft-deleted one; `unknown`: never made. */
@@ -498,6 +508,11 @@ describe('soft delete', () => {
     const neighbour = await addEntry('stays');
     expect((await call('delete', { id })).body.result).toBe(true);
 
+    // parity: booking.v1.waitlist.get error:1040
+    // parity: booking.v1.waitlist.update error:1040
+    // parity: booking.v1.waitlist.externalData.list error:1040
+    // parity: booking.v1.waitlist.externalData.set error:1040
+    // parity: booking.v1.waitlist.externalData.unset error:1040
     const notFound = { error: '1040', error_description: 'Wait list not found' };
     expect((await call('get', { id })).body).toEqual(notFound);
     expect((await call('update', { id, fields: { note: 'x' } })).body).toEqual(notFound);

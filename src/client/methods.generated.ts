@@ -18,6 +18,24 @@ export type ErrorBody = {
   error_description: string;
 };
 
+export type FieldDescription = {
+  /** The field's type: integer, double, string, char, date, crm_status, ... */
+  type: string;
+  isRequired: boolean;
+  /** Set by the server only. */
+  isReadOnly: boolean;
+  /** Settable on add only. */
+  isImmutable: boolean;
+  isMultiple: boolean;
+  /** A custom field of the portal's own. */
+  isDynamic: boolean;
+  title: string;
+  /** The reference list (`crm.status.*`) a `crm_status` field takes. */
+  statusType?: string;
+  /** `crm.item.fields`: the field's name in UPPER_SNAKE. */
+  upperName?: string;
+};
+
 export type BookingV1WaitlistAddParams = {
   fields: {
     id?: number;
@@ -436,62 +454,75 @@ export type BookingV1ClienttypeListParams = {
   start?: number;
 };
 
-export type CrmLeadAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  params?: Record<string, unknown> | unknown[];
-};
-
-export type CrmLeadGetParams = {
-  /** A numeric string is taken as well (form encodings carry only strings). */
-  id?: number;
-};
-
-export type CrmLeadListParams = {
-  /** A PHP array: an object, or a list. */
-  order?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  filter?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  select?: Record<string, unknown> | unknown[];
-  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
-  start?: number;
-};
-
-export type CrmLeadUpdateParams = {
-  /** A numeric string is taken as well (form encodings carry only strings). */
-  id?: number;
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  params?: Record<string, unknown> | unknown[];
-};
-
-export type CrmLeadDeleteParams = {
-  /** A numeric string is taken as well (form encodings carry only strings). */
-  id?: number;
-};
-
-export type CrmLeadFieldsParams = Record<string, never>;
-
-export type CrmLeadUserfieldAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-};
-
-export type CrmLeadUserfieldListParams = {
-  /** A PHP array: an object, or a list. */
-  order?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  filter?: Record<string, unknown> | unknown[];
-  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
-  start?: number;
+export type CrmDealInput = {
+  /** Title */
+  TITLE?: string;
+  /** Type */
+  TYPE_ID?: string;
+  /** Deal stage */
+  STAGE_ID?: string;
+  /** Probability */
+  PROBABILITY?: number;
+  /** Currency */
+  CURRENCY_ID?: string;
+  /** Amount */
+  OPPORTUNITY?: number;
+  /** Manual amount */
+  IS_MANUAL_OPPORTUNITY?: "Y" | "N";
+  /** Tax rate */
+  TAX_VALUE?: number;
+  /** Company */
+  COMPANY_ID?: number;
+  /** Contact */
+  CONTACT_ID?: number;
+  /** Contacts */
+  CONTACT_IDS?: unknown[];
+  /** Start date */
+  BEGINDATE?: string;
+  /** End date */
+  CLOSEDATE?: string;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: number;
+  /** Available to everyone */
+  OPENED?: "Y" | "N";
+  /** Closed */
+  CLOSED?: "Y" | "N";
+  /** Comment */
+  COMMENTS?: string;
+  /** Additional information */
+  ADDITIONAL_INFO?: string;
+  /** Location */
+  LOCATION_ID?: string;
+  /** Pipeline */
+  CATEGORY_ID?: number;
+  /** Recurring deal */
+  IS_RECURRING?: "Y" | "N";
+  /** Repeat deal */
+  IS_RETURN_CUSTOMER?: "Y" | "N";
+  /** Repeat inquiry */
+  IS_REPEATED_APPROACH?: "Y" | "N";
+  /** Source */
+  SOURCE_ID?: string;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string;
+  /** External source */
+  ORIGINATOR_ID?: string;
+  /** Item ID in data source */
+  ORIGIN_ID?: string;
+  /** Ad system */
+  UTM_SOURCE?: string;
+  /** Traffic type */
+  UTM_MEDIUM?: string;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string;
+  /** Campaign contents */
+  UTM_CONTENT?: string;
+  /** Campaign search term */
+  UTM_TERM?: string;
 };
 
 export type CrmDealAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmDealInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -499,6 +530,97 @@ export type CrmDealAddParams = {
 export type CrmDealGetParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
+};
+
+export type CrmDeal = {
+  /** Additional information */
+  ADDITIONAL_INFO: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID: string | null;
+  /** Start date */
+  BEGINDATE: string | null;
+  /** Pipeline */
+  CATEGORY_ID: string | null;
+  /** Closed */
+  CLOSED: string | null;
+  /** End date */
+  CLOSEDATE: string | null;
+  /** Comment */
+  COMMENTS: string | null;
+  /** Company */
+  COMPANY_ID: string | null;
+  /** Contact */
+  CONTACT_ID: string | null;
+  /** Created by */
+  CREATED_BY_ID: string | null;
+  /** Currency */
+  CURRENCY_ID: string | null;
+  /** Created on */
+  DATE_CREATE: string | null;
+  /** Modified on */
+  DATE_MODIFY: string | null;
+  /** ID */
+  ID: string | null;
+  /** Manual amount */
+  IS_MANUAL_OPPORTUNITY: string | null;
+  /** New deal */
+  IS_NEW: string | null;
+  /** Recurring deal */
+  IS_RECURRING: string | null;
+  /** Repeat inquiry */
+  IS_REPEATED_APPROACH: string | null;
+  /** Repeat deal */
+  IS_RETURN_CUSTOMER: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME: string | null;
+  /** Lead */
+  LEAD_ID: string | null;
+  /** Location */
+  LOCATION_ID: string | null;
+  /** Modified by */
+  MODIFY_BY_ID: string | null;
+  /** Stage changed by */
+  MOVED_BY_ID: string | null;
+  /** Stage changed on */
+  MOVED_TIME: string | null;
+  /** Available to everyone */
+  OPENED: string | null;
+  /** Amount */
+  OPPORTUNITY: string | null;
+  /** External source */
+  ORIGINATOR_ID: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID: string | null;
+  /** Probability */
+  PROBABILITY: string | null;
+  /** Quote */
+  QUOTE_ID: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION: string | null;
+  /** Source */
+  SOURCE_ID: string | null;
+  /** Deal stage */
+  STAGE_ID: string | null;
+  /** Stage group */
+  STAGE_SEMANTIC_ID: string | null;
+  /** Tax rate */
+  TAX_VALUE: string | null;
+  /** Title */
+  TITLE: string | null;
+  /** Type */
+  TYPE_ID: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN: string | null;
+  /** Campaign contents */
+  UTM_CONTENT: string | null;
+  /** Traffic type */
+  UTM_MEDIUM: string | null;
+  /** Ad system */
+  UTM_SOURCE: string | null;
+  /** Campaign search term */
+  UTM_TERM: string | null;
 };
 
 export type CrmDealListParams = {
@@ -512,11 +634,101 @@ export type CrmDealListParams = {
   start?: number;
 };
 
+export type CrmDealListed = {
+  /** Additional information */
+  ADDITIONAL_INFO?: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: string | null;
+  /** Start date */
+  BEGINDATE?: string | null;
+  /** Pipeline */
+  CATEGORY_ID?: string | null;
+  /** Closed */
+  CLOSED?: string | null;
+  /** End date */
+  CLOSEDATE?: string | null;
+  /** Comment */
+  COMMENTS?: string | null;
+  /** Company */
+  COMPANY_ID?: string | null;
+  /** Contact */
+  CONTACT_ID?: string | null;
+  /** Created by */
+  CREATED_BY_ID?: string | null;
+  /** Currency */
+  CURRENCY_ID?: string | null;
+  /** Created on */
+  DATE_CREATE?: string | null;
+  /** Modified on */
+  DATE_MODIFY?: string | null;
+  /** ID */
+  ID?: string | null;
+  /** Manual amount */
+  IS_MANUAL_OPPORTUNITY?: string | null;
+  /** New deal */
+  IS_NEW?: string | null;
+  /** Recurring deal */
+  IS_RECURRING?: string | null;
+  /** Repeat inquiry */
+  IS_REPEATED_APPROACH?: string | null;
+  /** Repeat deal */
+  IS_RETURN_CUSTOMER?: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY?: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME?: string | null;
+  /** Lead */
+  LEAD_ID?: string | null;
+  /** Location */
+  LOCATION_ID?: string | null;
+  /** Modified by */
+  MODIFY_BY_ID?: string | null;
+  /** Stage changed by */
+  MOVED_BY_ID?: string | null;
+  /** Stage changed on */
+  MOVED_TIME?: string | null;
+  /** Available to everyone */
+  OPENED?: string | null;
+  /** Amount */
+  OPPORTUNITY?: string | null;
+  /** External source */
+  ORIGINATOR_ID?: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID?: string | null;
+  /** Probability */
+  PROBABILITY?: string | null;
+  /** Quote */
+  QUOTE_ID?: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string | null;
+  /** Source */
+  SOURCE_ID?: string | null;
+  /** Deal stage */
+  STAGE_ID?: string | null;
+  /** Stage group */
+  STAGE_SEMANTIC_ID?: string | null;
+  /** Tax rate */
+  TAX_VALUE?: string | null;
+  /** Title */
+  TITLE?: string | null;
+  /** Type */
+  TYPE_ID?: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string | null;
+  /** Campaign contents */
+  UTM_CONTENT?: string | null;
+  /** Traffic type */
+  UTM_MEDIUM?: string | null;
+  /** Ad system */
+  UTM_SOURCE?: string | null;
+  /** Campaign search term */
+  UTM_TERM?: string | null;
+};
+
 export type CrmDealUpdateParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmDealInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -528,23 +740,77 @@ export type CrmDealDeleteParams = {
 
 export type CrmDealFieldsParams = Record<string, never>;
 
-export type CrmDealUserfieldAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-};
-
-export type CrmDealUserfieldListParams = {
-  /** A PHP array: an object, or a list. */
-  order?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  filter?: Record<string, unknown> | unknown[];
-  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
-  start?: number;
+export type CrmContactInput = {
+  /** Position */
+  POST?: string;
+  /** Comment */
+  COMMENTS?: string;
+  /** Salutation */
+  HONORIFIC?: string;
+  /** Name */
+  NAME?: string;
+  /** Middle name */
+  SECOND_NAME?: string;
+  /** Last name */
+  LAST_NAME?: string;
+  /** Contact type */
+  TYPE_ID?: string;
+  /** Source */
+  SOURCE_ID?: string;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string;
+  /** Company */
+  COMPANY_ID?: number;
+  /** Date of birth */
+  BIRTHDATE?: string;
+  /** Included in export */
+  EXPORT?: "Y" | "N";
+  /** Responsible person */
+  ASSIGNED_BY_ID?: number;
+  /** Available to everyone */
+  OPENED?: "Y" | "N";
+  /** External source */
+  ORIGINATOR_ID?: string;
+  /** Item ID in data source */
+  ORIGIN_ID?: string;
+  /** Original version */
+  ORIGIN_VERSION?: string;
+  /** Address: Street, building */
+  ADDRESS?: string;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string;
+  /** Address: City */
+  ADDRESS_CITY?: string;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string;
+  /** Address: Region */
+  ADDRESS_REGION?: string;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string;
+  /** Ad system */
+  UTM_SOURCE?: string;
+  /** Traffic type */
+  UTM_MEDIUM?: string;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string;
+  /** Campaign contents */
+  UTM_CONTENT?: string;
+  /** Campaign search term */
+  UTM_TERM?: string;
+  /** Phone */
+  PHONE?: unknown[];
+  /** E-mail */
+  EMAIL?: unknown[];
+  /** Website */
+  WEB?: unknown[];
+  /** Messenger */
+  IM?: unknown[];
 };
 
 export type CrmContactAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmContactInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -552,6 +818,99 @@ export type CrmContactAddParams = {
 export type CrmContactGetParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
+};
+
+export type CrmContact = {
+  /** Address: Street, building */
+  ADDRESS: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2: string | null;
+  /** Address: City */
+  ADDRESS_CITY: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE: string | null;
+  /** Address: Region */
+  ADDRESS_REGION: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID: string | null;
+  /** Date of birth */
+  BIRTHDATE: string | null;
+  /** Comment */
+  COMMENTS: string | null;
+  /** Company */
+  COMPANY_ID: string | null;
+  /** Created by */
+  CREATED_BY_ID: string | null;
+  /** Created on */
+  DATE_CREATE: string | null;
+  /** Modified on */
+  DATE_MODIFY: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Included in export */
+  EXPORT: string | null;
+  /** Face ID */
+  FACE_ID: string | null;
+  /** Has email */
+  HAS_EMAIL: string | null;
+  /** Has Open Channel */
+  HAS_IMOL: string | null;
+  /** Has phone */
+  HAS_PHONE: string | null;
+  /** Salutation */
+  HONORIFIC: string | null;
+  /** ID */
+  ID: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME: string | null;
+  /** Last name */
+  LAST_NAME: string | null;
+  /** Lead */
+  LEAD_ID: string | null;
+  /** Modified by */
+  MODIFY_BY_ID: string | null;
+  /** Name */
+  NAME: string | null;
+  /** Available to everyone */
+  OPENED: string | null;
+  /** External source */
+  ORIGINATOR_ID: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID: string | null;
+  /** Original version */
+  ORIGIN_VERSION: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Position */
+  POST: string | null;
+  /** Middle name */
+  SECOND_NAME: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION: string | null;
+  /** Source */
+  SOURCE_ID: string | null;
+  /** Contact type */
+  TYPE_ID: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN: string | null;
+  /** Campaign contents */
+  UTM_CONTENT: string | null;
+  /** Traffic type */
+  UTM_MEDIUM: string | null;
+  /** Ad system */
+  UTM_SOURCE: string | null;
+  /** Campaign search term */
+  UTM_TERM: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
 };
 
 export type CrmContactListParams = {
@@ -565,11 +924,103 @@ export type CrmContactListParams = {
   start?: number;
 };
 
+export type CrmContactListed = {
+  /** Address: Street, building */
+  ADDRESS?: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string | null;
+  /** Address: City */
+  ADDRESS_CITY?: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string | null;
+  /** Address: Region */
+  ADDRESS_REGION?: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: string | null;
+  /** Date of birth */
+  BIRTHDATE?: string | null;
+  /** Comment */
+  COMMENTS?: string | null;
+  /** Company */
+  COMPANY_ID?: string | null;
+  /** Created by */
+  CREATED_BY_ID?: string | null;
+  /** Created on */
+  DATE_CREATE?: string | null;
+  /** Modified on */
+  DATE_MODIFY?: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Included in export */
+  EXPORT?: string | null;
+  /** Face ID */
+  FACE_ID?: string | null;
+  /** Has email */
+  HAS_EMAIL?: string | null;
+  /** Has Open Channel */
+  HAS_IMOL?: string | null;
+  /** Has phone */
+  HAS_PHONE?: string | null;
+  /** Salutation */
+  HONORIFIC?: string | null;
+  /** ID */
+  ID?: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY?: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME?: string | null;
+  /** Last name */
+  LAST_NAME?: string | null;
+  /** Lead */
+  LEAD_ID?: string | null;
+  /** Modified by */
+  MODIFY_BY_ID?: string | null;
+  /** Name */
+  NAME?: string | null;
+  /** Available to everyone */
+  OPENED?: string | null;
+  /** External source */
+  ORIGINATOR_ID?: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID?: string | null;
+  /** Original version */
+  ORIGIN_VERSION?: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Position */
+  POST?: string | null;
+  /** Middle name */
+  SECOND_NAME?: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string | null;
+  /** Source */
+  SOURCE_ID?: string | null;
+  /** Contact type */
+  TYPE_ID?: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string | null;
+  /** Campaign contents */
+  UTM_CONTENT?: string | null;
+  /** Traffic type */
+  UTM_MEDIUM?: string | null;
+  /** Ad system */
+  UTM_SOURCE?: string | null;
+  /** Campaign search term */
+  UTM_TERM?: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
+};
+
 export type CrmContactUpdateParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmContactInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -581,23 +1032,85 @@ export type CrmContactDeleteParams = {
 
 export type CrmContactFieldsParams = Record<string, never>;
 
-export type CrmContactUserfieldAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-};
-
-export type CrmContactUserfieldListParams = {
-  /** A PHP array: an object, or a list. */
-  order?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  filter?: Record<string, unknown> | unknown[];
-  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
-  start?: number;
+export type CrmCompanyInput = {
+  /** Company type */
+  COMPANY_TYPE?: string;
+  /** Company name */
+  TITLE?: string;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: number;
+  /** Payment details */
+  BANKING_DETAILS?: string;
+  /** Industry */
+  INDUSTRY?: string;
+  /** Annual revenue */
+  REVENUE?: number;
+  /** Currency */
+  CURRENCY_ID?: string;
+  /** Employees */
+  EMPLOYEES?: string;
+  /** Comment */
+  COMMENTS?: string;
+  /** Available to everyone */
+  OPENED?: "Y" | "N";
+  /** My company */
+  IS_MY_COMPANY?: "Y" | "N";
+  /** External source */
+  ORIGINATOR_ID?: string;
+  /** Item ID in data source */
+  ORIGIN_ID?: string;
+  /** Original version */
+  ORIGIN_VERSION?: string;
+  /** Address: Street, building */
+  ADDRESS?: string;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string;
+  /** Address: City */
+  ADDRESS_CITY?: string;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string;
+  /** Address: Region */
+  ADDRESS_REGION?: string;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string;
+  /** Legal address: Street, building */
+  REG_ADDRESS?: string;
+  /** Legal address: Suite / Apartment */
+  REG_ADDRESS_2?: string;
+  /** Legal address: City */
+  REG_ADDRESS_CITY?: string;
+  /** Legal address: Zip */
+  REG_ADDRESS_POSTAL_CODE?: string;
+  /** Legal address: Region */
+  REG_ADDRESS_REGION?: string;
+  /** Legal address: State / Province */
+  REG_ADDRESS_PROVINCE?: string;
+  /** Legal address: Country */
+  REG_ADDRESS_COUNTRY?: string;
+  /** Ad system */
+  UTM_SOURCE?: string;
+  /** Traffic type */
+  UTM_MEDIUM?: string;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string;
+  /** Campaign contents */
+  UTM_CONTENT?: string;
+  /** Campaign search term */
+  UTM_TERM?: string;
+  /** Phone */
+  PHONE?: unknown[];
+  /** E-mail */
+  EMAIL?: unknown[];
+  /** Website */
+  WEB?: unknown[];
+  /** Messenger */
+  IM?: unknown[];
 };
 
 export type CrmCompanyAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmCompanyInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -605,6 +1118,105 @@ export type CrmCompanyAddParams = {
 export type CrmCompanyGetParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
+};
+
+export type CrmCompany = {
+  /** Address: Street, building */
+  ADDRESS: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2: string | null;
+  /** Address: City */
+  ADDRESS_CITY: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE: string | null;
+  /** Address: Region */
+  ADDRESS_REGION: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID: string | null;
+  /** Payment details */
+  BANKING_DETAILS: string | null;
+  /** Comment */
+  COMMENTS: string | null;
+  /** Company type */
+  COMPANY_TYPE: string | null;
+  /** Created by */
+  CREATED_BY_ID: string | null;
+  /** Currency */
+  CURRENCY_ID: string | null;
+  /** Created on */
+  DATE_CREATE: string | null;
+  /** Modified on */
+  DATE_MODIFY: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Employees */
+  EMPLOYEES: string | null;
+  /** Has email */
+  HAS_EMAIL: string | null;
+  /** Has Open Channel */
+  HAS_IMOL: string | null;
+  /** Has phone */
+  HAS_PHONE: string | null;
+  /** ID */
+  ID: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** Industry */
+  INDUSTRY: string | null;
+  /** My company */
+  IS_MY_COMPANY: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME: string | null;
+  /** Lead */
+  LEAD_ID: string | null;
+  /** Modified by */
+  MODIFY_BY_ID: string | null;
+  /** Available to everyone */
+  OPENED: string | null;
+  /** External source */
+  ORIGINATOR_ID: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID: string | null;
+  /** Original version */
+  ORIGIN_VERSION: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Legal address: Street, building */
+  REG_ADDRESS: string | null;
+  /** Legal address: Suite / Apartment */
+  REG_ADDRESS_2: string | null;
+  /** Legal address: City */
+  REG_ADDRESS_CITY: string | null;
+  /** Legal address: Country */
+  REG_ADDRESS_COUNTRY: string | null;
+  /** Legal address: Zip */
+  REG_ADDRESS_POSTAL_CODE: string | null;
+  /** Legal address: State / Province */
+  REG_ADDRESS_PROVINCE: string | null;
+  /** Legal address: Region */
+  REG_ADDRESS_REGION: string | null;
+  /** Annual revenue */
+  REVENUE: string | null;
+  /** Company name */
+  TITLE: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN: string | null;
+  /** Campaign contents */
+  UTM_CONTENT: string | null;
+  /** Traffic type */
+  UTM_MEDIUM: string | null;
+  /** Ad system */
+  UTM_SOURCE: string | null;
+  /** Campaign search term */
+  UTM_TERM: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
 };
 
 export type CrmCompanyListParams = {
@@ -618,11 +1230,109 @@ export type CrmCompanyListParams = {
   start?: number;
 };
 
+export type CrmCompanyListed = {
+  /** Address: Street, building */
+  ADDRESS?: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string | null;
+  /** Address: City */
+  ADDRESS_CITY?: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string | null;
+  /** Address: Region */
+  ADDRESS_REGION?: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: string | null;
+  /** Payment details */
+  BANKING_DETAILS?: string | null;
+  /** Comment */
+  COMMENTS?: string | null;
+  /** Company type */
+  COMPANY_TYPE?: string | null;
+  /** Created by */
+  CREATED_BY_ID?: string | null;
+  /** Currency */
+  CURRENCY_ID?: string | null;
+  /** Created on */
+  DATE_CREATE?: string | null;
+  /** Modified on */
+  DATE_MODIFY?: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Employees */
+  EMPLOYEES?: string | null;
+  /** Has email */
+  HAS_EMAIL?: string | null;
+  /** Has Open Channel */
+  HAS_IMOL?: string | null;
+  /** Has phone */
+  HAS_PHONE?: string | null;
+  /** ID */
+  ID?: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** Industry */
+  INDUSTRY?: string | null;
+  /** My company */
+  IS_MY_COMPANY?: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY?: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME?: string | null;
+  /** Lead */
+  LEAD_ID?: string | null;
+  /** Modified by */
+  MODIFY_BY_ID?: string | null;
+  /** Available to everyone */
+  OPENED?: string | null;
+  /** External source */
+  ORIGINATOR_ID?: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID?: string | null;
+  /** Original version */
+  ORIGIN_VERSION?: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Legal address: Street, building */
+  REG_ADDRESS?: string | null;
+  /** Legal address: Suite / Apartment */
+  REG_ADDRESS_2?: string | null;
+  /** Legal address: City */
+  REG_ADDRESS_CITY?: string | null;
+  /** Legal address: Country */
+  REG_ADDRESS_COUNTRY?: string | null;
+  /** Legal address: Zip */
+  REG_ADDRESS_POSTAL_CODE?: string | null;
+  /** Legal address: State / Province */
+  REG_ADDRESS_PROVINCE?: string | null;
+  /** Legal address: Region */
+  REG_ADDRESS_REGION?: string | null;
+  /** Annual revenue */
+  REVENUE?: string | null;
+  /** Company name */
+  TITLE?: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string | null;
+  /** Campaign contents */
+  UTM_CONTENT?: string | null;
+  /** Traffic type */
+  UTM_MEDIUM?: string | null;
+  /** Ad system */
+  UTM_SOURCE?: string | null;
+  /** Campaign search term */
+  UTM_TERM?: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
+};
+
 export type CrmCompanyUpdateParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id?: number;
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
+  fields?: CrmCompanyInput;
   /** A PHP array: an object, or a list. */
   params?: Record<string, unknown> | unknown[];
 };
@@ -634,26 +1344,446 @@ export type CrmCompanyDeleteParams = {
 
 export type CrmCompanyFieldsParams = Record<string, never>;
 
-export type CrmCompanyUserfieldAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields?: Record<string, unknown> | unknown[];
-};
-
-export type CrmCompanyUserfieldListParams = {
-  /** A PHP array: an object, or a list. */
-  order?: Record<string, unknown> | unknown[];
-  /** A PHP array: an object, or a list. */
-  filter?: Record<string, unknown> | unknown[];
-  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
-  start?: number;
+export type CrmItemInput = {
+  /** Name */
+  title?: string;
+  /** Company type */
+  typeId?: string;
+  /** Stage */
+  stageId?: string;
+  /** Probability */
+  probability?: number;
+  /** Currency */
+  currencyId?: string;
+  /** Amount */
+  opportunity?: number;
+  /** Manual amount */
+  isManualOpportunity?: "Y" | "N";
+  /** Tax amount */
+  taxValue?: number;
+  /** Company */
+  companyId?: number;
+  /** Contact */
+  contactId?: number;
+  /** Start date */
+  begindate?: string;
+  /** End date */
+  closedate?: string;
+  /** Responsible person */
+  assignedById?: number;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Closed */
+  closed?: "Y" | "N";
+  /** Comment */
+  comments?: string;
+  /** Additional information */
+  additionalInfo?: string;
+  /** Location */
+  locationId?: string;
+  /** Pipeline */
+  categoryId?: number;
+  /** Recurring deal */
+  isRecurring?: "Y" | "N";
+  /** Repeat deal */
+  isReturnCustomer?: "Y" | "N";
+  /** Repeat inquiry */
+  isRepeatedApproach?: "Y" | "N";
+  /** Source */
+  sourceId?: string;
+  /** Additional source info */
+  sourceDescription?: string;
+  /** External source */
+  originatorId?: string;
+  /** Item ID in data source */
+  originId?: string;
+  /** Ad system */
+  utmSource?: string;
+  /** Traffic type */
+  utmMedium?: string;
+  /** Ad campaign UTM */
+  utmCampaign?: string;
+  /** Campaign contents */
+  utmContent?: string;
+  /** Campaign search term */
+  utmTerm?: string;
+  /** Observers */
+  observers?: unknown[];
+  /** Contacts */
+  contactIds?: unknown[];
+  /** Position */
+  post?: string;
+  /** Salutation */
+  honorific?: string;
+  /** Name */
+  name?: string;
+  /** Middle name */
+  secondName?: string;
+  /** Last name */
+  lastName?: string;
+  /** Date of birth */
+  birthdate?: string;
+  /** Included in export */
+  export?: "Y" | "N";
+  /** Original version */
+  originVersion?: string;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm?: unknown[];
+  /** Payment details */
+  bankingDetails?: string;
+  /** Industry */
+  industry?: string;
+  /** Annual revenue */
+  revenue?: number;
+  /** Employees */
+  employees?: string;
+  /** My company */
+  isMyCompany?: "Y" | "N";
+  /** External code */
+  xmlId?: string;
 };
 
 export type CrmItemAddParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   entityTypeId: number;
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmItemInput;
   useOriginalUfNames?: unknown;
+};
+
+export type CrmItemDeal = {
+  /** Additional information */
+  additionalInfo: string | null;
+  /** Responsible person */
+  assignedById: number | null;
+  /** Start date */
+  begindate: string | null;
+  /** Pipeline */
+  categoryId: number | null;
+  /** Closed */
+  closed?: "Y" | "N";
+  /** End date */
+  closedate: string | null;
+  /** Comment */
+  comments: string | null;
+  /** Company */
+  companyId: number | null;
+  /** Contact */
+  contactId: number | null;
+  /** Contacts */
+  contactIds: unknown[] | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** Currency */
+  currencyId: string | null;
+  /** The CRM object type */
+  entityTypeId: 2;
+  /** ID */
+  id: number | null;
+  /** Manual amount */
+  isManualOpportunity?: "Y" | "N";
+  /** New deal */
+  isNew?: "Y" | "N";
+  /** Recurring deal */
+  isRecurring?: "Y" | "N";
+  /** Repeat inquiry */
+  isRepeatedApproach?: "Y" | "N";
+  /** Repeat deal */
+  isReturnCustomer?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy: number | null;
+  /** Last timeline activity */
+  lastActivityTime: string | null;
+  /** Lead */
+  leadId: number | null;
+  /** Location */
+  locationId: string | null;
+  /** Stage changed by */
+  movedBy: number | null;
+  /** Stage changed on */
+  movedTime: string | null;
+  /** Observers */
+  observers: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity: number | null;
+  /** Item ID in data source */
+  originId: string | null;
+  /** External source */
+  originatorId: string | null;
+  /** Probability */
+  probability: number | null;
+  /** Quote */
+  quoteId: number | null;
+  /** Source information */
+  sourceDescription: string | null;
+  /** Source */
+  sourceId: string | null;
+  /** Deal stage */
+  stageId: string | null;
+  /** Stage group */
+  stageSemanticId: string | null;
+  /** Tax rate */
+  taxValue: number | null;
+  /** Title */
+  title: string | null;
+  /** Type */
+  typeId: string | null;
+  /** Modified by */
+  updatedBy: number | null;
+  /** Modified on */
+  updatedTime: string | null;
+  /** Ad campaign UTM */
+  utmCampaign: string | null;
+  /** Campaign contents */
+  utmContent: string | null;
+  /** Traffic type */
+  utmMedium: string | null;
+  /** Ad system */
+  utmSource: string | null;
+  /** Campaign search term */
+  utmTerm: string | null;
+};
+
+export type CrmItemContact = {
+  /** Responsible person */
+  assignedById: number | null;
+  /** Date of birth */
+  birthdate: string | null;
+  /** Comment */
+  comments: string | null;
+  /** Company */
+  companyId: number | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** The first EMAIL value ("" when none) */
+  email: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork: string | null;
+  /** The CRM object type */
+  entityTypeId: 3;
+  /** Included in export */
+  export?: "Y" | "N";
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** Salutation */
+  honorific: string | null;
+  /** ID */
+  id: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol: string | null;
+  /** Last activity by */
+  lastActivityBy: number | null;
+  /** Last timeline activity */
+  lastActivityTime: string | null;
+  /** Last name */
+  lastName: string | null;
+  /** Lead */
+  leadId: number | null;
+  /** Name */
+  name: string | null;
+  /** Observers */
+  observers: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Item ID in data source */
+  originId: string | null;
+  /** Original version */
+  originVersion: string | null;
+  /** External source */
+  originatorId: string | null;
+  /** The first PHONE value ("" when none) */
+  phone: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork: string | null;
+  /** Position */
+  post: string | null;
+  /** Middle name */
+  secondName: string | null;
+  /** Source information */
+  sourceDescription: string | null;
+  /** Source */
+  sourceId: string | null;
+  /** Contact type */
+  typeId: string | null;
+  /** Modified by */
+  updatedBy: number | null;
+  /** Modified on */
+  updatedTime: string | null;
+  /** Ad campaign UTM */
+  utmCampaign: string | null;
+  /** Campaign contents */
+  utmContent: string | null;
+  /** Traffic type */
+  utmMedium: string | null;
+  /** Ad system */
+  utmSource: string | null;
+  /** Campaign search term */
+  utmTerm: string | null;
+};
+
+export type CrmItemCompany = {
+  /** Responsible person */
+  assignedById: number | null;
+  /** Payment details */
+  bankingDetails: string | null;
+  /** Comment */
+  comments: string | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** Currency */
+  currencyId: string | null;
+  /** The first EMAIL value ("" when none) */
+  email: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork: string | null;
+  /** Employees */
+  employees: string | null;
+  /** The CRM object type */
+  entityTypeId: 4;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** ID */
+  id: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol: string | null;
+  /** Industry */
+  industry: string | null;
+  /** My company */
+  isMyCompany?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy: number | null;
+  /** Last timeline activity */
+  lastActivityTime: string | null;
+  /** Lead */
+  leadId: number | null;
+  /** Observers */
+  observers: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Item ID in data source */
+  originId: string | null;
+  /** Original version */
+  originVersion: string | null;
+  /** External source */
+  originatorId: string | null;
+  /** The first PHONE value ("" when none) */
+  phone: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork: string | null;
+  /** Annual revenue */
+  revenue: number | null;
+  /** Company name */
+  title: string | null;
+  /** Company type */
+  typeId: string | null;
+  /** Modified by */
+  updatedBy: number | null;
+  /** Modified on */
+  updatedTime: string | null;
+  /** Ad campaign UTM */
+  utmCampaign: string | null;
+  /** Campaign contents */
+  utmContent: string | null;
+  /** Traffic type */
+  utmMedium: string | null;
+  /** Ad system */
+  utmSource: string | null;
+  /** Campaign search term */
+  utmTerm: string | null;
+};
+
+export type CrmItemDynamicItem = {
+  /** Responsible person */
+  assignedById: number | null;
+  /** Start date */
+  begindate: string | null;
+  /** Pipeline */
+  categoryId: number | null;
+  /** End date */
+  closedate: string | null;
+  /** Company */
+  companyId: number | null;
+  /** Contact */
+  contactId: number | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** Currency */
+  currencyId: string | null;
+  /** The CRM object type */
+  entityTypeId: number | null;
+  /** ID */
+  id: number | null;
+  /** Manual amount */
+  isManualOpportunity?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy: number | null;
+  /** Last timeline activity */
+  lastActivityTime: string | null;
+  /** Moved by */
+  movedBy: number | null;
+  /** Moved at */
+  movedTime: string | null;
+  /** Observers */
+  observers: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity: number | null;
+  /** Previous stage */
+  previousStageId: string | null;
+  /** Additional source info */
+  sourceDescription: string | null;
+  /** Source */
+  sourceId: string | null;
+  /** Stage */
+  stageId: string | null;
+  /** Tax amount */
+  taxValue: number | null;
+  /** Name */
+  title: string | null;
+  /** Modified by */
+  updatedBy: number | null;
+  /** Modified on */
+  updatedTime: string | null;
+  /** External code */
+  xmlId: string | null;
 };
 
 export type CrmItemGetParams = {
@@ -678,13 +1808,348 @@ export type CrmItemListParams = {
   start?: number;
 };
 
+export type CrmItemDealListed = {
+  /** Additional information */
+  additionalInfo?: string | null;
+  /** Responsible person */
+  assignedById?: number | null;
+  /** Start date */
+  begindate?: string | null;
+  /** Pipeline */
+  categoryId?: number | null;
+  /** Closed */
+  closed?: "Y" | "N";
+  /** End date */
+  closedate?: string | null;
+  /** Comment */
+  comments?: string | null;
+  /** Company */
+  companyId?: number | null;
+  /** Contact */
+  contactId?: number | null;
+  /** Contacts */
+  contactIds?: unknown[] | null;
+  /** Created by */
+  createdBy?: number | null;
+  /** Created on */
+  createdTime?: string | null;
+  /** Currency */
+  currencyId?: string | null;
+  /** The CRM object type */
+  entityTypeId?: 2;
+  /** ID */
+  id?: number | null;
+  /** Manual amount */
+  isManualOpportunity?: "Y" | "N";
+  /** New deal */
+  isNew?: "Y" | "N";
+  /** Recurring deal */
+  isRecurring?: "Y" | "N";
+  /** Repeat inquiry */
+  isRepeatedApproach?: "Y" | "N";
+  /** Repeat deal */
+  isReturnCustomer?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy?: number | null;
+  /** Last timeline activity */
+  lastActivityTime?: string | null;
+  /** Lead */
+  leadId?: number | null;
+  /** Location */
+  locationId?: string | null;
+  /** Stage changed by */
+  movedBy?: number | null;
+  /** Stage changed on */
+  movedTime?: string | null;
+  /** Observers */
+  observers?: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity?: number | null;
+  /** Item ID in data source */
+  originId?: string | null;
+  /** External source */
+  originatorId?: string | null;
+  /** Probability */
+  probability?: number | null;
+  /** Quote */
+  quoteId?: number | null;
+  /** Source information */
+  sourceDescription?: string | null;
+  /** Source */
+  sourceId?: string | null;
+  /** Deal stage */
+  stageId?: string | null;
+  /** Stage group */
+  stageSemanticId?: string | null;
+  /** Tax rate */
+  taxValue?: number | null;
+  /** Title */
+  title?: string | null;
+  /** Type */
+  typeId?: string | null;
+  /** Modified by */
+  updatedBy?: number | null;
+  /** Modified on */
+  updatedTime?: string | null;
+  /** Ad campaign UTM */
+  utmCampaign?: string | null;
+  /** Campaign contents */
+  utmContent?: string | null;
+  /** Traffic type */
+  utmMedium?: string | null;
+  /** Ad system */
+  utmSource?: string | null;
+  /** Campaign search term */
+  utmTerm?: string | null;
+};
+
+export type CrmItemContactListed = {
+  /** Responsible person */
+  assignedById?: number | null;
+  /** Date of birth */
+  birthdate?: string | null;
+  /** Comment */
+  comments?: string | null;
+  /** Company */
+  companyId?: number | null;
+  /** Created by */
+  createdBy?: number | null;
+  /** Created on */
+  createdTime?: string | null;
+  /** The first EMAIL value ("" when none) */
+  email?: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome?: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing?: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork?: string | null;
+  /** The CRM object type */
+  entityTypeId?: 3;
+  /** Included in export */
+  export?: "Y" | "N";
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm?: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** Salutation */
+  honorific?: string | null;
+  /** ID */
+  id?: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol?: string | null;
+  /** Last activity by */
+  lastActivityBy?: number | null;
+  /** Last timeline activity */
+  lastActivityTime?: string | null;
+  /** Last name */
+  lastName?: string | null;
+  /** Lead */
+  leadId?: number | null;
+  /** Name */
+  name?: string | null;
+  /** Observers */
+  observers?: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Item ID in data source */
+  originId?: string | null;
+  /** Original version */
+  originVersion?: string | null;
+  /** External source */
+  originatorId?: string | null;
+  /** The first PHONE value ("" when none) */
+  phone?: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing?: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile?: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork?: string | null;
+  /** Position */
+  post?: string | null;
+  /** Middle name */
+  secondName?: string | null;
+  /** Source information */
+  sourceDescription?: string | null;
+  /** Source */
+  sourceId?: string | null;
+  /** Contact type */
+  typeId?: string | null;
+  /** Modified by */
+  updatedBy?: number | null;
+  /** Modified on */
+  updatedTime?: string | null;
+  /** Ad campaign UTM */
+  utmCampaign?: string | null;
+  /** Campaign contents */
+  utmContent?: string | null;
+  /** Traffic type */
+  utmMedium?: string | null;
+  /** Ad system */
+  utmSource?: string | null;
+  /** Campaign search term */
+  utmTerm?: string | null;
+};
+
+export type CrmItemCompanyListed = {
+  /** Responsible person */
+  assignedById?: number | null;
+  /** Payment details */
+  bankingDetails?: string | null;
+  /** Comment */
+  comments?: string | null;
+  /** Created by */
+  createdBy?: number | null;
+  /** Created on */
+  createdTime?: string | null;
+  /** Currency */
+  currencyId?: string | null;
+  /** The first EMAIL value ("" when none) */
+  email?: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome?: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing?: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork?: string | null;
+  /** Employees */
+  employees?: string | null;
+  /** The CRM object type */
+  entityTypeId?: 4;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm?: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** ID */
+  id?: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol?: string | null;
+  /** Industry */
+  industry?: string | null;
+  /** My company */
+  isMyCompany?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy?: number | null;
+  /** Last timeline activity */
+  lastActivityTime?: string | null;
+  /** Lead */
+  leadId?: number | null;
+  /** Observers */
+  observers?: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Item ID in data source */
+  originId?: string | null;
+  /** Original version */
+  originVersion?: string | null;
+  /** External source */
+  originatorId?: string | null;
+  /** The first PHONE value ("" when none) */
+  phone?: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing?: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile?: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork?: string | null;
+  /** Annual revenue */
+  revenue?: number | null;
+  /** Company name */
+  title?: string | null;
+  /** Company type */
+  typeId?: string | null;
+  /** Modified by */
+  updatedBy?: number | null;
+  /** Modified on */
+  updatedTime?: string | null;
+  /** Ad campaign UTM */
+  utmCampaign?: string | null;
+  /** Campaign contents */
+  utmContent?: string | null;
+  /** Traffic type */
+  utmMedium?: string | null;
+  /** Ad system */
+  utmSource?: string | null;
+  /** Campaign search term */
+  utmTerm?: string | null;
+};
+
+export type CrmItemDynamicItemListed = {
+  /** Responsible person */
+  assignedById?: number | null;
+  /** Start date */
+  begindate?: string | null;
+  /** Pipeline */
+  categoryId?: number | null;
+  /** End date */
+  closedate?: string | null;
+  /** Company */
+  companyId?: number | null;
+  /** Contact */
+  contactId?: number | null;
+  /** Created by */
+  createdBy?: number | null;
+  /** Created on */
+  createdTime?: string | null;
+  /** Currency */
+  currencyId?: string | null;
+  /** The CRM object type */
+  entityTypeId?: number | null;
+  /** ID */
+  id?: number | null;
+  /** Manual amount */
+  isManualOpportunity?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy?: number | null;
+  /** Last timeline activity */
+  lastActivityTime?: string | null;
+  /** Moved by */
+  movedBy?: number | null;
+  /** Moved at */
+  movedTime?: string | null;
+  /** Observers */
+  observers?: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity?: number | null;
+  /** Previous stage */
+  previousStageId?: string | null;
+  /** Additional source info */
+  sourceDescription?: string | null;
+  /** Source */
+  sourceId?: string | null;
+  /** Stage */
+  stageId?: string | null;
+  /** Tax amount */
+  taxValue?: number | null;
+  /** Name */
+  title?: string | null;
+  /** Modified by */
+  updatedBy?: number | null;
+  /** Modified on */
+  updatedTime?: string | null;
+  /** External code */
+  xmlId?: string | null;
+};
+
 export type CrmItemUpdateParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   entityTypeId: number;
   /** A numeric string is taken as well (form encodings carry only strings). */
   id: number;
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmItemInput;
   useOriginalUfNames?: unknown;
 };
 
@@ -713,6 +2178,27 @@ export type CrmCategoryListParams = {
   start?: number;
 };
 
+export type CrmCategory = {
+  /** Smart process pipelines */
+  code?: string | null;
+  /** Entity type ID */
+  entityTypeId: number | null;
+  /** ID */
+  id: number | null;
+  /** Default */
+  isDefault?: "Y" | "N";
+  /** Smart process pipelines */
+  isSystem?: "Y" | "N";
+  /** Name */
+  name: string | null;
+  /** Deal pipelines but the default: where it came from */
+  originId?: string | null;
+  /** Deal pipelines but the default: who made it */
+  originatorId?: string | null;
+  /** Sort */
+  sort: number | null;
+};
+
 export type CrmCategoryGetParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   entityTypeId: number;
@@ -720,11 +2206,19 @@ export type CrmCategoryGetParams = {
   id: number;
 };
 
+export type CrmCategoryInput = {
+  /** Name */
+  name?: string;
+  /** Sort */
+  sort?: number;
+  /** Default */
+  isDefault?: "Y" | "N";
+};
+
 export type CrmCategoryAddParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   entityTypeId: number;
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmCategoryInput;
 };
 
 export type CrmCategoryUpdateParams = {
@@ -732,8 +2226,7 @@ export type CrmCategoryUpdateParams = {
   entityTypeId: number;
   /** A numeric string is taken as well (form encodings carry only strings). */
   id: number;
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmCategoryInput;
 };
 
 export type CrmCategoryDeleteParams = {
@@ -752,6 +2245,31 @@ export type CrmStatusListParams = {
   filter?: Record<string, unknown> | unknown[];
   /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
   start?: number;
+};
+
+export type CrmStatus = {
+  /** Pipeline */
+  CATEGORY_ID: string | null;
+  /** Color */
+  COLOR: string | null;
+  /** Entity ID */
+  ENTITY_ID: string | null;
+  /** Additional */
+  EXTRA?: Record<string, unknown> | null;
+  /** ID */
+  ID: string | null;
+  /** Title */
+  NAME: string | null;
+  /** Default title */
+  NAME_INIT: string | null;
+  /** Semantics */
+  SEMANTICS: string | null;
+  /** Sort */
+  SORT: string | null;
+  /** Status */
+  STATUS_ID: string | null;
+  /** System */
+  SYSTEM: string | null;
 };
 
 export type CrmStatusGetParams = {
@@ -784,9 +2302,112 @@ export type CrmStatusDeleteParams = {
   params?: Record<string, unknown> | unknown[];
 };
 
+export type CrmTypeInput = {
+  /** Title */
+  title?: string;
+  /** Code */
+  code?: string;
+  /** Entity type ID */
+  entityTypeId?: number;
+  /** isCategoriesEnabled */
+  isCategoriesEnabled?: "Y" | "N";
+  /** isStagesEnabled */
+  isStagesEnabled?: "Y" | "N";
+  /** isBeginCloseDatesEnabled */
+  isBeginCloseDatesEnabled?: "Y" | "N";
+  /** isClientEnabled */
+  isClientEnabled?: "Y" | "N";
+  /** isUseInUserfieldEnabled */
+  isUseInUserfieldEnabled?: "Y" | "N";
+  /** isLinkWithProductsEnabled */
+  isLinkWithProductsEnabled?: "Y" | "N";
+  /** isMycompanyEnabled */
+  isMycompanyEnabled?: "Y" | "N";
+  /** isDocumentsEnabled */
+  isDocumentsEnabled?: "Y" | "N";
+  /** isSourceEnabled */
+  isSourceEnabled?: "Y" | "N";
+  /** isObserversEnabled */
+  isObserversEnabled?: "Y" | "N";
+  /** isRecyclebinEnabled */
+  isRecyclebinEnabled?: "Y" | "N";
+  /** isAutomationEnabled */
+  isAutomationEnabled?: "Y" | "N";
+  /** isBizProcEnabled */
+  isBizProcEnabled?: "Y" | "N";
+  /** isSetOpenPermissions */
+  isSetOpenPermissions?: "Y" | "N";
+  /** isPaymentsEnabled */
+  isPaymentsEnabled?: "Y" | "N";
+  /** isCountersEnabled */
+  isCountersEnabled?: "Y" | "N";
+  /** Parent and child types: {parent: [...], child: [...]} */
+  relations?: Record<string, unknown>;
+  /** The user fields that link to this type */
+  linkedUserFields?: Record<string, unknown>;
+};
+
 export type CrmTypeAddParams = {
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmTypeInput;
+};
+
+export type CrmType = {
+  /** Code */
+  code: string | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** Digital workplace */
+  customSectionId: number | null;
+  /** Digital workplaces */
+  customSections: unknown[] | null;
+  /** Entity type ID */
+  entityTypeId: number | null;
+  /** ID */
+  id: number | null;
+  /** isAutomationEnabled */
+  isAutomationEnabled?: "Y" | "N";
+  /** isBeginCloseDatesEnabled */
+  isBeginCloseDatesEnabled?: "Y" | "N";
+  /** isBizProcEnabled */
+  isBizProcEnabled?: "Y" | "N";
+  /** isCategoriesEnabled */
+  isCategoriesEnabled?: "Y" | "N";
+  /** isClientEnabled */
+  isClientEnabled?: "Y" | "N";
+  /** isCountersEnabled */
+  isCountersEnabled?: "Y" | "N";
+  /** isDocumentsEnabled */
+  isDocumentsEnabled?: "Y" | "N";
+  /** isLinkWithProductsEnabled */
+  isLinkWithProductsEnabled?: "Y" | "N";
+  /** isMycompanyEnabled */
+  isMycompanyEnabled?: "Y" | "N";
+  /** isObserversEnabled */
+  isObserversEnabled?: "Y" | "N";
+  /** isPaymentsEnabled */
+  isPaymentsEnabled?: "Y" | "N";
+  /** isRecyclebinEnabled */
+  isRecyclebinEnabled?: "Y" | "N";
+  /** isSetOpenPermissions */
+  isSetOpenPermissions?: "Y" | "N";
+  /** isSourceEnabled */
+  isSourceEnabled?: "Y" | "N";
+  /** isStagesEnabled */
+  isStagesEnabled?: "Y" | "N";
+  /** isUseInUserfieldEnabled */
+  isUseInUserfieldEnabled?: "Y" | "N";
+  /** The user fields that link to this type */
+  linkedUserFields: Record<string, unknown> | null;
+  /** Parent and child types: {parent: [...], child: [...]} */
+  relations: Record<string, unknown> | null;
+  /** Title */
+  title: string | null;
+  /** Updated by */
+  updatedBy: number | null;
+  /** Updated on */
+  updatedTime: string | null;
 };
 
 export type CrmTypeGetParams = {
@@ -811,8 +2432,7 @@ export type CrmTypeListParams = {
 export type CrmTypeUpdateParams = {
   /** A numeric string is taken as well (form encodings carry only strings). */
   id: number;
-  /** A PHP array: an object, or a list. */
-  fields: Record<string, unknown> | unknown[];
+  fields: CrmTypeInput;
 };
 
 export type CrmTypeDeleteParams = {
@@ -847,6 +2467,41 @@ export type ProfileParams = Record<string, never>;
 export type AppInfoParams = Record<string, never>;
 
 export type UserCurrentParams = Record<string, never>;
+
+export type User = {
+  /** Activity */
+  ACTIVE: boolean;
+  /** Registration Date */
+  DATE_REGISTER: string | null;
+  /** E-Mail */
+  EMAIL: string | null;
+  /** ID */
+  ID: string | null;
+  /** IS_ONLINE */
+  IS_ONLINE?: "Y" | "N";
+  /** Last Authorization */
+  LAST_LOGIN: string | null;
+  /** Last Name */
+  LAST_NAME: string | null;
+  /** First Name */
+  NAME: string | null;
+  /** Gender */
+  PERSONAL_GENDER: string | null;
+  /** Personal Mobile */
+  PERSONAL_MOBILE: string | null;
+  /** Middle Name */
+  SECOND_NAME: string | null;
+  /** TIME_ZONE */
+  TIME_ZONE: string | null;
+  /** Units */
+  UF_DEPARTMENT: unknown[] | null;
+  /** USER_TYPE */
+  USER_TYPE: string | null;
+  /** Company Phone */
+  WORK_PHONE: string | null;
+  /** Job Title */
+  WORK_POSITION: string | null;
+};
 
 export type UserGetParams = {
   /** A PHP array: an object, or a list. */
@@ -1438,189 +3093,6 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
-  "crm.lead.add": {
-    params: CrmLeadAddParams;
-    response: {
-      /** The id of the new record. */
-      result: number;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.get": {
-    params: CrmLeadGetParams;
-    response: {
-      result: {
-        ADDRESS: string | null;
-        ADDRESS_2: string | null;
-        ADDRESS_CITY: string | null;
-        ADDRESS_COUNTRY: string | null;
-        ADDRESS_POSTAL_CODE: string | null;
-        ADDRESS_PROVINCE: string | null;
-        ADDRESS_REGION: string | null;
-        ASSIGNED_BY_ID: string | null;
-        BIRTHDATE: string | null;
-        COMMENTS: string | null;
-        COMPANY_ID: string | null;
-        COMPANY_TITLE: string | null;
-        CONTACT_ID: string | null;
-        CREATED_BY_ID: string | null;
-        CURRENCY_ID: string | null;
-        DATE_CLOSED: string | null;
-        DATE_CREATE: string | null;
-        DATE_MODIFY: string | null;
-        EMAIL?: unknown[] | null;
-        HAS_EMAIL: string | null;
-        HAS_IMOL: string | null;
-        HAS_PHONE: string | null;
-        HONORIFIC: string | null;
-        ID: string | null;
-        IM?: unknown[] | null;
-        IS_MANUAL_OPPORTUNITY: string | null;
-        IS_RETURN_CUSTOMER: string | null;
-        LAST_ACTIVITY_BY: string | null;
-        LAST_ACTIVITY_TIME: string | null;
-        LAST_NAME: string | null;
-        MODIFY_BY_ID: string | null;
-        MOVED_BY_ID: string | null;
-        MOVED_TIME: string | null;
-        NAME: string | null;
-        OPENED: string | null;
-        OPPORTUNITY: string | null;
-        ORIGINATOR_ID: string | null;
-        ORIGIN_ID: string | null;
-        PHONE?: unknown[] | null;
-        POST: string | null;
-        SECOND_NAME: string | null;
-        SOURCE_DESCRIPTION: string | null;
-        SOURCE_ID: string | null;
-        STATUS_DESCRIPTION: string | null;
-        STATUS_ID: string | null;
-        STATUS_SEMANTIC_ID: string | null;
-        TITLE: string | null;
-        UTM_CAMPAIGN: string | null;
-        UTM_CONTENT: string | null;
-        UTM_MEDIUM: string | null;
-        UTM_SOURCE: string | null;
-        UTM_TERM: string | null;
-        WEB?: unknown[] | null;
-      };
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.list": {
-    params: CrmLeadListParams;
-    response: {
-      result: Array<{
-        ADDRESS?: string | null;
-        ADDRESS_2?: string | null;
-        ADDRESS_CITY?: string | null;
-        ADDRESS_COUNTRY?: string | null;
-        ADDRESS_POSTAL_CODE?: string | null;
-        ADDRESS_PROVINCE?: string | null;
-        ADDRESS_REGION?: string | null;
-        ASSIGNED_BY_ID?: string | null;
-        BIRTHDATE?: string | null;
-        COMMENTS?: string | null;
-        COMPANY_ID?: string | null;
-        COMPANY_TITLE?: string | null;
-        CONTACT_ID?: string | null;
-        CREATED_BY_ID?: string | null;
-        CURRENCY_ID?: string | null;
-        DATE_CLOSED?: string | null;
-        DATE_CREATE?: string | null;
-        DATE_MODIFY?: string | null;
-        EMAIL?: unknown[] | null;
-        HAS_EMAIL?: string | null;
-        HAS_IMOL?: string | null;
-        HAS_PHONE?: string | null;
-        HONORIFIC?: string | null;
-        ID?: string | null;
-        IM?: unknown[] | null;
-        IS_MANUAL_OPPORTUNITY?: string | null;
-        IS_RETURN_CUSTOMER?: string | null;
-        LAST_ACTIVITY_BY?: string | null;
-        LAST_ACTIVITY_TIME?: string | null;
-        LAST_NAME?: string | null;
-        MODIFY_BY_ID?: string | null;
-        MOVED_BY_ID?: string | null;
-        MOVED_TIME?: string | null;
-        NAME?: string | null;
-        OPENED?: string | null;
-        OPPORTUNITY?: string | null;
-        ORIGINATOR_ID?: string | null;
-        ORIGIN_ID?: string | null;
-        PHONE?: unknown[] | null;
-        POST?: string | null;
-        SECOND_NAME?: string | null;
-        SOURCE_DESCRIPTION?: string | null;
-        SOURCE_ID?: string | null;
-        STATUS_DESCRIPTION?: string | null;
-        STATUS_ID?: string | null;
-        STATUS_SEMANTIC_ID?: string | null;
-        TITLE?: string | null;
-        UTM_CAMPAIGN?: string | null;
-        UTM_CONTENT?: string | null;
-        UTM_MEDIUM?: string | null;
-        UTM_SOURCE?: string | null;
-        UTM_TERM?: string | null;
-        WEB?: unknown[] | null;
-      }>;
-      time: Time;
-      /** How many records match. */
-      total?: number;
-      /** The `start` of the next page, while more remain. */
-      next?: number;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.update": {
-    params: CrmLeadUpdateParams;
-    response: {
-      result: true;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.delete": {
-    params: CrmLeadDeleteParams;
-    response: {
-      result: true;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.fields": {
-    params: CrmLeadFieldsParams;
-    response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
-      time: Time;
-    };
-    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.userfield.add": {
-    params: CrmLeadUserfieldAddParams;
-    response: {
-      /** The id of the new record. */
-      result: number;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.lead.userfield.list": {
-    params: CrmLeadUserfieldListParams;
-    response: {
-      result: Array<Record<string, unknown>>;
-      time: Time;
-      /** How many records match. */
-      total?: number;
-      /** The `start` of the next page, while more remain. */
-      next?: number;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
   "crm.deal.add": {
     params: CrmDealAddParams;
     response: {
@@ -1633,52 +3105,7 @@ export interface Methods {
   "crm.deal.get": {
     params: CrmDealGetParams;
     response: {
-      result: {
-        ADDITIONAL_INFO: string | null;
-        ASSIGNED_BY_ID: string | null;
-        BEGINDATE: string | null;
-        CATEGORY_ID: string | null;
-        CLOSED: string | null;
-        CLOSEDATE: string | null;
-        COMMENTS: string | null;
-        COMPANY_ID: string | null;
-        CONTACT_ID: string | null;
-        CREATED_BY_ID: string | null;
-        CURRENCY_ID: string | null;
-        DATE_CREATE: string | null;
-        DATE_MODIFY: string | null;
-        ID: string | null;
-        IS_MANUAL_OPPORTUNITY: string | null;
-        IS_NEW: string | null;
-        IS_RECURRING: string | null;
-        IS_REPEATED_APPROACH: string | null;
-        IS_RETURN_CUSTOMER: string | null;
-        LAST_ACTIVITY_BY: string | null;
-        LAST_ACTIVITY_TIME: string | null;
-        LEAD_ID: string | null;
-        LOCATION_ID: string | null;
-        MODIFY_BY_ID: string | null;
-        MOVED_BY_ID: string | null;
-        MOVED_TIME: string | null;
-        OPENED: string | null;
-        OPPORTUNITY: string | null;
-        ORIGINATOR_ID: string | null;
-        ORIGIN_ID: string | null;
-        PROBABILITY: string | null;
-        QUOTE_ID: string | null;
-        SOURCE_DESCRIPTION: string | null;
-        SOURCE_ID: string | null;
-        STAGE_ID: string | null;
-        STAGE_SEMANTIC_ID: string | null;
-        TAX_VALUE: string | null;
-        TITLE: string | null;
-        TYPE_ID: string | null;
-        UTM_CAMPAIGN: string | null;
-        UTM_CONTENT: string | null;
-        UTM_MEDIUM: string | null;
-        UTM_SOURCE: string | null;
-        UTM_TERM: string | null;
-      };
+      result: CrmDeal;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -1686,52 +3113,7 @@ export interface Methods {
   "crm.deal.list": {
     params: CrmDealListParams;
     response: {
-      result: Array<{
-        ADDITIONAL_INFO?: string | null;
-        ASSIGNED_BY_ID?: string | null;
-        BEGINDATE?: string | null;
-        CATEGORY_ID?: string | null;
-        CLOSED?: string | null;
-        CLOSEDATE?: string | null;
-        COMMENTS?: string | null;
-        COMPANY_ID?: string | null;
-        CONTACT_ID?: string | null;
-        CREATED_BY_ID?: string | null;
-        CURRENCY_ID?: string | null;
-        DATE_CREATE?: string | null;
-        DATE_MODIFY?: string | null;
-        ID?: string | null;
-        IS_MANUAL_OPPORTUNITY?: string | null;
-        IS_NEW?: string | null;
-        IS_RECURRING?: string | null;
-        IS_REPEATED_APPROACH?: string | null;
-        IS_RETURN_CUSTOMER?: string | null;
-        LAST_ACTIVITY_BY?: string | null;
-        LAST_ACTIVITY_TIME?: string | null;
-        LEAD_ID?: string | null;
-        LOCATION_ID?: string | null;
-        MODIFY_BY_ID?: string | null;
-        MOVED_BY_ID?: string | null;
-        MOVED_TIME?: string | null;
-        OPENED?: string | null;
-        OPPORTUNITY?: string | null;
-        ORIGINATOR_ID?: string | null;
-        ORIGIN_ID?: string | null;
-        PROBABILITY?: string | null;
-        QUOTE_ID?: string | null;
-        SOURCE_DESCRIPTION?: string | null;
-        SOURCE_ID?: string | null;
-        STAGE_ID?: string | null;
-        STAGE_SEMANTIC_ID?: string | null;
-        TAX_VALUE?: string | null;
-        TITLE?: string | null;
-        TYPE_ID?: string | null;
-        UTM_CAMPAIGN?: string | null;
-        UTM_CONTENT?: string | null;
-        UTM_MEDIUM?: string | null;
-        UTM_SOURCE?: string | null;
-        UTM_TERM?: string | null;
-      }>;
+      result: CrmDealListed[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -1759,32 +3141,56 @@ export interface Methods {
   "crm.deal.fields": {
     params: CrmDealFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        ID: FieldDescription;
+        TITLE: FieldDescription;
+        TYPE_ID: FieldDescription;
+        STAGE_ID: FieldDescription;
+        PROBABILITY: FieldDescription;
+        CURRENCY_ID: FieldDescription;
+        OPPORTUNITY: FieldDescription;
+        IS_MANUAL_OPPORTUNITY: FieldDescription;
+        TAX_VALUE: FieldDescription;
+        LEAD_ID: FieldDescription;
+        COMPANY_ID: FieldDescription;
+        CONTACT_ID: FieldDescription;
+        CONTACT_IDS: FieldDescription;
+        QUOTE_ID: FieldDescription;
+        BEGINDATE: FieldDescription;
+        CLOSEDATE: FieldDescription;
+        ASSIGNED_BY_ID: FieldDescription;
+        CREATED_BY_ID: FieldDescription;
+        MODIFY_BY_ID: FieldDescription;
+        DATE_CREATE: FieldDescription;
+        DATE_MODIFY: FieldDescription;
+        OPENED: FieldDescription;
+        CLOSED: FieldDescription;
+        COMMENTS: FieldDescription;
+        ADDITIONAL_INFO: FieldDescription;
+        LOCATION_ID: FieldDescription;
+        CATEGORY_ID: FieldDescription;
+        STAGE_SEMANTIC_ID: FieldDescription;
+        IS_NEW: FieldDescription;
+        IS_RECURRING: FieldDescription;
+        IS_RETURN_CUSTOMER: FieldDescription;
+        IS_REPEATED_APPROACH: FieldDescription;
+        SOURCE_ID: FieldDescription;
+        SOURCE_DESCRIPTION: FieldDescription;
+        ORIGINATOR_ID: FieldDescription;
+        ORIGIN_ID: FieldDescription;
+        MOVED_BY_ID: FieldDescription;
+        MOVED_TIME: FieldDescription;
+        LAST_ACTIVITY_TIME: FieldDescription;
+        UTM_SOURCE: FieldDescription;
+        UTM_MEDIUM: FieldDescription;
+        UTM_CAMPAIGN: FieldDescription;
+        UTM_CONTENT: FieldDescription;
+        UTM_TERM: FieldDescription;
+        LAST_ACTIVITY_BY: FieldDescription;
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.deal.userfield.add": {
-    params: CrmDealUserfieldAddParams;
-    response: {
-      /** The id of the new record. */
-      result: number;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.deal.userfield.list": {
-    params: CrmDealUserfieldListParams;
-    response: {
-      result: Array<Record<string, unknown>>;
-      time: Time;
-      /** How many records match. */
-      total?: number;
-      /** The `start` of the next page, while more remain. */
-      next?: number;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.contact.add": {
     params: CrmContactAddParams;
@@ -1798,53 +3204,7 @@ export interface Methods {
   "crm.contact.get": {
     params: CrmContactGetParams;
     response: {
-      result: {
-        ADDRESS: string | null;
-        ADDRESS_2: string | null;
-        ADDRESS_CITY: string | null;
-        ADDRESS_COUNTRY: string | null;
-        ADDRESS_POSTAL_CODE: string | null;
-        ADDRESS_PROVINCE: string | null;
-        ADDRESS_REGION: string | null;
-        ASSIGNED_BY_ID: string | null;
-        BIRTHDATE: string | null;
-        COMMENTS: string | null;
-        COMPANY_ID: string | null;
-        CREATED_BY_ID: string | null;
-        DATE_CREATE: string | null;
-        DATE_MODIFY: string | null;
-        EMAIL?: unknown[] | null;
-        EXPORT: string | null;
-        FACE_ID: string | null;
-        HAS_EMAIL: string | null;
-        HAS_IMOL: string | null;
-        HAS_PHONE: string | null;
-        HONORIFIC: string | null;
-        ID: string | null;
-        IM?: unknown[] | null;
-        LAST_ACTIVITY_BY: string | null;
-        LAST_ACTIVITY_TIME: string | null;
-        LAST_NAME: string | null;
-        LEAD_ID: string | null;
-        MODIFY_BY_ID: string | null;
-        NAME: string | null;
-        OPENED: string | null;
-        ORIGINATOR_ID: string | null;
-        ORIGIN_ID: string | null;
-        ORIGIN_VERSION: string | null;
-        PHONE?: unknown[] | null;
-        POST: string | null;
-        SECOND_NAME: string | null;
-        SOURCE_DESCRIPTION: string | null;
-        SOURCE_ID: string | null;
-        TYPE_ID: string | null;
-        UTM_CAMPAIGN: string | null;
-        UTM_CONTENT: string | null;
-        UTM_MEDIUM: string | null;
-        UTM_SOURCE: string | null;
-        UTM_TERM: string | null;
-        WEB?: unknown[] | null;
-      };
+      result: CrmContact;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -1852,53 +3212,7 @@ export interface Methods {
   "crm.contact.list": {
     params: CrmContactListParams;
     response: {
-      result: Array<{
-        ADDRESS?: string | null;
-        ADDRESS_2?: string | null;
-        ADDRESS_CITY?: string | null;
-        ADDRESS_COUNTRY?: string | null;
-        ADDRESS_POSTAL_CODE?: string | null;
-        ADDRESS_PROVINCE?: string | null;
-        ADDRESS_REGION?: string | null;
-        ASSIGNED_BY_ID?: string | null;
-        BIRTHDATE?: string | null;
-        COMMENTS?: string | null;
-        COMPANY_ID?: string | null;
-        CREATED_BY_ID?: string | null;
-        DATE_CREATE?: string | null;
-        DATE_MODIFY?: string | null;
-        EMAIL?: unknown[] | null;
-        EXPORT?: string | null;
-        FACE_ID?: string | null;
-        HAS_EMAIL?: string | null;
-        HAS_IMOL?: string | null;
-        HAS_PHONE?: string | null;
-        HONORIFIC?: string | null;
-        ID?: string | null;
-        IM?: unknown[] | null;
-        LAST_ACTIVITY_BY?: string | null;
-        LAST_ACTIVITY_TIME?: string | null;
-        LAST_NAME?: string | null;
-        LEAD_ID?: string | null;
-        MODIFY_BY_ID?: string | null;
-        NAME?: string | null;
-        OPENED?: string | null;
-        ORIGINATOR_ID?: string | null;
-        ORIGIN_ID?: string | null;
-        ORIGIN_VERSION?: string | null;
-        PHONE?: unknown[] | null;
-        POST?: string | null;
-        SECOND_NAME?: string | null;
-        SOURCE_DESCRIPTION?: string | null;
-        SOURCE_ID?: string | null;
-        TYPE_ID?: string | null;
-        UTM_CAMPAIGN?: string | null;
-        UTM_CONTENT?: string | null;
-        UTM_MEDIUM?: string | null;
-        UTM_SOURCE?: string | null;
-        UTM_TERM?: string | null;
-        WEB?: unknown[] | null;
-      }>;
+      result: CrmContactListed[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -1926,32 +3240,56 @@ export interface Methods {
   "crm.contact.fields": {
     params: CrmContactFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        ID: FieldDescription;
+        POST: FieldDescription;
+        COMMENTS: FieldDescription;
+        HONORIFIC: FieldDescription;
+        NAME: FieldDescription;
+        SECOND_NAME: FieldDescription;
+        LAST_NAME: FieldDescription;
+        LEAD_ID: FieldDescription;
+        TYPE_ID: FieldDescription;
+        SOURCE_ID: FieldDescription;
+        SOURCE_DESCRIPTION: FieldDescription;
+        COMPANY_ID: FieldDescription;
+        BIRTHDATE: FieldDescription;
+        EXPORT: FieldDescription;
+        HAS_PHONE: FieldDescription;
+        HAS_EMAIL: FieldDescription;
+        HAS_IMOL: FieldDescription;
+        DATE_CREATE: FieldDescription;
+        DATE_MODIFY: FieldDescription;
+        ASSIGNED_BY_ID: FieldDescription;
+        CREATED_BY_ID: FieldDescription;
+        MODIFY_BY_ID: FieldDescription;
+        OPENED: FieldDescription;
+        ORIGINATOR_ID: FieldDescription;
+        ORIGIN_ID: FieldDescription;
+        ORIGIN_VERSION: FieldDescription;
+        FACE_ID: FieldDescription;
+        LAST_ACTIVITY_TIME: FieldDescription;
+        ADDRESS: FieldDescription;
+        ADDRESS_2: FieldDescription;
+        ADDRESS_CITY: FieldDescription;
+        ADDRESS_POSTAL_CODE: FieldDescription;
+        ADDRESS_REGION: FieldDescription;
+        ADDRESS_PROVINCE: FieldDescription;
+        ADDRESS_COUNTRY: FieldDescription;
+        UTM_SOURCE: FieldDescription;
+        UTM_MEDIUM: FieldDescription;
+        UTM_CAMPAIGN: FieldDescription;
+        UTM_CONTENT: FieldDescription;
+        UTM_TERM: FieldDescription;
+        LAST_ACTIVITY_BY: FieldDescription;
+        PHONE: FieldDescription;
+        EMAIL: FieldDescription;
+        WEB: FieldDescription;
+        IM: FieldDescription;
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.contact.userfield.add": {
-    params: CrmContactUserfieldAddParams;
-    response: {
-      /** The id of the new record. */
-      result: number;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.contact.userfield.list": {
-    params: CrmContactUserfieldListParams;
-    response: {
-      result: Array<Record<string, unknown>>;
-      time: Time;
-      /** How many records match. */
-      total?: number;
-      /** The `start` of the next page, while more remain. */
-      next?: number;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.company.add": {
     params: CrmCompanyAddParams;
@@ -1965,56 +3303,7 @@ export interface Methods {
   "crm.company.get": {
     params: CrmCompanyGetParams;
     response: {
-      result: {
-        ADDRESS: string | null;
-        ADDRESS_2: string | null;
-        ADDRESS_CITY: string | null;
-        ADDRESS_COUNTRY: string | null;
-        ADDRESS_POSTAL_CODE: string | null;
-        ADDRESS_PROVINCE: string | null;
-        ADDRESS_REGION: string | null;
-        ASSIGNED_BY_ID: string | null;
-        BANKING_DETAILS: string | null;
-        COMMENTS: string | null;
-        COMPANY_TYPE: string | null;
-        CREATED_BY_ID: string | null;
-        CURRENCY_ID: string | null;
-        DATE_CREATE: string | null;
-        DATE_MODIFY: string | null;
-        EMAIL?: unknown[] | null;
-        EMPLOYEES: string | null;
-        HAS_EMAIL: string | null;
-        HAS_IMOL: string | null;
-        HAS_PHONE: string | null;
-        ID: string | null;
-        IM?: unknown[] | null;
-        INDUSTRY: string | null;
-        IS_MY_COMPANY: string | null;
-        LAST_ACTIVITY_BY: string | null;
-        LAST_ACTIVITY_TIME: string | null;
-        LEAD_ID: string | null;
-        MODIFY_BY_ID: string | null;
-        OPENED: string | null;
-        ORIGINATOR_ID: string | null;
-        ORIGIN_ID: string | null;
-        ORIGIN_VERSION: string | null;
-        PHONE?: unknown[] | null;
-        REG_ADDRESS: string | null;
-        REG_ADDRESS_2: string | null;
-        REG_ADDRESS_CITY: string | null;
-        REG_ADDRESS_COUNTRY: string | null;
-        REG_ADDRESS_POSTAL_CODE: string | null;
-        REG_ADDRESS_PROVINCE: string | null;
-        REG_ADDRESS_REGION: string | null;
-        REVENUE: string | null;
-        TITLE: string | null;
-        UTM_CAMPAIGN: string | null;
-        UTM_CONTENT: string | null;
-        UTM_MEDIUM: string | null;
-        UTM_SOURCE: string | null;
-        UTM_TERM: string | null;
-        WEB?: unknown[] | null;
-      };
+      result: CrmCompany;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2022,56 +3311,7 @@ export interface Methods {
   "crm.company.list": {
     params: CrmCompanyListParams;
     response: {
-      result: Array<{
-        ADDRESS?: string | null;
-        ADDRESS_2?: string | null;
-        ADDRESS_CITY?: string | null;
-        ADDRESS_COUNTRY?: string | null;
-        ADDRESS_POSTAL_CODE?: string | null;
-        ADDRESS_PROVINCE?: string | null;
-        ADDRESS_REGION?: string | null;
-        ASSIGNED_BY_ID?: string | null;
-        BANKING_DETAILS?: string | null;
-        COMMENTS?: string | null;
-        COMPANY_TYPE?: string | null;
-        CREATED_BY_ID?: string | null;
-        CURRENCY_ID?: string | null;
-        DATE_CREATE?: string | null;
-        DATE_MODIFY?: string | null;
-        EMAIL?: unknown[] | null;
-        EMPLOYEES?: string | null;
-        HAS_EMAIL?: string | null;
-        HAS_IMOL?: string | null;
-        HAS_PHONE?: string | null;
-        ID?: string | null;
-        IM?: unknown[] | null;
-        INDUSTRY?: string | null;
-        IS_MY_COMPANY?: string | null;
-        LAST_ACTIVITY_BY?: string | null;
-        LAST_ACTIVITY_TIME?: string | null;
-        LEAD_ID?: string | null;
-        MODIFY_BY_ID?: string | null;
-        OPENED?: string | null;
-        ORIGINATOR_ID?: string | null;
-        ORIGIN_ID?: string | null;
-        ORIGIN_VERSION?: string | null;
-        PHONE?: unknown[] | null;
-        REG_ADDRESS?: string | null;
-        REG_ADDRESS_2?: string | null;
-        REG_ADDRESS_CITY?: string | null;
-        REG_ADDRESS_COUNTRY?: string | null;
-        REG_ADDRESS_POSTAL_CODE?: string | null;
-        REG_ADDRESS_PROVINCE?: string | null;
-        REG_ADDRESS_REGION?: string | null;
-        REVENUE?: string | null;
-        TITLE?: string | null;
-        UTM_CAMPAIGN?: string | null;
-        UTM_CONTENT?: string | null;
-        UTM_MEDIUM?: string | null;
-        UTM_SOURCE?: string | null;
-        UTM_TERM?: string | null;
-        WEB?: unknown[] | null;
-      }>;
+      result: CrmCompanyListed[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -2099,38 +3339,66 @@ export interface Methods {
   "crm.company.fields": {
     params: CrmCompanyFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        ID: FieldDescription;
+        COMPANY_TYPE: FieldDescription;
+        TITLE: FieldDescription;
+        LEAD_ID: FieldDescription;
+        HAS_PHONE: FieldDescription;
+        HAS_EMAIL: FieldDescription;
+        HAS_IMOL: FieldDescription;
+        ASSIGNED_BY_ID: FieldDescription;
+        CREATED_BY_ID: FieldDescription;
+        MODIFY_BY_ID: FieldDescription;
+        BANKING_DETAILS: FieldDescription;
+        INDUSTRY: FieldDescription;
+        REVENUE: FieldDescription;
+        CURRENCY_ID: FieldDescription;
+        EMPLOYEES: FieldDescription;
+        COMMENTS: FieldDescription;
+        DATE_CREATE: FieldDescription;
+        DATE_MODIFY: FieldDescription;
+        OPENED: FieldDescription;
+        IS_MY_COMPANY: FieldDescription;
+        ORIGINATOR_ID: FieldDescription;
+        ORIGIN_ID: FieldDescription;
+        ORIGIN_VERSION: FieldDescription;
+        ADDRESS: FieldDescription;
+        ADDRESS_2: FieldDescription;
+        ADDRESS_CITY: FieldDescription;
+        ADDRESS_POSTAL_CODE: FieldDescription;
+        ADDRESS_REGION: FieldDescription;
+        ADDRESS_PROVINCE: FieldDescription;
+        ADDRESS_COUNTRY: FieldDescription;
+        REG_ADDRESS: FieldDescription;
+        REG_ADDRESS_2: FieldDescription;
+        REG_ADDRESS_CITY: FieldDescription;
+        REG_ADDRESS_POSTAL_CODE: FieldDescription;
+        REG_ADDRESS_REGION: FieldDescription;
+        REG_ADDRESS_PROVINCE: FieldDescription;
+        REG_ADDRESS_COUNTRY: FieldDescription;
+        UTM_SOURCE: FieldDescription;
+        UTM_MEDIUM: FieldDescription;
+        UTM_CAMPAIGN: FieldDescription;
+        UTM_CONTENT: FieldDescription;
+        UTM_TERM: FieldDescription;
+        LAST_ACTIVITY_TIME: FieldDescription;
+        LAST_ACTIVITY_BY: FieldDescription;
+        PHONE: FieldDescription;
+        EMAIL: FieldDescription;
+        WEB: FieldDescription;
+        IM: FieldDescription;
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
-  "crm.company.userfield.add": {
-    params: CrmCompanyUserfieldAddParams;
-    response: {
-      /** The id of the new record. */
-      result: number;
-      time: Time;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
-  "crm.company.userfield.list": {
-    params: CrmCompanyUserfieldListParams;
-    response: {
-      result: Array<Record<string, unknown>>;
-      time: Time;
-      /** How many records match. */
-      total?: number;
-      /** The `start` of the next page, while more remain. */
-      next?: number;
-    };
-    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
-  };
   "crm.item.add": {
     params: CrmItemAddParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2138,8 +3406,9 @@ export interface Methods {
   "crm.item.get": {
     params: CrmItemGetParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2148,7 +3417,7 @@ export interface Methods {
     params: CrmItemListParams;
     response: {
       result: {
-        items: Array<Record<string, unknown>>;
+        items: Array<CrmItemDealListed | CrmItemContactListed | CrmItemCompanyListed | CrmItemDynamicItemListed>;
       };
       time: Time;
       /** How many records match. */
@@ -2161,8 +3430,9 @@ export interface Methods {
   "crm.item.update": {
     params: CrmItemUpdateParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2178,8 +3448,151 @@ export interface Methods {
   "crm.item.fields": {
     params: CrmItemFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        fields: {
+          id: FieldDescription;
+          title: FieldDescription;
+          typeId: FieldDescription;
+          stageId: FieldDescription;
+          probability: FieldDescription;
+          currencyId: FieldDescription;
+          opportunity: FieldDescription;
+          isManualOpportunity: FieldDescription;
+          taxValue: FieldDescription;
+          leadId: FieldDescription;
+          companyId: FieldDescription;
+          contactId: FieldDescription;
+          quoteId: FieldDescription;
+          begindate: FieldDescription;
+          closedate: FieldDescription;
+          assignedById: FieldDescription;
+          createdBy: FieldDescription;
+          updatedBy: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          opened: FieldDescription;
+          closed: FieldDescription;
+          comments: FieldDescription;
+          additionalInfo: FieldDescription;
+          locationId: FieldDescription;
+          categoryId: FieldDescription;
+          stageSemanticId: FieldDescription;
+          isNew: FieldDescription;
+          isRecurring: FieldDescription;
+          isReturnCustomer: FieldDescription;
+          isRepeatedApproach: FieldDescription;
+          sourceId: FieldDescription;
+          sourceDescription: FieldDescription;
+          originatorId: FieldDescription;
+          originId: FieldDescription;
+          movedBy: FieldDescription;
+          movedTime: FieldDescription;
+          lastActivityTime: FieldDescription;
+          utmSource: FieldDescription;
+          utmMedium: FieldDescription;
+          utmCampaign: FieldDescription;
+          utmContent: FieldDescription;
+          utmTerm: FieldDescription;
+          lastActivityBy: FieldDescription;
+          observers: FieldDescription;
+          contactIds: FieldDescription;
+        } | {
+          id: FieldDescription;
+          post: FieldDescription;
+          comments: FieldDescription;
+          honorific: FieldDescription;
+          name: FieldDescription;
+          secondName: FieldDescription;
+          lastName: FieldDescription;
+          leadId: FieldDescription;
+          typeId: FieldDescription;
+          sourceId: FieldDescription;
+          sourceDescription: FieldDescription;
+          companyId: FieldDescription;
+          birthdate: FieldDescription;
+          export: FieldDescription;
+          hasPhone: FieldDescription;
+          hasEmail: FieldDescription;
+          hasImol: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          assignedById: FieldDescription;
+          createdBy: FieldDescription;
+          updatedBy: FieldDescription;
+          opened: FieldDescription;
+          originatorId: FieldDescription;
+          originId: FieldDescription;
+          originVersion: FieldDescription;
+          lastActivityTime: FieldDescription;
+          utmSource: FieldDescription;
+          utmMedium: FieldDescription;
+          utmCampaign: FieldDescription;
+          utmContent: FieldDescription;
+          utmTerm: FieldDescription;
+          lastActivityBy: FieldDescription;
+          observers: FieldDescription;
+        } | {
+          id: FieldDescription;
+          typeId: FieldDescription;
+          title: FieldDescription;
+          leadId: FieldDescription;
+          hasPhone: FieldDescription;
+          hasEmail: FieldDescription;
+          hasImol: FieldDescription;
+          assignedById: FieldDescription;
+          createdBy: FieldDescription;
+          updatedBy: FieldDescription;
+          bankingDetails: FieldDescription;
+          industry: FieldDescription;
+          revenue: FieldDescription;
+          currencyId: FieldDescription;
+          employees: FieldDescription;
+          comments: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          opened: FieldDescription;
+          isMyCompany: FieldDescription;
+          originatorId: FieldDescription;
+          originId: FieldDescription;
+          originVersion: FieldDescription;
+          utmSource: FieldDescription;
+          utmMedium: FieldDescription;
+          utmCampaign: FieldDescription;
+          utmContent: FieldDescription;
+          utmTerm: FieldDescription;
+          lastActivityTime: FieldDescription;
+          lastActivityBy: FieldDescription;
+          observers: FieldDescription;
+        } | {
+          id: FieldDescription;
+          xmlId: FieldDescription;
+          title: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          assignedById: FieldDescription;
+          createdBy: FieldDescription;
+          updatedBy: FieldDescription;
+          opened: FieldDescription;
+          begindate: FieldDescription;
+          closedate: FieldDescription;
+          companyId: FieldDescription;
+          contactId: FieldDescription;
+          opportunity: FieldDescription;
+          isManualOpportunity: FieldDescription;
+          taxValue: FieldDescription;
+          currencyId: FieldDescription;
+          categoryId: FieldDescription;
+          stageId: FieldDescription;
+          previousStageId: FieldDescription;
+          sourceId: FieldDescription;
+          sourceDescription: FieldDescription;
+          movedBy: FieldDescription;
+          movedTime: FieldDescription;
+          lastActivityTime: FieldDescription;
+          lastActivityBy: FieldDescription;
+          observers: FieldDescription;
+        };
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2187,8 +3600,15 @@ export interface Methods {
   "crm.category.fields": {
     params: CrmCategoryFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        fields: {
+          id: FieldDescription;
+          name: FieldDescription;
+          sort: FieldDescription;
+          entityTypeId: FieldDescription;
+          isDefault: FieldDescription;
+        };
+      };
       time: Time;
     };
     errors: "100" | "ENTITY_TYPE_NOT_SUPPORTED" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2197,7 +3617,7 @@ export interface Methods {
     params: CrmCategoryListParams;
     response: {
       result: {
-        categories: Array<Record<string, unknown>>;
+        categories: CrmCategory[];
       };
       time: Time;
       /** How many records match. */
@@ -2210,8 +3630,9 @@ export interface Methods {
   "crm.category.get": {
     params: CrmCategoryGetParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        category: CrmCategory;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2219,8 +3640,9 @@ export interface Methods {
   "crm.category.add": {
     params: CrmCategoryAddParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        category: CrmCategory;
+      };
       time: Time;
     };
     errors: "100" | "ENTITY_TYPE_NOT_SUPPORTED" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2228,8 +3650,9 @@ export interface Methods {
   "crm.category.update": {
     params: CrmCategoryUpdateParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        category: CrmCategory;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2237,8 +3660,7 @@ export interface Methods {
   "crm.category.delete": {
     params: CrmCategoryDeleteParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: null;
       time: Time;
     };
     errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NOT_FOUND" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2246,8 +3668,19 @@ export interface Methods {
   "crm.status.fields": {
     params: CrmStatusFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        ID: FieldDescription;
+        ENTITY_ID: FieldDescription;
+        STATUS_ID: FieldDescription;
+        SORT: FieldDescription;
+        NAME: FieldDescription;
+        NAME_INIT: FieldDescription;
+        SYSTEM: FieldDescription;
+        CATEGORY_ID: FieldDescription;
+        COLOR: FieldDescription;
+        SEMANTICS: FieldDescription;
+        EXTRA: FieldDescription;
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2255,7 +3688,7 @@ export interface Methods {
   "crm.status.list": {
     params: CrmStatusListParams;
     response: {
-      result: Array<Record<string, unknown>>;
+      result: CrmStatus[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -2267,8 +3700,7 @@ export interface Methods {
   "crm.status.get": {
     params: CrmStatusGetParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: CrmStatus;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2276,7 +3708,14 @@ export interface Methods {
   "crm.status.entity.items": {
     params: CrmStatusEntityItemsParams;
     response: {
-      result: unknown[];
+      result: Array<{
+        /** Title */
+        NAME: string | null;
+        /** Sort */
+        SORT: number | null;
+        /** Status */
+        STATUS_ID: string | null;
+      }>;
       time: Time;
     };
     errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2317,8 +3756,9 @@ export interface Methods {
   "crm.type.add": {
     params: CrmTypeAddParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        type: CrmType;
+      };
       time: Time;
     };
     errors: "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "INVALID_ARG_VALUE" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2326,8 +3766,9 @@ export interface Methods {
   "crm.type.get": {
     params: CrmTypeGetParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        type: CrmType;
+      };
       time: Time;
     };
     errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2335,8 +3776,9 @@ export interface Methods {
   "crm.type.getByEntityTypeId": {
     params: CrmTypeGetByEntityTypeIdParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        type: CrmType;
+      };
       time: Time;
     };
     errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2345,7 +3787,7 @@ export interface Methods {
     params: CrmTypeListParams;
     response: {
       result: {
-        types: Array<Record<string, unknown>>;
+        types: CrmType[];
       };
       time: Time;
       /** How many records match. */
@@ -2358,8 +3800,9 @@ export interface Methods {
   "crm.type.update": {
     params: CrmTypeUpdateParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        type: CrmType;
+      };
       time: Time;
     };
     errors: "0" | "100" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2367,8 +3810,7 @@ export interface Methods {
   "crm.type.delete": {
     params: CrmTypeDeleteParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: null;
       time: Time;
     };
     errors: "0" | "100" | "BX_ERROR" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2376,8 +3818,34 @@ export interface Methods {
   "crm.type.fields": {
     params: CrmTypeFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        fields: {
+          id: FieldDescription;
+          title: FieldDescription;
+          code: FieldDescription;
+          createdBy: FieldDescription;
+          entityTypeId: FieldDescription;
+          isCategoriesEnabled: FieldDescription;
+          isStagesEnabled: FieldDescription;
+          isBeginCloseDatesEnabled: FieldDescription;
+          isClientEnabled: FieldDescription;
+          isUseInUserfieldEnabled: FieldDescription;
+          isLinkWithProductsEnabled: FieldDescription;
+          isMycompanyEnabled: FieldDescription;
+          isDocumentsEnabled: FieldDescription;
+          isSourceEnabled: FieldDescription;
+          isObserversEnabled: FieldDescription;
+          isRecyclebinEnabled: FieldDescription;
+          isAutomationEnabled: FieldDescription;
+          isBizProcEnabled: FieldDescription;
+          isSetOpenPermissions: FieldDescription;
+          isPaymentsEnabled: FieldDescription;
+          isCountersEnabled: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          updatedBy: FieldDescription;
+        };
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2455,8 +3923,7 @@ export interface Methods {
   "user.current": {
     params: UserCurrentParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: User;
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
@@ -2464,7 +3931,7 @@ export interface Methods {
   "user.get": {
     params: UserGetParams;
     response: {
-      result: Array<Record<string, unknown>>;
+      result: User[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -2476,7 +3943,7 @@ export interface Methods {
   "user.search": {
     params: UserSearchParams;
     response: {
-      result: Array<Record<string, unknown>>;
+      result: User[];
       time: Time;
       /** How many records match. */
       total?: number;
@@ -2488,8 +3955,38 @@ export interface Methods {
   "user.fields": {
     params: UserFieldsParams;
     response: {
-      /** An object (PHP encodes an empty one as `[]`). */
-      result: Record<string, unknown> | unknown[];
+      result: {
+        ID: string;
+        XML_ID: string;
+        ACTIVE: string;
+        NAME: string;
+        LAST_NAME: string;
+        SECOND_NAME: string;
+        TITLE: string;
+        EMAIL: string;
+        LAST_LOGIN: string;
+        DATE_REGISTER: string;
+        TIME_ZONE: string;
+        IS_ONLINE: string;
+        TIMESTAMP_X: string;
+        LAST_ACTIVITY_DATE: string;
+        PERSONAL_GENDER: string;
+        PERSONAL_PROFESSION: string;
+        PERSONAL_WWW: string;
+        PERSONAL_BIRTHDAY: string;
+        PERSONAL_PHOTO: string;
+        PERSONAL_PHONE: string;
+        PERSONAL_MOBILE: string;
+        PERSONAL_CITY: string;
+        WORK_PHONE: string;
+        WORK_COMPANY: string;
+        WORK_POSITION: string;
+        WORK_DEPARTMENT: string;
+        UF_EMPLOYMENT_DATE: string;
+        UF_DEPARTMENT: string;
+        UF_PHONE_INNER: string;
+        USER_TYPE: string;
+      };
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";

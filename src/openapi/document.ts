@@ -13,7 +13,7 @@ import { BASIC_SCOPE } from '../rest/auth.js';
 import type { ParamSpec } from '../rest/params.js';
 import type { MethodDeclaration } from '../rest/registry.js';
 import { ErrorExamples, methodErrors } from './errors.js';
-import { paramSchema, resultSchema, type Schema } from './schemas.js';
+import { FIELD_DESCRIPTION, paramSchema, resultSchema, type Schema } from './schemas.js';
 
 /** The package's version: src/openapi/ and dist/openapi/ both sit two levels below package.json. */
 function packageVersion(): string {
@@ -66,8 +66,12 @@ interface Shared {
   readonly schemas: Record<string, Schema>;
 }
 
-/** A schema kept under components (its three encodings would repeat it otherwise). */
+/** A schema kept under components (its three encodings, or several methods, would repeat it otherwise). */
 function shared(into: Shared, name: string, schema: Schema): Schema {
+  const kept = into.schemas[name];
+  if (kept !== undefined && JSON.stringify(kept) !== JSON.stringify(schema)) {
+    throw new Error(`two different schemas are both named ${name}`);
+  }
   into.schemas[name] = schema;
   return { $ref: `#/components/schemas/${name}` };
 }
@@ -76,7 +80,7 @@ function requestBody(method: MethodDeclaration, into: Shared): Schema {
   const properties: Record<string, Schema> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(method.params) as [string, ParamSpec<unknown>][]) {
-    properties[name] = paramSchema(spec);
+    properties[name] = paramSchema(spec, (component, schema) => shared(into, component, schema));
     if (spec.required) required.push(name);
   }
   if (isList(method) && properties.start === undefined) properties.start = START;
@@ -99,9 +103,9 @@ function requestBody(method: MethodDeclaration, into: Shared): Schema {
   };
 }
 
-function envelope(method: MethodDeclaration): Schema {
+function envelope(method: MethodDeclaration, into: Shared): Schema {
   const properties: Record<string, Schema> = {
-    result: resultSchema(method.result),
+    result: resultSchema(method.result, (name, schema) => shared(into, name, schema)),
     time: { $ref: '#/components/schemas/Time' },
   };
   const kind = method.result?.kind;
@@ -129,7 +133,7 @@ function operation(method: MethodDeclaration, into: Shared): Schema {
     responses: {
       '200': {
         description: 'The method answered.',
-        content: { 'application/json': { schema: envelope(method) } },
+        content: { 'application/json': { schema: envelope(method, into) } },
       },
       ...into.examples.responses(methodErrors(method)),
     },
@@ -139,7 +143,10 @@ function operation(method: MethodDeclaration, into: Shared): Schema {
 export function openApiDocument(methods: readonly MethodDeclaration[]): Schema {
   const scopes = [...new Set(methods.map((m) => m.scope as string))].filter((s) => s !== BASIC_SCOPE).sort();
   const tags = [...new Set(methods.map((m) => m.scope as string))].sort();
-  const into: Shared = { examples: new ErrorExamples(), schemas: { Time: TIME, Error: ERROR } };
+  const into: Shared = {
+    examples: new ErrorExamples(),
+    schemas: { Time: TIME, Error: ERROR, FieldDescription: FIELD_DESCRIPTION },
+  };
   const paths = Object.fromEntries(methods.map((method) => [`/${method.name}`, { post: operation(method, into) }]));
   return {
     openapi: '3.1.0',

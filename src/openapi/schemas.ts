@@ -38,13 +38,21 @@ function inputObject(view: View, flag: RequiredFlag | undefined, dropReadonly: b
 }
 
 function inputField(field: FieldSpec, flag: RequiredFlag | undefined, dropReadonly: boolean): Schema {
+  return titled(field, inputType(field, flag, dropReadonly));
+}
+
+function inputType(field: FieldSpec, flag: RequiredFlag | undefined, dropReadonly: boolean): Schema {
   switch (field.type) {
     case 'int':
       return { type: 'integer' };
+    case 'number':
+      return { type: 'number' };
     case 'string':
       return { type: 'string' };
     case 'boolean':
       return YES_NO;
+    case 'flag':
+      return { type: 'boolean' };
     case 'list':
       return { type: 'array' };
     case 'object':
@@ -52,8 +60,13 @@ function inputField(field: FieldSpec, flag: RequiredFlag | undefined, dropReadon
   }
 }
 
+/** A field's title, where it has one, as the schema's description. */
+function titled(field: FieldSpec, schema: Schema): Schema {
+  return field.title === undefined ? schema : { ...schema, description: field.title };
+}
+
 /** One parameter of a request body. */
-export function paramSchema(spec: ParamSpec<unknown>): Schema {
+export function paramSchema(spec: ParamSpec<unknown>, components: Components): Schema {
   const described = spec.view;
   if (described) {
     const { view, use } = described;
@@ -61,7 +74,10 @@ export function paramSchema(spec: ParamSpec<unknown>): Schema {
       return { type: 'object', properties: Object.fromEntries(Object.keys(view.fields).map((n) => [n, DIRECTION])) };
     }
     const object = inputObject(view, REQUIRED_FLAG[use], use === 'add' || use === 'update');
-    return use === 'items' ? { type: 'array', items: object } : object;
+    if (use === 'items') return { type: 'array', items: object };
+    // A named view's fields, where add requires none, are the same for add and update: kept once.
+    const shareable = view.name !== undefined && (use === 'add' || use === 'update') && object.required === undefined;
+    return shareable ? components(`${view.name}.input`, object) : object;
   }
   switch (spec.type) {
     case 'int':
@@ -84,19 +100,51 @@ function withoutRequired(schema: Schema): Schema {
 export function outputObject(view: View): Schema {
   const properties: Record<string, Schema> = {};
   for (const name of view.outputOrder) properties[name] = outputField(view.fields[name] as FieldSpec);
-  // A boolean that is not set leaves its key out; every other field is always there.
-  const required = view.outputOrder.filter((name) => view.fields[name]?.type !== 'boolean');
+  // A boolean that is not set leaves its key out, as an optional field does; every other is always there.
+  const required = view.outputOrder.filter(
+    (name) => view.fields[name]?.type !== 'boolean' && !view.fields[name]?.optional,
+  );
   return { type: 'object', properties, ...(required.length > 0 && { required }) };
 }
 
+/** Keeps a named schema apart (under components) and answers the reference to it. */
+export type Components = (name: string, schema: Schema) => Schema;
+
+/** A record as a list answers it: `select` picks the fields, so none is there for certain. */
+function listedObject(view: View): Schema {
+  return withoutRequired(outputObject(view));
+}
+
+/**
+ * Records of one view, or of one of several (`crm.item.get`: a deal, a contact, ...); a named
+ * view's schema is kept under components, `.listed` for the records of a list that takes `select`.
+ */
+function outputObjects(views: View | readonly View[], components: Components, listed = false): Schema {
+  const one = (view: View) => {
+    const schema = listed ? listedObject(view) : outputObject(view);
+    return view.name === undefined ? schema : components(listed ? `${view.name}.listed` : view.name, schema);
+  };
+  if (!Array.isArray(views)) return one(views as View);
+  const each = (views as readonly View[]).map(one);
+  return each.length === 1 ? (each[0] as Schema) : { anyOf: each };
+}
+
 function outputField(field: FieldSpec): Schema {
+  return titled(field, field.constant === undefined ? outputType(field) : { const: field.constant });
+}
+
+function outputType(field: FieldSpec): Schema {
   switch (field.type) {
     case 'int':
       return { type: ['integer', 'null'] };
+    case 'number':
+      return { type: ['number', 'null'] };
     case 'string':
       return { type: ['string', 'null'] };
     case 'boolean':
       return YES_NO;
+    case 'flag':
+      return { type: 'boolean' };
     case 'list':
       return { type: ['array', 'null'] };
     case 'object':
@@ -104,11 +152,40 @@ function outputField(field: FieldSpec): Schema {
   }
 }
 
+/** What the `*.fields` methods say of a field (src/crm/engine/fields.ts, `describeFields`). */
+export const FIELD_DESCRIPTION: Schema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', description: "The field's type: integer, double, string, char, date, crm_status, ..." },
+    isRequired: { type: 'boolean' },
+    isReadOnly: { type: 'boolean', description: 'Set by the server only.' },
+    isImmutable: { type: 'boolean', description: 'Settable on add only.' },
+    isMultiple: { type: 'boolean' },
+    isDynamic: { type: 'boolean', description: "A custom field of the portal's own." },
+    title: { type: 'string' },
+    statusType: { type: 'string', description: 'The reference list (`crm.status.*`) a `crm_status` field takes.' },
+    upperName: { type: 'string', description: "`crm.item.fields`: the field's name in UPPER_SNAKE." },
+  },
+  required: ['type', 'isRequired', 'isReadOnly', 'isImmutable', 'isMultiple', 'isDynamic', 'title'],
+};
+
+/** A map of field descriptions (or of titles), by field name: the names of one kind of record. */
+function describedFields(names: readonly string[], value: Schema): Schema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(names.map((name) => [name, value])),
+    required: [...names],
+    // The portal's own fields (UF_CRM_*, ufCrm*) are described beside the declared ones.
+    additionalProperties: value,
+  };
+}
+
 const VALUE_SCHEMA: Record<Extract<ResultSpec, { kind: 'value' }>['type'], Schema> = {
   object: { type: ['object', 'array'], description: 'An object (PHP encodes an empty one as `[]`).' },
   list: { type: 'array' },
   string: { type: 'string' },
   boolean: { type: 'boolean' },
+  null: { type: 'null' },
 };
 
 /** A map keyed by batch's command keys: PHP writes it as a list when they are 0, 1, ... (`[]` when empty). */
@@ -141,13 +218,13 @@ function batchResult(commandErrors: readonly (() => RestError)[]): Schema {
 }
 
 /** `result` of the envelope. */
-export function resultSchema(spec: ResultSpec | undefined): Schema {
+export function resultSchema(spec: ResultSpec | undefined, components: Components): Schema {
   if (spec === undefined) return {};
   switch (spec.kind) {
-    case 'record': {
-      const record = withoutRequired(outputObject(spec.view));
-      return { ...record, ...(spec.always.length > 0 && { required: [...spec.always] }) };
-    }
+    case 'record':
+      return outputObjects(spec.view, components);
+    case 'records':
+      return { type: 'array', items: outputObjects(spec.view, components) };
     case 'batch':
       return batchResult(spec.commandErrors);
     case 'id':
@@ -155,7 +232,7 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
     case 'success':
       return { const: true };
     case 'entity':
-      return { type: 'object', properties: { [spec.key]: outputObject(spec.view) }, required: [spec.key] };
+      return { type: 'object', properties: { [spec.key]: outputObjects(spec.view, components) }, required: [spec.key] };
     case 'bookingPage':
       return {
         type: 'object',
@@ -163,10 +240,16 @@ export function resultSchema(spec: ResultSpec | undefined): Schema {
         required: [spec.key],
       };
     case 'crmPage': {
-      // `select` picks the fields: a listed record has none of them for certain.
-      const item: Schema = spec.view ? withoutRequired(outputObject(spec.view)) : { type: 'object' };
+      // Where `select` picks the fields, a listed record has none of them for certain.
+      const item: Schema = spec.view ? outputObjects(spec.view, components, spec.selectable) : { type: 'object' };
       const records: Schema = { type: 'array', items: item };
       return spec.key ? { type: 'object', properties: { [spec.key]: records }, required: [spec.key] } : records;
+    }
+    case 'fieldDescriptions': {
+      const value: Schema = spec.titlesOnly ? { type: 'string' } : { $ref: '#/components/schemas/FieldDescription' };
+      const each = spec.names.map((names) => describedFields(names, value));
+      const fields = each.length === 1 ? (each[0] as Schema) : { anyOf: each };
+      return spec.key ? { type: 'object', properties: { [spec.key]: fields }, required: [spec.key] } : fields;
     }
     case 'value':
       return VALUE_SCHEMA[spec.type];

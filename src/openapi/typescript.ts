@@ -45,7 +45,8 @@ export class Writer {
     }
     if ('const' in schema) return JSON.stringify(schema.const);
     if (Array.isArray(schema.enum)) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
-    if (Array.isArray(schema.oneOf)) return (schema.oneOf as Schema[]).map((s) => this.type(s, indent)).join(' | ');
+    const variants = schema.oneOf ?? schema.anyOf;
+    if (Array.isArray(variants)) return (variants as Schema[]).map((s) => this.type(s, indent)).join(' | ');
     const types = schema.type === undefined ? [] : ([] as unknown[]).concat(schema.type);
     if (types.length === 0) return 'unknown';
     return types.map((type) => this.ofType(type as string, schema, indent)).join(' | ');

@@ -15,6 +15,7 @@ import { param } from '../rest/params.js';
 import { isPhpArray, phpArrayValues, phpString } from '../rest/php.js';
 import { CrmPage, defineMethod, type MethodContext } from '../rest/registry.js';
 import { result } from '../rest/result.js';
+import { defineView, type FieldSpec, type FieldType } from '../rest/view.js';
 import type { PortalUser, PortalUserRecord } from '../store/repositories/portal.js';
 import type { Repositories } from '../store/store.js';
 
@@ -38,6 +39,55 @@ async function callerUser(ctx: MethodContext): Promise<PortalUserRecord> {
     return (await find(repos)) as PortalUserRecord;
   });
 }
+
+/**
+ * A user's fields: the title user.fields gives each (every field the page lists), and the type
+ * `user.get` answers it with, for those it answers (`userView`). Numbers and dates are strings.
+ */
+const USER_FIELDS: Readonly<Record<string, readonly [title: string, answered?: FieldType]>> = {
+  ID: ['ID', 'string'],
+  XML_ID: ['External code'],
+  ACTIVE: ['Activity', 'flag'],
+  NAME: ['First Name', 'string'],
+  LAST_NAME: ['Last Name', 'string'],
+  SECOND_NAME: ['Middle Name', 'string'],
+  TITLE: ['User List'],
+  EMAIL: ['E-Mail', 'string'],
+  LAST_LOGIN: ['Last Authorization', 'string'],
+  DATE_REGISTER: ['Registration Date', 'string'],
+  TIME_ZONE: ['TIME_ZONE', 'string'],
+  IS_ONLINE: ['IS_ONLINE', 'boolean'],
+  TIMESTAMP_X: ['TIMESTAMP_X'],
+  LAST_ACTIVITY_DATE: ['LAST_ACTIVITY_DATE'],
+  PERSONAL_GENDER: ['Gender', 'string'],
+  PERSONAL_PROFESSION: ['Profession'],
+  PERSONAL_WWW: ['Homepage'],
+  PERSONAL_BIRTHDAY: ['Date of Birth'],
+  PERSONAL_PHOTO: ['Photo'],
+  PERSONAL_PHONE: ['Personal Phone'],
+  PERSONAL_MOBILE: ['Personal Mobile', 'string'],
+  PERSONAL_CITY: ['Residential City'],
+  WORK_PHONE: ['Company Phone', 'string'],
+  WORK_COMPANY: ['Company'],
+  WORK_POSITION: ['Job Title', 'string'],
+  WORK_DEPARTMENT: ['Department'],
+  UF_EMPLOYMENT_DATE: ['Hire Date'],
+  UF_DEPARTMENT: ['Units', 'list'],
+  UF_PHONE_INNER: ['Extension'],
+  USER_TYPE: ['USER_TYPE', 'string'],
+};
+
+const FIELD_TITLES = Object.fromEntries(Object.entries(USER_FIELDS).map(([name, [title]]) => [name, title]));
+
+/** A user as user.get, user.search and user.current answer one, for the API description. */
+const userRecord = defineView(
+  Object.fromEntries(
+    Object.entries(USER_FIELDS).flatMap(([name, [title, answered]]): [string, FieldSpec][] =>
+      answered ? [[name, { type: answered, title }]] : [],
+    ),
+  ),
+  'user',
+);
 
 /**
  * A user as `user.get` shows one (the fields of the `user` scope). The caller is online and
@@ -185,7 +235,7 @@ async function listUsers(ctx: MethodContext, filter: Record<string, unknown>, so
 const current = defineMethod({
   name: 'user.current',
   scope: 'user',
-  result: result.value('object'),
+  result: result.record(userRecord),
   params: {},
   handler: async (_args, ctx) => userView(await callerUser(ctx), ctx.clock.now()),
 });
@@ -194,7 +244,7 @@ const get = defineMethod({
   name: 'user.get',
   scope: 'user',
   caseInsensitiveParams: true,
-  result: result.crmPage(),
+  result: result.crmPage(undefined, userRecord),
   params: { filter: userFilter, sort: param.loose(), order: param.loose() },
   handler: ({ filter, sort, order }, ctx) => listUsers(ctx, filter, sort, order),
 });
@@ -203,51 +253,17 @@ const search = defineMethod({
   name: 'user.search',
   scope: 'user',
   caseInsensitiveParams: true,
-  result: result.crmPage(),
+  result: result.crmPage(undefined, userRecord),
   params: { filter: userFilter, find: param.loose(), sort: param.loose(), order: param.loose() },
   handler: ({ filter, find, sort, order }, ctx) =>
     // FIND searches every field; it is not combined with the others (the page's note).
     listUsers(ctx, find !== undefined ? { FIND: find } : filter, sort, order),
 });
 
-/** user.fields: every field name with its title, as the page lists them. */
-const FIELD_TITLES: Readonly<Record<string, string>> = {
-  ID: 'ID',
-  XML_ID: 'External code',
-  ACTIVE: 'Activity',
-  NAME: 'First Name',
-  LAST_NAME: 'Last Name',
-  SECOND_NAME: 'Middle Name',
-  TITLE: 'User List',
-  EMAIL: 'E-Mail',
-  LAST_LOGIN: 'Last Authorization',
-  DATE_REGISTER: 'Registration Date',
-  TIME_ZONE: 'TIME_ZONE',
-  IS_ONLINE: 'IS_ONLINE',
-  TIMESTAMP_X: 'TIMESTAMP_X',
-  LAST_ACTIVITY_DATE: 'LAST_ACTIVITY_DATE',
-  PERSONAL_GENDER: 'Gender',
-  PERSONAL_PROFESSION: 'Profession',
-  PERSONAL_WWW: 'Homepage',
-  PERSONAL_BIRTHDAY: 'Date of Birth',
-  PERSONAL_PHOTO: 'Photo',
-  PERSONAL_PHONE: 'Personal Phone',
-  PERSONAL_MOBILE: 'Personal Mobile',
-  PERSONAL_CITY: 'Residential City',
-  WORK_PHONE: 'Company Phone',
-  WORK_COMPANY: 'Company',
-  WORK_POSITION: 'Job Title',
-  WORK_DEPARTMENT: 'Department',
-  UF_EMPLOYMENT_DATE: 'Hire Date',
-  UF_DEPARTMENT: 'Units',
-  UF_PHONE_INNER: 'Extension',
-  USER_TYPE: 'USER_TYPE',
-};
-
 const fields = defineMethod({
   name: 'user.fields',
   scope: 'user',
-  result: result.value('object'),
+  result: result.fieldDescriptions([Object.keys(USER_FIELDS)], { titlesOnly: true }),
   params: {},
   handler: async () => FIELD_TITLES,
 });

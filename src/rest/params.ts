@@ -119,10 +119,10 @@ const crmArrayKeys = (name: string) => {
 function crmSpec<T>(
   keys: (name: string) => string[],
   bind: (name: string, raw: unknown, present: boolean) => T,
-  described: { type?: ParamSpec<T>['type']; raises?: (name: string) => RestError[] } = {},
+  described: { type?: ParamSpec<T>['type']; raises?: (name: string) => RestError[]; view?: ParamView } = {},
 ): ParamSpec<T> {
-  const { type = 'array', raises = () => [] } = described;
-  return { type, required: false, bind, convert: identity<T>, find: firstSet(keys), raises };
+  const { type = 'array', raises = () => [], view } = described;
+  return { type, required: false, bind, convert: identity<T>, find: firstSet(keys), raises, ...(view && { view }) };
 }
 
 /** The names a view requires for one use, as its "Required fields" error lists them. */
@@ -228,8 +228,12 @@ export const param = {
       raises: () => [errors.itemMustBeArray(), ...requiredFieldsError(requiredNames(view, 'requiredOnSet'))],
     }),
 
-  /** A required `array $x` of a controller action, taken as it came (`crm.item.add`'s `fields`). */
-  array: (): ParamSpec<Record<string, unknown>> => spec('array', bindArray, (bound) => asRecord(bound as PhpArray)),
+  /**
+   * A required `array $x` of a controller action, taken as it came (`crm.item.add`'s `fields`);
+   * `described`: the fields it may carry, for the API description only.
+   */
+  array: (described?: ParamView): ParamSpec<Record<string, unknown>> =>
+    spec('array', bindArray, (bound) => asRecord(bound as PhpArray), undefined, described && { view: described }),
 
   /** An optional `array $x = null`: absent is `{}`; anything but an array is the binder's error. */
   optionalArray: (): ParamSpec<Record<string, unknown>> =>
@@ -249,8 +253,11 @@ export const param = {
       () => [],
     ),
 
-  /** CRM `fields`, `params`, `order`, `filter`: absent is `{}`, anything but an array is refused. */
-  crmArray: (): ParamSpec<Record<string, unknown>> =>
+  /**
+   * CRM `fields`, `params`, `order`, `filter`: absent is `{}`, anything but an array is refused.
+   * `described`: the fields it may carry, for the API description only (the entity checks them).
+   */
+  crmArray: (described?: ParamView): ParamSpec<Record<string, unknown>> =>
     crmSpec(
       crmArrayKeys,
       (name, raw, present) => {
@@ -258,7 +265,7 @@ export const param = {
         if (!isPhpArray(raw)) throw errors.crmParameterNotArray(name);
         return asRecord(raw);
       },
-      { raises: (name) => [errors.crmParameterNotArray(name)] },
+      { raises: (name) => [errors.crmParameterNotArray(name)], ...(described && { view: described }) },
     ),
 
   /** CRM `select`: a list of field names; anything else selects the defaults. */

@@ -17,34 +17,62 @@ export type ResultSpec =
    */
   | { readonly kind: 'batch'; readonly commandErrors: readonly (() => RestError)[] }
   /**
-   * One record as it is, not under a key (`crm.deal.get`): the view's fields, those of `always`
-   * in every answer, the others only when they hold something.
+   * One record as it is, not under a key (`crm.deal.get`): the view's fields, the optional ones
+   * only when they hold something.
    */
-  | { readonly kind: 'record'; readonly view: View; readonly always: readonly string[] }
-  /** One record under its key: `{"waitList": {...}}`. */
-  | { readonly kind: 'entity'; readonly key: string; readonly view: View }
+  | { readonly kind: 'record'; readonly view: View }
+  /** Records as they are, in a list, not a page (`crm.status.entity.items`). */
+  | { readonly kind: 'records'; readonly view: View }
+  /**
+   * One record under its key: `{"waitList": {...}}`; with several views, a record of one of
+   * several kinds (`crm.item.get`: `{"item": {...}}`, a deal, a contact, ...).
+   */
+  | { readonly kind: 'entity'; readonly key: string; readonly view: View | readonly View[] }
   /** A booking-module list: `{"<key>": [...]}`, with `"total": 0` and never `next`. */
   | { readonly kind: 'bookingPage'; readonly key: string; readonly view: View }
   /**
    * A CRM-style list, with the real `total` and `next` while more remain: the records themselves,
-   * or under `key` (`crm.item.list`: `{"items": [...]}`); each as `view` has it, where given
-   * (fields as `select` picks them: none is always there).
+   * or under `key` (`crm.item.list`: `{"items": [...]}`); each as `view` has it, where given,
+   * or as one of several views. `selectable`: the list takes `select`, which picks the fields,
+   * so none is there for certain.
    */
-  | { readonly kind: 'crmPage'; readonly key?: string; readonly view?: View }
+  | {
+      readonly kind: 'crmPage';
+      readonly key?: string;
+      readonly view?: View | readonly View[];
+      readonly selectable?: boolean;
+    }
+  /**
+   * What a `*.fields` method answers: a description of each field (or only its title, as
+   * `user.fields`), by name; under `key` where given. `names`: one list per kind of record the
+   * method may describe (`crm.item.fields`: a deal's, a contact's, ...).
+   */
+  | {
+      readonly kind: 'fieldDescriptions';
+      readonly names: readonly (readonly string[])[];
+      readonly key?: string;
+      readonly titlesOnly?: boolean;
+    }
   /** Shaped by the method itself (platform methods, CRM records with their own fields). */
-  | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' };
+  | { readonly kind: 'value'; readonly type: 'object' | 'list' | 'string' | 'boolean' | 'null' };
 
 export const result = {
   id: (): ResultSpec => ({ kind: 'id' }),
   success: (): ResultSpec => ({ kind: 'success' }),
   batch: (commandErrors: readonly (() => RestError)[]): ResultSpec => ({ kind: 'batch', commandErrors }),
-  record: (view: View, always: readonly string[]): ResultSpec => ({ kind: 'record', view, always }),
-  entity: (key: string, view: View): ResultSpec => ({ kind: 'entity', key, view }),
+  record: (view: View): ResultSpec => ({ kind: 'record', view }),
+  records: (view: View): ResultSpec => ({ kind: 'records', view }),
+  entity: (key: string, view: View | readonly View[]): ResultSpec => ({ kind: 'entity', key, view }),
   bookingPage: (key: string, view: View): ResultSpec => ({ kind: 'bookingPage', key, view }),
-  crmPage: (key?: string, view?: View): ResultSpec => ({
+  crmPage: (key?: string, view?: View | readonly View[], options: { selectable?: boolean } = {}): ResultSpec => ({
     kind: 'crmPage',
     ...(key !== undefined && { key }),
     ...(view !== undefined && { view }),
+    ...options,
   }),
-  value: (type: 'object' | 'list' | 'string' | 'boolean'): ResultSpec => ({ kind: 'value', type }),
+  fieldDescriptions: (
+    names: readonly (readonly string[])[],
+    options: { key?: string; titlesOnly?: boolean } = {},
+  ): ResultSpec => ({ kind: 'fieldDescriptions', names, ...options }),
+  value: (type: 'object' | 'list' | 'string' | 'boolean' | 'null'): ResultSpec => ({ kind: 'value', type }),
 } as const;

@@ -9,8 +9,12 @@
 import { errors } from './errors.js';
 import { isPhpArray, naturalCompare, phpArrayValues, phpEmpty, phpIntCast, toUpperSnake } from './php.js';
 
-/** `boolean` travels as "Y"/"N"; `list` is a JSON list taken as it is (e.g. `resourceIds`). */
-export type FieldType = 'int' | 'string' | 'object' | 'boolean' | 'list';
+/**
+ * `boolean` travels as "Y"/"N"; `list` is a JSON list taken as it is (e.g. `resourceIds`);
+ * `number` a JSON number with a fraction (an amount); `flag` a JSON `true`/`false` (a user's
+ * ACTIVE). The last two are taken as they come.
+ */
+export type FieldType = 'int' | 'number' | 'string' | 'object' | 'boolean' | 'flag' | 'list';
 
 export interface FieldSpec {
   type: FieldType;
@@ -24,9 +28,17 @@ export interface FieldSpec {
   requiredInFilter?: boolean;
   /** The view of an `object` field's own keys. */
   view?: View;
+  /** Output only: in some answers, not all (a stage's EXTRA, a multi-field without values). */
+  optional?: boolean;
+  /** Output only: the one value the field has in this view (a deal's `entityTypeId` is 2). */
+  constant?: number | string;
+  /** What the field holds, as the `*.fields` methods title it (for the API description). */
+  title?: string;
 }
 
 export interface View {
+  /** What the API description calls it, where several methods answer it (`crm.deal`): one schema for all. */
+  readonly name?: string;
   readonly fields: Record<string, FieldSpec>;
   /** Input keys as the server matches them (UPPER_SNAKE) -> the wire name. */
   readonly bySnake: ReadonlyMap<string, string>;
@@ -34,9 +46,10 @@ export interface View {
   readonly outputOrder: readonly string[];
 }
 
-export function defineView(fields: Record<string, FieldSpec>): View {
+export function defineView(fields: Record<string, FieldSpec>, name?: string): View {
   const names = Object.keys(fields);
   return {
+    ...(name !== undefined && { name }),
     fields,
     bySnake: new Map(names.map((name) => [toUpperSnake(name), name])),
     outputOrder: [...names].sort(naturalCompare),

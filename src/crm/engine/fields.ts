@@ -5,6 +5,7 @@
  */
 import { isoWithOffset } from '../../http/envelope.js';
 import { isNumeric, isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/php.js';
+import { defineView, type FieldSpec, type FieldType, type View } from '../../rest/view.js';
 
 export type CrmFieldType =
   | 'integer'
@@ -22,11 +23,17 @@ export type CrmFieldType =
   | 'crm_lead'
   | 'crm_quote'
   | 'location'
-  | 'crm_multifield';
+  | 'crm_multifield'
+  /** Y/N of the newer controllers (a pipeline's isDefault, a smart process's flags). */
+  | 'boolean'
+  /** A stage's EXTRA: its semantics and color (crm.status.*). */
+  | 'crm_status_extra';
 
 export interface CrmField {
   readonly type: CrmFieldType;
   readonly title: string;
+  /** Must be given on add (the reference lists' ENTITY_ID, STATUS_ID, NAME). */
+  readonly required?: boolean;
   /** Set by the server only; dropped from add and update input. */
   readonly readOnly?: boolean;
   /** Settable on add only. */
@@ -214,30 +221,13 @@ export function isComparable(field: CrmField, raw: unknown): boolean {
 /** Whether a filter compares the field as text (and an order ignores its case). */
 export const isTextField = (field: CrmField) => storageOf(field) === 'text';
 
-/** One field as the `*.fields` methods describe it (crm.status, crm.category, crm.type). */
-export function fieldDescription(
-  type: string,
-  title: string,
-  flags: { required?: boolean; readOnly?: boolean; immutable?: boolean } = {},
-) {
-  return {
-    type,
-    isRequired: flags.required === true,
-    isReadOnly: flags.readOnly === true,
-    isImmutable: flags.immutable === true,
-    isMultiple: false,
-    isDynamic: false,
-    title,
-  };
-}
-
 /** The description `crm.*.fields` gives of each field. */
 export function describeFields(fields: CrmFields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(fields)) {
     out[name] = {
       type: f.userField?.type ?? f.type,
-      isRequired: false,
+      isRequired: f.required === true,
       isReadOnly: f.readOnly === true,
       isImmutable: f.immutable === true,
       isMultiple: f.multiple === true || f.type === 'crm_multifield',
@@ -247,4 +237,46 @@ export function describeFields(fields: CrmFields): Record<string, unknown> {
     };
   }
   return out;
+}
+
+/**
+ * How a field's values travel, for the API description: as `text`, the way the classic methods
+ * answer them (every value a string, `toWireValue`), or `typed`, the way `crm.item.*` shows them
+ * (`toItemValue`) and clients send them (numbers as numbers, flags as Y/N, lists as lists).
+ */
+export function wireType(f: CrmField, form: 'text' | 'typed'): FieldType {
+  if (f.type === 'crm_multifield' || (f.multiple && (form === 'typed' || f.virtual))) return 'list';
+  if (f.type === 'crm_status_extra') return 'object';
+  if (form === 'text') return 'string';
+  if (f.type === 'char' || f.type === 'boolean') return 'boolean';
+  switch (storageOf(f)) {
+    case 'int':
+      return 'int';
+    case 'real':
+      return 'number';
+    default:
+      return 'string';
+  }
+}
+
+/** A field as a view describes it to the API description: its wire type, title, and whether clients may set it. */
+export function describedField(f: CrmField, form: 'text' | 'typed'): FieldSpec {
+  return { type: wireType(f, form), title: f.title, ...(f.readOnly && { readonly: true }) };
+}
+
+/**
+ * A view of declared fields for the API description, in the given form, under `name` where
+ * several methods answer it: `optional` names the fields not in every answer; `answered`, what
+ * answers carry beside the declared fields (which the `*.fields` methods do not describe).
+ */
+export function crmView(
+  fields: CrmFields,
+  form: 'text' | 'typed',
+  options: { name?: string; optional?: readonly string[]; answered?: Readonly<Record<string, FieldSpec>> } = {},
+): View {
+  const specs: Record<string, FieldSpec> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    specs[name] = { ...describedField(f, form), ...(options.optional?.includes(name) && { optional: true }) };
+  }
+  return defineView({ ...specs, ...options.answered }, options.name);
 }

@@ -6,10 +6,11 @@
  */
 import { errors } from '../../rest/errors.js';
 import { isPhpArray, phpEmpty, phpString } from '../../rest/php.js';
+import { defineView, type FieldSpec, type View } from '../../rest/view.js';
 import type { CrmRow } from '../../store/repositories/crm.js';
 import type { Repositories } from '../../store/store.js';
 import type { CrmEntity } from './entity.js';
-import { type CrmField, toItemValue, userFieldValue } from './fields.js';
+import { type CrmField, describedField, toItemValue, userFieldValue } from './fields.js';
 import type { FieldNaming } from './query.js';
 
 /** `ASSIGNED_BY_ID` -> `assignedById`. */
@@ -205,4 +206,30 @@ export function describeItemFields(entity: CrmEntity): Record<string, unknown> {
 export async function storedMultifieldIds(entity: CrmEntity, repos: Repositories, id: number): Promise<Set<number>> {
   if (!entity.multifieldDefaults) return new Set();
   return new Set((await repos.crm.multifields(entity.typeName, [id])).map((m) => m.id));
+}
+
+/**
+ * A record as `crm.item.*` answers it, for the API description: every field of the face typed
+ * (`toItemValue`), then, for types with multi-fields, the flat aliases and `fm`, and the type.
+ */
+export function itemView(entity: CrmEntity): View {
+  const fields: Record<string, FieldSpec> = {};
+  for (const [item, declared] of itemFace(entity).names) {
+    fields[item] = describedField(entity.itemFields[declared] as CrmField, 'typed');
+  }
+  if (entity.multifieldDefaults) {
+    for (const [alias, typeId, valueType] of FM_ALIASES) {
+      const kind = valueType ? `${typeId} of type ${valueType}` : typeId;
+      fields[alias] = { type: 'string', readonly: true, title: `The first ${kind} value ("" when none)` };
+    }
+    fields.fm = {
+      type: 'list',
+      title:
+        'Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it',
+    };
+  }
+  // A smart process's type is the portal's own; the CRM's own types are theirs alone (a client tells them apart by it).
+  const ownType = entity.name === 'dynamicItem' ? {} : { constant: entity.entityTypeId };
+  fields.entityTypeId = { type: 'int', readonly: true, title: 'The CRM object type', ...ownType };
+  return defineView(fields, `crm.item.${entity.name}`);
 }

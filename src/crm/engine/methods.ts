@@ -7,9 +7,9 @@ import { errors } from '../../rest/errors.js';
 import { param } from '../../rest/params.js';
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
-import { defineView, type FieldSpec, type View } from '../../rest/view.js';
+import type { View } from '../../rest/view.js';
 import { addRecord, type CrmEntity, deleteRecord, listRecords, readRecord, updateRecord } from './entity.js';
-import { type CrmFields, clampInt, describeFields } from './fields.js';
+import { clampInt, crmView, describeFields } from './fields.js';
 import { userFieldMethods } from './user-field-methods.js';
 import { withUserFields } from './user-fields.js';
 
@@ -21,29 +21,25 @@ function checkId(id: number): number {
 
 /**
  * A record as `crm.*.get` answers it, for the API description: every stored field a string or
- * null (`toWireValue`), multi-fields lists of values, virtual fields never (their links are
- * answered by other methods).
+ * null (`toWireValue`), multi-fields lists of values, there only when they hold some (the
+ * note of crm.contact.get); virtual fields never (their links are answered by other methods).
  */
-function recordView(fields: CrmFields): { view: View; always: string[] } {
-  const shown = Object.entries(fields).filter(([, f]) => !f.virtual);
-  const view = defineView(
-    Object.fromEntries(
-      shown.map(([name, f]): [string, FieldSpec] => [name, { type: f.type === 'crm_multifield' ? 'list' : 'string' }]),
-    ),
-  );
-  // Multi-fields are there only when they hold values (crm.contact.get's note).
-  return { view, always: shown.filter(([, f]) => f.type !== 'crm_multifield').map(([name]) => name) };
+function recordView(entity: CrmEntity): View {
+  const shown = Object.fromEntries(Object.entries(entity.fields).filter(([, f]) => !f.virtual));
+  const multi = Object.keys(shown).filter((name) => shown[name]?.type === 'crm_multifield');
+  return crmView(shown, 'text', { name: `crm.${entity.name}`, optional: multi });
 }
 
 export function crmMethods(entity: CrmEntity) {
   const prefix = `crm.${entity.name}`;
-  const record = recordView(entity.fields);
+  const record = recordView(entity);
+  const input = crmView(entity.fields, 'typed', { name: `crm.${entity.name}` });
   return [
     defineMethod({
       name: `${prefix}.add`,
       scope: 'crm',
       result: result.id(),
-      params: { fields: param.crmArray(), params: param.crmArray() },
+      params: { fields: param.crmArray({ view: input, use: 'add' }), params: param.crmArray() },
       handler: ({ fields }, ctx) =>
         ctx.store.write(async (repos) =>
           addRecord(await withUserFields(repos, entity), repos, fields, { userId: ctx.userId, now: ctx.clock.now() }),
@@ -52,7 +48,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.get`,
       scope: 'crm',
-      result: result.record(record.view, record.always),
+      result: result.record(record),
       raises: [errors.crmInvalidId, entity.notFound.get],
       params: { id: param.crmId() },
       handler: async ({ id }, ctx) => {
@@ -66,7 +62,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.list`,
       scope: 'crm',
-      result: result.crmPage(undefined, record.view),
+      result: result.crmPage(undefined, record, { selectable: true }),
       params: { order: param.crmArray(), filter: param.crmArray(), select: param.crmList() },
       handler: ({ order, filter, select }, ctx) =>
         ctx.store.read(async (repos) => {
@@ -86,7 +82,7 @@ export function crmMethods(entity: CrmEntity) {
       scope: 'crm',
       result: result.success(),
       raises: [errors.crmInvalidId, entity.notFound.update],
-      params: { id: param.crmId(), fields: param.crmArray(), params: param.crmArray() },
+      params: { id: param.crmId(), fields: param.crmArray({ view: input, use: 'update' }), params: param.crmArray() },
       handler: ({ id, fields }, ctx) => {
         const known = checkId(id);
         return ctx.store.write(async (repos) =>
@@ -113,7 +109,7 @@ export function crmMethods(entity: CrmEntity) {
     defineMethod({
       name: `${prefix}.fields`,
       scope: 'crm',
-      result: result.value('object'),
+      result: result.fieldDescriptions([Object.keys(entity.fields)]),
       params: {},
       handler: (_params, ctx) =>
         ctx.store.read(async (repos) => describeFields((await withUserFields(repos, entity)).fields)),

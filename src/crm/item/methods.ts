@@ -5,10 +5,11 @@
  * the type, then the record, then its fields.
  */
 import { errors } from '../../rest/errors.js';
-import { param } from '../../rest/params.js';
+import { type ParamView, param } from '../../rest/params.js';
 import { phpString } from '../../rest/php.js';
 import { CrmPage, defineMethod, type MethodContext } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
+import { defineView } from '../../rest/view.js';
 import type { Repositories } from '../../store/store.js';
 import { company } from '../company/company.js';
 import { contact } from '../contact/contact.js';
@@ -20,15 +21,30 @@ import {
   itemFace,
   itemInput,
   itemSelection,
+  itemView,
   storedMultifieldIds,
   toItems,
 } from '../engine/item.js';
 import { withUserFields } from '../engine/user-fields.js';
 import { lead } from '../lead/lead.js';
-import { dynamicEntity, smartProcessOf } from '../types/types.js';
+import { dynamicEntity, SMART_PROCESS_EXAMPLE, smartProcessOf } from '../types/types.js';
 
 /** The CRM object types `crm.item.*` serves, by `entityTypeId`: these, and the portal's smart processes. */
 const entities = new Map<number, CrmEntity>([lead, deal, contact, company].map((e) => [e.entityTypeId, e]));
+
+/** What crm.item.* may answer, for the API description: a record of one of these kinds. */
+function recordKinds(): CrmEntity[] {
+  // Every smart process's items have the same fields: any type's entity describes them.
+  return [...entities.values(), dynamicEntity(SMART_PROCESS_EXAMPLE)];
+}
+
+const itemViews = recordKinds().map(itemView);
+
+/** `fields` of add and update, for the API description: the fields of every kind, by their item names. */
+const itemInputView: ParamView = {
+  view: defineView(Object.assign({}, ...itemViews.map((view) => view.fields)), 'crm.item'),
+  use: 'update',
+};
 
 /**
  * The type's entity, with its custom fields.
@@ -64,9 +80,9 @@ const useOriginalUfNames = param.loose();
 const add = defineMethod({
   name: 'crm.item.add',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('item', itemViews),
   raises: [errors.crmTypeNotFound, () => errors.crmMultipleNotIterable('string')],
-  params: { entityTypeId: param.int(), fields: param.array(), useOriginalUfNames },
+  params: { entityTypeId: param.int(), fields: param.array(itemInputView), useOriginalUfNames },
   handler: ({ entityTypeId, fields, useOriginalUfNames }, ctx) =>
     ctx.store.write(async (repos) => {
       const entity = await entityOf(repos, entityTypeId, useOriginalUfNames);
@@ -78,7 +94,7 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'crm.item.get',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('item', itemViews),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound],
   params: { id: param.int(), entityTypeId: param.int(), useOriginalUfNames },
   handler: ({ id, entityTypeId, useOriginalUfNames }, ctx) =>
@@ -88,7 +104,7 @@ const get = defineMethod({
 const list = defineMethod({
   name: 'crm.item.list',
   scope: 'crm',
-  result: result.crmPage('items'),
+  result: result.crmPage('items', itemViews, { selectable: true }),
   raises: [
     errors.crmTypeNotFound,
     () => errors.crmFilterFieldNotAllowed('FIELD'),
@@ -117,9 +133,9 @@ const list = defineMethod({
 const update = defineMethod({
   name: 'crm.item.update',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('item', itemViews),
   raises: [errors.crmTypeNotFound, errors.crmItemNotFound, () => errors.crmMultipleNotIterable('string')],
-  params: { entityTypeId: param.int(), id: param.int(), fields: param.array(), useOriginalUfNames },
+  params: { entityTypeId: param.int(), id: param.int(), fields: param.array(itemInputView), useOriginalUfNames },
   handler: ({ entityTypeId, id, fields, useOriginalUfNames }, ctx) =>
     ctx.store.write(async (repos) => {
       const entity = await entityOf(repos, entityTypeId, useOriginalUfNames);
@@ -147,7 +163,10 @@ const remove = defineMethod({
 const fields = defineMethod({
   name: 'crm.item.fields',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.fieldDescriptions(
+    recordKinds().map((entity) => itemFace(entity).names.map(([item]) => item)),
+    { key: 'fields' },
+  ),
   raises: [errors.crmTypeNotFound],
   params: { entityTypeId: param.int(), useOriginalUfNames },
   handler: ({ entityTypeId, useOriginalUfNames }, ctx) =>

@@ -10,7 +10,7 @@ import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import type { CategoryRow } from '../../store/repositories/crm-reference.js';
 import type { Repositories } from '../../store/store.js';
-import { fieldDescription } from '../engine/fields.js';
+import { type CrmFields, crmView, describeFields, field } from '../engine/fields.js';
 import { smartProcessOf } from '../types/types.js';
 import {
   categoriesOf,
@@ -36,6 +36,38 @@ async function checkPipelineOwner(repos: Repositories, entityTypeId: number): Pr
   const name = WITHOUT_PIPELINES.get(entityTypeId);
   throw name ? errors.crmEntityTypeNotSupported(name) : errors.crmTypeNotFound();
 }
+
+const readOnly = { readOnly: true } as const;
+
+/** A pipeline's fields, as crm.category.fields describes them (a deal pipeline's isDefault is read-only). */
+const CATEGORY_FIELDS: CrmFields = {
+  id: field('integer', 'ID', readOnly),
+  name: field('string', 'Name'),
+  sort: field('integer', 'Sort'),
+  entityTypeId: field('integer', 'Entity type ID', readOnly),
+  isDefault: field('boolean', 'Default'),
+};
+
+/** A pipeline as the methods answer it, for the API description (`categoryView`). */
+const categoryRecord = crmView(CATEGORY_FIELDS, 'typed', {
+  name: 'crm.category',
+  answered: {
+    originId: {
+      type: 'string',
+      readonly: true,
+      optional: true,
+      title: 'Deal pipelines but the default: where it came from',
+    },
+    originatorId: {
+      type: 'string',
+      readonly: true,
+      optional: true,
+      title: 'Deal pipelines but the default: who made it',
+    },
+    isSystem: { type: 'boolean', readonly: true, title: 'Smart process pipelines' },
+    code: { type: 'string', readonly: true, optional: true, title: 'Smart process pipelines' },
+  },
+});
 
 /** A pipeline as the pages show it: deals carry their origin, smart processes `isSystem` and `code`. */
 function categoryView(row: CategoryRow) {
@@ -112,29 +144,21 @@ const entityTypeId = param.int;
 const fields = defineMethod({
   name: 'crm.category.fields',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.fieldDescriptions([Object.keys(CATEGORY_FIELDS)], { key: 'fields' }),
   raises: [errors.crmTypeNotFound, () => errors.crmEntityTypeNotSupported('CONTACT')],
   params: { entityTypeId: entityTypeId() },
   handler: ({ entityTypeId }, ctx) =>
     ctx.store.read(async (repos) => {
       await checkPipelineOwner(repos, entityTypeId);
-      const readOnly = { readOnly: true };
-      return {
-        fields: {
-          id: fieldDescription('integer', 'ID', readOnly),
-          name: fieldDescription('string', 'Name'),
-          sort: fieldDescription('integer', 'Sort'),
-          entityTypeId: fieldDescription('integer', 'Entity type ID', readOnly),
-          isDefault: fieldDescription('boolean', 'Default', { readOnly: entityTypeId === DEAL }),
-        },
-      };
+      const isDefault = field('boolean', 'Default', { readOnly: entityTypeId === DEAL });
+      return { fields: describeFields({ ...CATEGORY_FIELDS, isDefault }) };
     }),
 });
 
 const list = defineMethod({
   name: 'crm.category.list',
   scope: 'crm',
-  result: result.crmPage('categories'),
+  result: result.crmPage('categories', categoryRecord),
   raises: [errors.crmTypeNotFound, () => errors.crmEntityTypeNotSupported('CONTACT')],
   params: { entityTypeId: entityTypeId() },
   handler: ({ entityTypeId }, ctx) =>
@@ -148,7 +172,7 @@ const list = defineMethod({
 const get = defineMethod({
   name: 'crm.category.get',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('category', categoryRecord),
   raises: [errors.crmTypeNotFound, errors.crmCategoryNotFound],
   params: { entityTypeId: entityTypeId(), id: param.int() },
   handler: ({ entityTypeId, id }, ctx) =>
@@ -161,9 +185,9 @@ const get = defineMethod({
 const add = defineMethod({
   name: 'crm.category.add',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('category', categoryRecord),
   raises: [errors.crmTypeNotFound, () => errors.crmEntityTypeNotSupported('CONTACT')],
-  params: { entityTypeId: entityTypeId(), fields: param.array() },
+  params: { entityTypeId: entityTypeId(), fields: param.array({ view: categoryRecord, use: 'add' }) },
   handler: ({ entityTypeId, fields }, ctx) =>
     ctx.store.write(async (repos) => {
       await checkPipelineOwner(repos, entityTypeId);
@@ -175,9 +199,13 @@ const add = defineMethod({
 const update = defineMethod({
   name: 'crm.category.update',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('category', categoryRecord),
   raises: [errors.crmTypeNotFound, errors.crmCategoryNotFound],
-  params: { entityTypeId: entityTypeId(), id: param.int(), fields: param.array() },
+  params: {
+    entityTypeId: entityTypeId(),
+    id: param.int(),
+    fields: param.array({ view: categoryRecord, use: 'update' }),
+  },
   handler: ({ entityTypeId, id, fields }, ctx) =>
     ctx.store.write(async (repos) => {
       await checkPipelineOwner(repos, entityTypeId);
@@ -197,7 +225,7 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'crm.category.delete',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.value('null'),
   raises: [errors.crmTypeNotFound, errors.crmCategoryNotFound, errors.defaultDealCategoryDelete],
   params: { entityTypeId: entityTypeId(), id: param.int() },
   handler: ({ entityTypeId, id }, ctx) =>

@@ -9,7 +9,7 @@ import { isPhpArray, phpArrayValues, phpIntCast, phpString } from '../../rest/ph
 import { CrmPage, defineMethod } from '../../rest/registry.js';
 import { result } from '../../rest/result.js';
 import type { StatusRow } from '../../store/repositories/crm-reference.js';
-import { fieldDescription } from '../engine/fields.js';
+import { type CrmField, type CrmFields, crmView, describeFields, field } from '../engine/fields.js';
 import { smartProcesses } from '../types/types.js';
 import {
   categoriesOf,
@@ -83,37 +83,41 @@ async function context(repos: Parameters<typeof readReference>[0], write = false
   return { reference, stageLists, isStage, known: (id: string) => LIST_NAMES.has(id) || stageLists.has(id) };
 }
 
-const FIELD_NAMES = [
-  'ID',
-  'ENTITY_ID',
-  'STATUS_ID',
-  'NAME',
-  'NAME_INIT',
-  'SORT',
-  'SYSTEM',
-  'CATEGORY_ID',
-  'COLOR',
-  'SEMANTICS',
-];
+const readOnly = { readOnly: true } as const;
+
+/** An entry's fields: what crm.status.fields describes, what the answers carry (EXTRA only for a stage's). */
+const STATUS_FIELDS: CrmFields = {
+  ID: field('integer', 'ID', readOnly),
+  ENTITY_ID: field('string', 'Entity ID', { required: true, immutable: true }),
+  STATUS_ID: field('string', 'Status', { required: true, immutable: true }),
+  SORT: field('integer', 'Sort'),
+  NAME: field('string', 'Title', { required: true }),
+  NAME_INIT: field('string', 'Default title', readOnly),
+  SYSTEM: field('char', 'System', readOnly),
+  CATEGORY_ID: field('integer', 'Pipeline', readOnly),
+  COLOR: field('string', 'Color'),
+  SEMANTICS: field('string', 'Semantics', readOnly),
+  EXTRA: field('crm_status_extra', 'Additional'),
+};
+
+/** An entry as the methods answer it, for the API description: strings, EXTRA for stages only. */
+const statusRecord = crmView(STATUS_FIELDS, 'text', { name: 'crm.status', optional: ['EXTRA'] });
+
+/** An entry as crm.status.entity.items lists it: its name, sort (a number here) and status. */
+const listEntry = crmView(
+  Object.fromEntries(['NAME', 'SORT', 'STATUS_ID'].map((name) => [name, STATUS_FIELDS[name] as CrmField])),
+  'typed',
+);
+
+/** What a filter or an order may name: the stored fields. */
+const FIELD_NAMES = Object.keys(STATUS_FIELDS).filter((name) => STATUS_FIELDS[name]?.type !== 'crm_status_extra');
 
 const fields = defineMethod({
   name: 'crm.status.fields',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.fieldDescriptions([Object.keys(STATUS_FIELDS)]),
   params: {},
-  handler: async () => ({
-    ID: fieldDescription('integer', 'ID', { readOnly: true }),
-    ENTITY_ID: fieldDescription('string', 'Entity ID', { required: true, immutable: true }),
-    STATUS_ID: fieldDescription('string', 'Status', { required: true, immutable: true }),
-    SORT: fieldDescription('integer', 'Sort', {}),
-    NAME: fieldDescription('string', 'Title', { required: true }),
-    NAME_INIT: fieldDescription('string', 'Default title', { readOnly: true }),
-    SYSTEM: fieldDescription('char', 'System', { readOnly: true }),
-    CATEGORY_ID: fieldDescription('integer', 'Pipeline', { readOnly: true }),
-    COLOR: fieldDescription('string', 'Color', {}),
-    SEMANTICS: fieldDescription('string', 'Semantics', { readOnly: true }),
-    EXTRA: fieldDescription('crm_status_extra', 'Additional', {}),
-  }),
+  handler: async () => describeFields(STATUS_FIELDS),
 });
 
 /** A value of a row for a filter or an order, as the wire names it. */
@@ -126,7 +130,7 @@ function fieldValue(row: StatusRow, name: string): string | number | null {
 const list = defineMethod({
   name: 'crm.status.list',
   scope: 'crm',
-  result: result.crmPage(),
+  result: result.crmPage(undefined, statusRecord),
   params: { order: param.crmArray(), filter: param.crmArray() },
   handler: ({ order, filter }, ctx) =>
     ctx.store.read(async (repos) => {
@@ -158,7 +162,7 @@ const list = defineMethod({
 const get = defineMethod({
   name: 'crm.status.get',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.record(statusRecord),
   raises: [errors.statusNotFound],
   params: { id: param.crmId() },
   handler: ({ id }, ctx) =>
@@ -173,7 +177,7 @@ const get = defineMethod({
 const entityItems = defineMethod({
   name: 'crm.status.entity.items',
   scope: 'crm',
-  result: result.value('list'),
+  result: result.records(listEntry),
   raises: [errors.statusEntityIdInvalid],
   params: { entityId: param.loose() },
   handler: ({ entityId }, ctx) =>

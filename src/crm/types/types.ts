@@ -14,9 +14,11 @@ import type { TypeRow } from '../../store/repositories/crm-reference.js';
 import type { Repositories } from '../../store/store.js';
 import { authorFields, dateFields, idField, observerFields } from '../engine/common-fields.js';
 import { type CrmEntity, defineCrmEntity } from '../engine/entity.js';
-import { field, fieldDescription } from '../engine/fields.js';
+import { type CrmFields, crmView, describeFields, field } from '../engine/fields.js';
 import { addPipeline, removePipelines } from '../reference/categories.js';
 import { pipelineCheck } from '../reference/pipeline.js';
+
+const readOnly = { readOnly: true } as const;
 
 export interface SmartProcess {
   readonly id: number;
@@ -44,6 +46,30 @@ const FLAGS: readonly [string, 'Y' | 'N'][] = [
   ['isCountersEnabled', 'N'],
 ];
 
+/** A type's fields, as crm.type.fields describes them. */
+const TYPE_FIELDS: CrmFields = {
+  id: field('integer', 'ID', readOnly),
+  title: field('string', 'Title', { required: true }),
+  code: field('string', 'Code'),
+  createdBy: field('user', 'Created by', readOnly),
+  entityTypeId: field('integer', 'Entity type ID'),
+  ...Object.fromEntries(FLAGS.map(([name]) => [name, field('boolean', name)])),
+  createdTime: field('datetime', 'Created on', readOnly),
+  updatedTime: field('datetime', 'Updated on', readOnly),
+  updatedBy: field('user', 'Updated by', readOnly),
+};
+
+/** A type as the methods answer it (`typeView`), for the API description. */
+const typeRecord = crmView(TYPE_FIELDS, 'typed', {
+  name: 'crm.type',
+  answered: {
+    relations: { type: 'object', title: 'Parent and child types: {parent: [...], child: [...]}' },
+    linkedUserFields: { type: 'object', title: 'The user fields that link to this type' },
+    customSections: { type: 'list', readonly: true, title: 'Digital workplaces' },
+    customSectionId: { type: 'int', readonly: true, title: 'Digital workplace' },
+  },
+});
+
 interface TypeSettings {
   flags: Record<string, 'Y' | 'N'>;
   relations: { parent: unknown[]; child: unknown[] };
@@ -57,8 +83,6 @@ export async function smartProcesses(repos: Repositories): Promise<SmartProcess[
 export async function smartProcessOf(repos: Repositories, entityTypeId: number): Promise<SmartProcess | undefined> {
   return (await smartProcesses(repos)).find((t) => t.entityTypeId === entityTypeId);
 }
-
-const readOnly = { readOnly: true } as const;
 
 /** The fields of a smart process's items, as crm.item.fields lists them for one. */
 const ITEM_FIELDS = {
@@ -202,6 +226,9 @@ function nextEntityTypeId(used: readonly number[]): number {
   return even % 2 === 0 ? even + 2 : even + 1;
 }
 
+/** The first entityTypeId a smart process may have; what describes any type's items (they all have the same fields). */
+export const SMART_PROCESS_EXAMPLE = 128;
+
 /** A given entityTypeId must be 128-192, or even and 1030 or more. */
 const inRange = (id: number) => (id >= 128 && id <= 192) || (id >= 1030 && id % 2 === 0);
 
@@ -216,9 +243,9 @@ const who = (ctx: MethodContext) => ({ userId: ctx.userId, now: ctx.clock.now() 
 const add = defineMethod({
   name: 'crm.type.add',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('type', typeRecord),
   raises: [errors.entityTypeIdOutOfRange],
-  params: { fields: param.array() },
+  params: { fields: param.array({ view: typeRecord, use: 'add' }) },
   handler: ({ fields }, ctx) =>
     ctx.store.write(async (repos) => {
       const { userId, now } = who(ctx);
@@ -245,7 +272,7 @@ const add = defineMethod({
 const get = defineMethod({
   name: 'crm.type.get',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('type', typeRecord),
   raises: [errors.smartProcessNotFound],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
@@ -255,7 +282,7 @@ const get = defineMethod({
 const getByEntityTypeId = defineMethod({
   name: 'crm.type.getByEntityTypeId',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('type', typeRecord),
   raises: [errors.smartProcessNotFound],
   params: { entityTypeId: param.int() },
   handler: ({ entityTypeId }, ctx) =>
@@ -284,7 +311,7 @@ const LISTED: ReadonlyMap<string, (t: TypeRow) => string | number | null> = new 
 const list = defineMethod({
   name: 'crm.type.list',
   scope: 'crm',
-  result: result.crmPage('types'),
+  result: result.crmPage('types', typeRecord),
   raises: [
     () => errors.crmFilterFieldNotAllowed('FIELD'),
     () => errors.crmOrderFieldNotAllowed('FIELD'),
@@ -322,9 +349,9 @@ const list = defineMethod({
 const update = defineMethod({
   name: 'crm.type.update',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.entity('type', typeRecord),
   raises: [errors.smartProcessNotFound],
-  params: { id: param.int(), fields: param.array() },
+  params: { id: param.int(), fields: param.array({ view: typeRecord, use: 'update' }) },
   handler: ({ id, fields }, ctx) =>
     ctx.store.write(async (repos) => {
       const row = await findType(repos, (t) => t.id === id);
@@ -345,7 +372,7 @@ const update = defineMethod({
 const remove = defineMethod({
   name: 'crm.type.delete',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.value('null'),
   raises: [errors.smartProcessNotFound, errors.smartProcessHasItems],
   params: { id: param.int() },
   handler: ({ id }, ctx) =>
@@ -364,24 +391,9 @@ const remove = defineMethod({
 const fields = defineMethod({
   name: 'crm.type.fields',
   scope: 'crm',
-  result: result.value('object'),
+  result: result.fieldDescriptions([Object.keys(TYPE_FIELDS)], { key: 'fields' }),
   params: {},
-  handler: async () => {
-    const readOnly = { readOnly: true };
-    return {
-      fields: {
-        id: fieldDescription('integer', 'ID', readOnly),
-        title: fieldDescription('string', 'Title', { required: true }),
-        code: fieldDescription('string', 'Code'),
-        createdBy: fieldDescription('user', 'Created by', readOnly),
-        entityTypeId: fieldDescription('integer', 'Entity type ID'),
-        ...Object.fromEntries(FLAGS.map(([name]) => [name, fieldDescription('boolean', name)])),
-        createdTime: fieldDescription('datetime', 'Created on', readOnly),
-        updatedTime: fieldDescription('datetime', 'Updated on', readOnly),
-        updatedBy: fieldDescription('user', 'Updated by', readOnly),
-      },
-    };
-  },
+  handler: async () => ({ fields: describeFields(TYPE_FIELDS) }),
 });
 
 export const typeMethods = [add, get, getByEntityTypeId, list, update, remove, fields];
