@@ -42,6 +42,7 @@ import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
 import {
+  type CommitTally,
   type ConnectionTurns,
   DirectSqlite,
   DirectTransactions,
@@ -253,6 +254,15 @@ export class Store {
    */
   othersCommitted(): number | undefined {
     return this.dataVersion?.();
+  }
+
+  /**
+   * SQLite: the write transactions committed since the store opened and the writes they held
+   * (writes arriving together share one commit); undefined on PostgreSQL, where each write
+   * commits on its own connection.
+   */
+  commitTally(): Readonly<CommitTally> | undefined {
+    return this.sqliteTransactions?.tally;
   }
 
   /** Answers while the database does; used by health checks. */
