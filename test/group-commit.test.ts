@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { Repositories } from '../src/store/store.js';
 import { resourceMaker } from './support/calls.js';
 import { callRest, killAll, listAllEntries, SQLITE_RUN, startCli, tempDataDir } from './support/cli.js';
-import { TEST_DATABASE, type TestServer, useServer } from './support/server.js';
+import { ADMIN_TOKEN, HandlerServer, installApp } from './support/events.js';
+import { startTestServer, TEST_DATABASE, type TestServer, useServer } from './support/server.js';
 
 const server = useServer();
 const strict = useServer({ overbooking: false });
@@ -176,6 +177,31 @@ describe('writes sharing a commit', () => {
       if (TEST_DATABASE === 'sqlite') {
         expect((target.server.store.commitTally()?.commits ?? 0) - commitsBefore).toBeLessThan(50);
       }
+    }
+  });
+});
+
+describe('event delivery', () => {
+  it('starts the next pass at once when tries finish during a pass, whose writes wait for their commit', async () => {
+    // A poll so slow that a try left to it shows: 300 deliveries must not wait for it.
+    const srv = await startTestServer({ adminToken: ADMIN_TOKEN, events: { pollMs: 3000 } });
+    const handlers = await HandlerServer.start();
+    try {
+      const app = await installApp(srv);
+      for (const path of Array.from({ length: 10 }, (_, h) => `/h${h}`)) {
+        const bound = await app.call('event.bind', { event: 'onBookingWaitListItemAdd', handler: handlers.url + path });
+        expect(bound.body, bound.text).toMatchObject({ result: true });
+      }
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => srv.call('booking.v1.waitlist.add', { fields: { note: `e${i}` } })),
+      );
+      await handlers.waitFor((posts) => posts.length > 0, 5000);
+      const first = Date.now();
+      await handlers.waitFor((posts) => posts.length === 300, 10_000);
+      expect(Date.now() - first).toBeLessThan(2500);
+    } finally {
+      await srv.server.close();
+      await handlers.close();
     }
   });
 });
