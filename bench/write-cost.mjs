@@ -3,7 +3,7 @@
 // bytes sent to storage (the WAL frames), at 1 connection (no two writes can share a commit)
 // and at 50 (group commit: the writes of one event-loop turn share one). With --metrics public,
 // also the writes a commit held, from /metrics. Run from a built checkout:
-//   npm run build && node bench/write-cost.mjs [REQUESTS=10000]
+//   npm run build && node bench/write-cost.mjs [REQUESTS=10000]   (BENCH_SYNC=full for --sync full)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ async function counters(url) {
 }
 
 const data = mkdtempSync(join(tmpdir(), 'b24-write-cost-'));
-const ours = await startOurs(data, ['--metrics', 'public']);
+const sync = process.env.BENCH_SYNC ?? 'normal';
+const ours = await startOurs(data, ['--metrics', 'public', '--sync', sync]);
 try {
   const origin = `http://127.0.0.1:${ours.port}`;
   const base = `${origin}/rest/1/${SECRET}/`;
@@ -40,9 +41,9 @@ try {
       connections,
       amount: n,
     });
-  console.log(`${method}, ${amount} requests a row, server process figures per request`);
-  console.log('| connections | CPU µs | write syscalls | bytes to storage | writes a commit |');
-  console.log('|---|---|---|---|---|');
+  console.log(`${method}, ${amount} requests a row, --sync ${sync}, server process figures per request`);
+  console.log('| connections | req/s | CPU µs | write syscalls | bytes to storage | writes a commit |');
+  console.log('|---|---|---|---|---|---|');
   for (const connections of [1, 50]) {
     await run(connections, 1000);
     const cpu = cpuMicros(ours.child.pid);
@@ -55,7 +56,7 @@ try {
     const per = (x) => (x / amount).toFixed(1);
     const perCommit = (tallyAfter.writes - tallyBefore.writes) / (tallyAfter.commits - tallyBefore.commits);
     console.log(
-      `| ${connections} | ${per(cpuMicros(ours.child.pid) - cpu)} | ${per(after.syscw - before.syscw)} | ${per(after.bytes - before.bytes)} | ${Number.isNaN(perCommit) ? 'n/a' : perCommit.toFixed(1)} |`,
+      `| ${connections} | ${result.requests.average.toFixed(0)} | ${per(cpuMicros(ours.child.pid) - cpu)} | ${per(after.syscw - before.syscw)} | ${per(after.bytes - before.bytes)} | ${Number.isNaN(perCommit) ? 'n/a' : perCommit.toFixed(1)} |`,
     );
   }
 } finally {
