@@ -6,6 +6,7 @@
  * hold there, without the sharing.
  */
 import { Agent } from 'node:http';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Repositories } from '../src/store/store.js';
 import { resourceMaker } from './support/calls.js';
@@ -80,6 +81,33 @@ describe('writes sharing a commit', () => {
     expect(recorded.sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
     expectShared(before, 24 - failed.size);
   });
+
+  it.runIf(TEST_DATABASE === 'sqlite')(
+    'a full database inside a group: every write answered is stored, every one refused is not',
+    async () => {
+      // The file may grow by 64 pages (256 KiB at most): a 1 MiB note cannot fit.
+      const [row] = (await sql<{ page_count: number }>`pragma page_count`.execute(store().db)).rows;
+      await sql.raw(`pragma max_page_count = ${(row?.page_count as number) + 64}`).execute(store().db);
+      try {
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 12 }, (_, i) =>
+            store().write((repos) => addEntry(repos, i === 5 ? `full ${i} ${'x'.repeat(1 << 20)}` : `full ${i}`)),
+          ),
+        );
+        expect(outcomes[5]?.status).toBe('rejected');
+        const stored = new Set((await notes()).filter((note) => note.startsWith('full ')));
+        outcomes.forEach((outcome, i) => {
+          const note = i === 5 ? `full ${i} ${'x'.repeat(1 << 20)}` : `full ${i}`;
+          expect(stored.has(note), `write ${i}: ${outcome.status}`).toBe(outcome.status === 'fulfilled');
+        });
+      } finally {
+        await sql.raw('pragma max_page_count = 1073741823').execute(store().db);
+      }
+      // The store goes on.
+      await store().write((repos) => addEntry(repos, 'after the full database'));
+      expect(await notes()).toContain('after the full database');
+    },
+  );
 
   it('a refused overlap and an unknown id among concurrent calls change nothing, the others are answered and kept', async () => {
     // One server (overbooking off), so the calls share its commits; keep-alive connections
