@@ -1,7 +1,8 @@
 /**
  * The store: one typed SQL layer (Kysely) over the database. Domain code asks it for
- * repositories inside `read` or `write`; `write` is one transaction, so a change and the events
- * it records are on disk together or not at all.
+ * repositories inside `read` or `write`; `write` is one transaction (on SQLite, a savepoint in
+ * the transaction of a group of writes: sqlite-direct.ts), so a change and the events it records
+ * are on disk together or not at all.
  */
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,7 +110,8 @@ export interface StoreOptions {
   schema?: string;
   /**
    * SQLite `synchronous`: `normal` (default) keeps every committed write through a process
-   * crash or `kill -9`; `full` also through power loss, at about half the write throughput.
+   * crash or `kill -9`; `full` also through power loss, at the cost of an fsync a commit
+   * (writes arriving together share one: sqlite-direct.ts).
    */
   sync?: 'normal' | 'full';
 }
