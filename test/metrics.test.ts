@@ -40,7 +40,7 @@ async function promClientText(): Promise<string> {
 
 describe('request metrics', () => {
   it("render as prom-client's own Counter and Histogram would, bucket bounds included", async () => {
-    const store = { read: async () => 0 } as unknown as Store;
+    const store = { read: async () => 0, commitTally: () => undefined } as unknown as Store;
     const metrics = new Metrics(store);
     for (const r of records) metrics.observe(r);
     const ours = (await metrics.render()).split('\n').filter((line) => !line.includes('b24_outbox_depth'));

@@ -92,6 +92,8 @@ export class DeliveryWorker {
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** A try finished while a pass ran: the next pass comes at once. */
+  private wokenWhileRunning = false;
 
   constructor(
     private readonly store: Store,
@@ -138,9 +140,14 @@ export class DeliveryWorker {
     }, delay);
   }
 
-  /** Runs a pass now, unless one is running (it schedules the next itself). */
+  /**
+   * Runs a pass now; while one runs, the next comes at once after it. A pass spans turns of the
+   * event loop (its writes are answered at their group's commit, src/store/sqlite-direct.ts), so
+   * tries finish during it; left to the poll, each of those cost a wait of `pollMs`.
+   */
   private wake(): void {
     if (this.running === undefined) this.schedule(0);
+    else this.wokenWhileRunning = true;
   }
 
   /**
@@ -151,6 +158,7 @@ export class DeliveryWorker {
    * marks them all.
    */
   private async tick(): Promise<void> {
+    this.wokenWhileRunning = false;
     let busy = false;
     try {
       const wall = Date.now();
@@ -160,7 +168,7 @@ export class DeliveryWorker {
     } catch (error) {
       if (!this.stopping.signal.aborted) this.onError(error);
     }
-    this.schedule(busy ? 0 : this.settings.pollMs);
+    this.schedule(busy || this.wokenWhileRunning ? 0 : this.settings.pollMs);
   }
 
   /** How many more tries may go to this handler now. */

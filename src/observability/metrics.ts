@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics (prom-client): requests by method and status, their latency, and the
- * outbox depth. Each server has its own registry, so several servers in one process (test
+ * Prometheus metrics (prom-client): requests by method and status, their latency, the outbox
+ * depth, and on SQLite the commits and the writes they held. Each server has its own registry, so several servers in one process (test
  * suites) keep their own counts.
  */
 import { Gauge, type Metric, Registry } from 'prom-client';
@@ -72,6 +72,23 @@ export class Metrics {
         () => this.latencyValues(),
       ),
     );
+    const commits = store.commitTally();
+    if (commits !== undefined) {
+      // Group commit (SQLite): writes over commits is how many writes a commit held on average.
+      this.registry.registerMetric(
+        tallied('b24_sqlite_commits_total', 'SQLite write transactions committed', 'counter', () => [
+          { metricName: 'b24_sqlite_commits_total', labels: {}, value: commits.commits },
+        ]),
+      );
+      this.registry.registerMetric(
+        tallied(
+          'b24_sqlite_committed_writes_total',
+          'Writes committed on SQLite; writes arriving together share one commit',
+          'counter',
+          () => [{ metricName: 'b24_sqlite_committed_writes_total', labels: {}, value: commits.writes }],
+        ),
+      );
+    }
     new Gauge({
       name: 'b24_outbox_depth',
       help: 'Events recorded and not yet delivered',

@@ -120,13 +120,27 @@ function rowMaker(names: readonly string[]): (values: unknown[]) => unknown {
 
 /**
  * Write transactions on the connection without Kysely's transaction machinery (its connection
- * provider, executor wrappers and a promise chain for each of BEGIN and COMMIT): the turn is
- * taken, BEGIN IMMEDIATE, the work, COMMIT (ROLLBACK when the work or the commit fails), the
- * turn handed on. There is one connection, so one Kysely transaction object bound to it serves
- * every transaction; statements built per call run through it on the held connection.
+ * provider, executor wrappers and a promise chain for each of BEGIN and COMMIT), committed in
+ * groups. There is one connection, so one Kysely transaction object bound to it serves every
+ * transaction; statements built per call run through it on the held connection.
+ *
+ * Group commit: the writes that arrive while a group is open share its transaction and its one
+ * COMMIT. A commit is most of a small write's cost (the WAL frames of every page it touched,
+ * written apart, and the lock calls), and a group writes each page it touched once. The group
+ * takes the connection's turn and BEGIN IMMEDIATE; its writes run one after the other, each in a
+ * SAVEPOINT of its own, so no statement of another write runs inside it; a write that fails is
+ * rolled back to its savepoint and answered at once, leaving no trace and the others untouched.
+ * When no write is left, the group waits for the end of the event loop's turn (setImmediate:
+ * the requests whose bytes came in the same poll join it), then COMMITs and only then answers
+ * its writes. Nothing is answered before the commit that holds it, so durability is a lone
+ * write's. At most `GROUP_LIMIT` writes join a group; later ones form the next.
  */
 export class DirectTransactions {
   private readonly trx: Transaction<Database>;
+  /** The group writes join; undefined when none is open to them. */
+  private open: WriteGroup | undefined;
+  /** Commits made, and the writes they held: their ratio is the groups' mean size. */
+  readonly tally: CommitTally = { commits: 0, writes: 0 };
 
   constructor(
     db: Kysely<Database>,
@@ -149,19 +163,119 @@ export class DirectTransactions {
   }
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return inTurn(this.turns(), async () => {
-      this.database.prepare('begin immediate').run([]);
-      try {
-        const result = await work(this.trx);
-        this.database.prepare('commit').run([]);
-        return result;
-      } catch (error) {
-        // SQLite may have rolled back already (some errors end the transaction themselves).
-        if (this.database.inTransaction) this.database.prepare('rollback').run([]);
-        throw error;
+    return new Promise<T>((resolve, reject) => {
+      const write = { work, answer: resolve as (value: unknown) => void, fail: reject };
+      let group = this.open;
+      if (group === undefined) {
+        group = { waiting: [write], joined: 1 };
+        this.open = group;
+        void this.commitInGroup(group);
+      } else {
+        group.waiting.push(write);
+        group.joined++;
       }
+      if (group.joined >= GROUP_LIMIT) this.close(group);
     });
   }
+
+  /** No write joins `group` any more: the next starts a group of its own. */
+  private close(group: WriteGroup): void {
+    if (this.open === group) this.open = undefined;
+  }
+
+  private statement(sql: string): void {
+    this.database.prepare(sql).run([]);
+  }
+
+  /** Runs `group`'s writes in one transaction in the connection's turn, commits, answers them. */
+  private async commitInGroup(group: WriteGroup): Promise<void> {
+    const turns = this.turns();
+    if (!turns.tryTake()) await turns.take();
+    /** Writes done inside the transaction, answered at its commit. */
+    let done: Done[] = [];
+    try {
+      for (;;) {
+        const write = group.waiting.shift();
+        if (write === undefined) {
+          if (this.open !== group) break;
+          // The end of this turn of the event loop: writes that arrive meanwhile join.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (group.waiting.length === 0) this.close(group);
+          continue;
+        }
+        if (!this.database.inTransaction) {
+          try {
+            this.statement('begin immediate');
+          } catch (error) {
+            // The write lock is not to be had (another process held it past busy_timeout).
+            write.fail(error);
+            continue;
+          }
+        }
+        this.statement('savepoint write');
+        try {
+          const value = await write.work(this.trx);
+          this.statement('release write');
+          done.push({ write, value });
+        } catch (error) {
+          write.fail(error);
+          if (this.database.inTransaction) {
+            this.statement('rollback to write');
+            this.statement('release write');
+          } else {
+            // SQLite ended the whole transaction itself (an I/O error, a full disk): the writes
+            // done before it in the group are gone with it.
+            for (const lost of done) lost.write.fail(error);
+            done = [];
+          }
+        }
+      }
+      if (this.database.inTransaction) {
+        this.statement('commit');
+        this.tally.commits++;
+        this.tally.writes += done.length;
+      }
+    } catch (error) {
+      // The commit (or a savepoint statement) failed: nothing of the group is written.
+      try {
+        if (this.database.inTransaction) this.statement('rollback');
+      } catch {
+        // Already ended by SQLite.
+      }
+      for (const lost of done) lost.write.fail(error);
+      for (const left of group.waiting) left.fail(error);
+      done = [];
+    } finally {
+      this.close(group);
+      turns.release();
+    }
+    for (const { write, value } of done) write.answer(value);
+  }
+}
+
+export interface CommitTally {
+  commits: number;
+  writes: number;
+}
+
+/** The most writes a group holds: a bound on how long its first waits for the commit. */
+const GROUP_LIMIT = 256;
+
+interface GroupedWrite {
+  work(trx: Transaction<Database>): Promise<unknown>;
+  answer(value: unknown): void;
+  fail(error: unknown): void;
+}
+
+interface Done {
+  write: GroupedWrite;
+  value: unknown;
+}
+
+/** Writes sharing one transaction: those still to run, and how many joined in all. */
+interface WriteGroup {
+  waiting: GroupedWrite[];
+  joined: number;
 }
 
 /** Each SQLite store's direct path, found through its Kysely adapter (shared by its transactions). */

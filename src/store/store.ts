@@ -1,7 +1,8 @@
 /**
  * The store: one typed SQL layer (Kysely) over the database. Domain code asks it for
- * repositories inside `read` or `write`; `write` is one transaction, so a change and the events
- * it records are on disk together or not at all.
+ * repositories inside `read` or `write`; `write` is one transaction (on SQLite, a savepoint in
+ * the transaction of a group of writes: sqlite-direct.ts), so a change and the events it records
+ * are on disk together or not at all.
  */
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,7 @@ import { WaitListRepository } from './repositories/waitlist.js';
 import { WebhookRepository } from './repositories/webhooks.js';
 import type { Database } from './schema.js';
 import {
+  type CommitTally,
   type ConnectionTurns,
   DirectSqlite,
   DirectTransactions,
@@ -111,7 +113,8 @@ export interface StoreOptions {
   schema?: string;
   /**
    * SQLite `synchronous`: `normal` (default) keeps every committed write through a process
-   * crash or `kill -9`; `full` also through power loss, at about half the write throughput.
+   * crash or `kill -9`; `full` also through power loss, at the cost of an fsync a commit
+   * (writes arriving together share one: sqlite-direct.ts).
    */
   sync?: 'normal' | 'full';
 }
@@ -256,6 +259,15 @@ export class Store {
    */
   othersCommitted(): number | undefined {
     return this.dataVersion?.();
+  }
+
+  /**
+   * SQLite: the write transactions committed since the store opened and the writes they held
+   * (writes arriving together share one commit); undefined on PostgreSQL, where each write
+   * commits on its own connection.
+   */
+  commitTally(): Readonly<CommitTally> | undefined {
+    return this.sqliteTransactions?.tally;
   }
 
   /** Answers while the database does; used by health checks. */
