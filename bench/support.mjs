@@ -3,10 +3,21 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const SECRET = 'benchsecret00000';
+
+/** A port free on loopback now (for servers that take no port 0). */
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Starts `node <args>` in the project and resolves once its output matches `readyPattern`. */
 export function startProcess(args, readyPattern) {
