@@ -9,11 +9,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
 import {
   cannedLikeOurs,
   freePort,
+  freshDatabase,
   requestsPerSecond,
   SECRET,
   startBare,
@@ -41,15 +41,6 @@ async function admin(port, path, body) {
   const answer = await res.json();
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(answer)}`);
   return { answer, ms: performance.now() - started };
-}
-
-/** A new database on the embedded PostgreSQL, for one server. */
-async function freshDatabase(base, name) {
-  const client = new pg.Client({ connectionString: `${base}/postgres` });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  return `${base}/${name}`;
 }
 
 const dirs = [mkdtempSync(join(tmpdir(), 'b24-portals-')), mkdtempSync(join(tmpdir(), 'b24-one-'))];
