@@ -140,7 +140,9 @@ try {
       await exited;
     }
   }
-  console.log(`\nstatements of one write (${statements.length}; BEGIN leaves in one packet with the statement after it):`);
+  console.log(
+    `\nstatements of one write (${statements.length}; BEGIN leaves in one packet with the statement after it):`,
+  );
   for (const text of statements) console.log(`  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
 } finally {
   await embedded.stop();
