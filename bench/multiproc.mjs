@@ -15,15 +15,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { startServer } from '../dist/index.js';
 import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
+import { call, freePort, freshDatabase, statementsPerRequest } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { database: { type: 'string' } } });
@@ -37,15 +35,6 @@ const links = [
   { moduleId: 'crm', entityTypeId: 'CONTACT', value: '2' },
 ];
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A PostgreSQL to run against: the one given, or an embedded one for this run. */
 async function postgres() {
   if (values.database) return { base: values.database.replace(/\/$/, ''), stop: async () => {} };
@@ -55,15 +44,7 @@ async function postgres() {
 
 let databases = 0;
 /** A new database; `settings` (e.g. `synchronous_commit = off`) apply to every connection to it. */
-async function freshDatabase(base, settings = []) {
-  const name = `bench_${process.pid}_${++databases}`;
-  const admin = new pg.Client({ connectionString: `${base}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  for (const setting of settings) await admin.query(`ALTER DATABASE ${name} SET ${setting}`);
-  await admin.end();
-  return `${base}/${name}`;
-}
+const newDatabase = (base, settings = []) => freshDatabase(base, `bench_${process.pid}_${++databases}`, settings);
 
 function spawnServer(args) {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -97,17 +78,6 @@ async function load(url, body) {
     duration,
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
-}
-
-async function call(base, method, params) {
-  const res = await fetch(base + method, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`${method}: ${res.status} ${JSON.stringify(body)}`);
-  return body.result;
 }
 
 const ENTRIES = 100;
@@ -151,37 +121,6 @@ async function measure(name, storeArgs, kinds = ['write, one entry', 'write, 100
   }
 }
 
-/**
- * The SQL statements one request makes on PostgreSQL (each a round trip to the server, BEGIN
- * and COMMIT included), counted at the driver: pg.Client#query, which the pool's clients run.
- */
-async function statementsPerRequest(database) {
-  const counted = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (...args) {
-    counted.push(typeof args[0] === 'string' ? args[0] : args[0]?.text);
-    return query.apply(this, args);
-  };
-  const server = await startServer({ port: 0, database, webhooks: [`1:${SECRET}:booking,crm`] });
-  try {
-    const base = `${server.url}/rest/1/${SECRET}/`;
-    const id = await call(base, 'booking.v1.waitlist.add', { fields: { note: 'count' } });
-    const per = async (method, params) => {
-      await call(base, method, params);
-      counted.length = 0;
-      await call(base, method, params);
-      return [...counted];
-    };
-    return {
-      write: await per(WRITE, { waitListId: id, externalData: links }),
-      read: await per(READ, { id }),
-    };
-  } finally {
-    await server.close();
-    pg.Client.prototype.query = query;
-  }
-}
-
 const pgServer = await postgres();
 const rows = [];
 let statements;
@@ -202,20 +141,20 @@ try {
       rmSync(dir, { recursive: true, force: true });
     }
   };
-  const postgresDb = async () => ['--database', await freshDatabase(pgServer.base)];
+  const postgresDb = async () => ['--database', await newDatabase(pgServer.base)];
   await sqlite('1 process, SQLite', []);
   await sqlite('1 process, SQLite --sync full', ['--sync', 'full'], ['write, 100 entries']);
   await sqlite('2 processes (--workers 2), SQLite', ['--workers', '2'], ['write, 100 entries', 'read']);
   rows.push(...(await measure('1 process, PostgreSQL', await postgresDb())));
   rows.push(...(await measure('2 processes (--workers 2), PostgreSQL', [...(await postgresDb()), '--workers', '2'])));
   // Diagnostic: how much of a write is waiting for its commit to reach the disk.
-  const noFlush = ['--database', await freshDatabase(pgServer.base, ['synchronous_commit = off'])];
+  const noFlush = ['--database', await newDatabase(pgServer.base, ['synchronous_commit = off'])];
   rows.push(...(await measure('1 process, PostgreSQL, synchronous_commit off', noFlush, ['write, 100 entries'])));
   for (const size of [1, 4, 20]) {
     const args = [...(await postgresDb()), '--pool-size', String(size)];
     rows.push(...(await measure(`1 process, PostgreSQL, --pool-size ${size}`, args, ['write, 100 entries'])));
   }
-  statements = await statementsPerRequest(await freshDatabase(pgServer.base));
+  statements = await statementsPerRequest(await newDatabase(pgServer.base));
 } finally {
   await pgServer.stop();
 }

@@ -7,12 +7,19 @@
 //   server process's; PostgreSQL's own processes are not counted).
 // `npm run build` first.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../test/support/embedded-postgres.mjs';
-import { cannedLikeOurs, requestsPerSecond, SECRET, startBare, startOurs, waitListTargets } from './support.mjs';
+import {
+  cannedLikeOurs,
+  freePort,
+  freshDatabase,
+  requestsPerSecond,
+  SECRET,
+  startBare,
+  startOurs,
+  waitListTargets,
+} from './support.mjs';
 
 const PORTALS = Number(process.env.BENCH_PORTALS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -34,24 +41,6 @@ async function admin(port, path, body) {
   const answer = await res.json();
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(answer)}`);
   return { answer, ms: performance.now() - started };
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A new database on the embedded PostgreSQL, for one server. */
-async function freshDatabase(base, name) {
-  const client = new pg.Client({ connectionString: `${base}/postgres` });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  return `${base}/${name}`;
 }
 
 const dirs = [mkdtempSync(join(tmpdir(), 'b24-portals-')), mkdtempSync(join(tmpdir(), 'b24-one-'))];

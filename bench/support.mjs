@@ -3,10 +3,22 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const SECRET = 'benchsecret00000';
+
+/** A port free on loopback now (for servers that take no port 0). */
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Starts `node <args>` in the project and resolves once its output matches `readyPattern`. */
 export function startProcess(args, readyPattern) {
@@ -38,10 +50,14 @@ export const startBare = () => startProcess(['bench/bare-server.mjs', '0'], /lis
 export const startCeiling = (data, sync = 'normal') =>
   startProcess(['bench/raw-sqlite-server.mjs', data, sync, '0'], /listening on (\d+)/);
 
-/** Our built server with the bench webhook, request log off; `extra` are more serve flags. */
-export function startOurs(data, extra = []) {
+/**
+ * Our built server with the bench webhook, request log off; `extra` are more serve flags,
+ * `nodeFlags` flags of node itself (`--cpu-prof`).
+ */
+export function startOurs(data, extra = [], nodeFlags = []) {
   return startProcess(
     [
+      ...nodeFlags,
       'dist/cli.js',
       'serve',
       '--port',
@@ -221,4 +237,66 @@ export async function startInProcess(data = ':memory:') {
   };
   const credentials = { webhook: { userId: '1', secret: SECRET } };
   return { srv, call: (method, params) => dispatch(platform, { method, params, credentials }) };
+}
+
+/** POSTs `params` to `base + method` and gives the answer's `result`; any status but 200 throws. */
+export async function call(base, method, params) {
+  const res = await fetch(base + method, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`${method}: ${res.status} ${JSON.stringify(body)}`);
+  return body.result;
+}
+
+/** A new database `name` on the PostgreSQL at `base`; `settings` (`synchronous_commit = off`) apply to every connection to it. */
+export async function freshDatabase(base, name, settings = []) {
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    for (const setting of settings) await admin.query(`ALTER DATABASE ${name} SET ${setting}`);
+  } finally {
+    await admin.end();
+  }
+  return `${base}/${name}`;
+}
+
+/**
+ * The SQL statements one `waitlist.externalData.set` (two links) and one `waitlist.get` send to
+ * PostgreSQL `database`, counted at the driver (pg.Client#query, which the pool's clients run),
+ * from a server of `dist/` in this process: BEGIN and COMMIT included.
+ */
+export async function statementsPerRequest(database) {
+  const { startServer } = await import('../dist/index.js');
+  const counted = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    counted.push(typeof args[0] === 'string' ? args[0] : args[0]?.text);
+    return query.apply(this, args);
+  };
+  const server = await startServer({ port: 0, database, webhooks: [`1:${SECRET}:booking,crm`] });
+  try {
+    const base = `${server.url}/rest/1/${SECRET}/`;
+    const id = await call(base, 'booking.v1.waitlist.add', { fields: { note: 'count' } });
+    const links = [
+      { moduleId: 'crm', entityTypeId: 'DEAL', value: '1' },
+      { moduleId: 'crm', entityTypeId: 'CONTACT', value: '2' },
+    ];
+    const per = async (method, params) => {
+      await call(base, method, params);
+      counted.length = 0;
+      await call(base, method, params);
+      return [...counted];
+    };
+    return {
+      write: await per('booking.v1.waitlist.externalData.set', { waitListId: id, externalData: links }),
+      read: await per('booking.v1.waitlist.get', { id }),
+    };
+  } finally {
+    await server.close();
+    pg.Client.prototype.query = query;
+  }
 }

@@ -380,6 +380,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
     let url = '';
     const deliverySettings = { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) };
+    // The requests in flight, once the request handler is made: delivery yields to them.
+    let requestsInFlight = () => 0;
     const deliveryOf = (on: Platform, origin = url) => {
       const worker = new DeliveryWorker(
         on.store,
@@ -389,6 +391,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         handlerUrls,
         options.onUnexpectedError,
         on.credentialIndex,
+        () => requestsInFlight(),
       );
       worker.start();
       return worker;
@@ -425,6 +428,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         journalStreams,
       }),
     );
+    requestsInFlight = requests.inFlight;
     const { tls, scratchDir } = startup;
     const timeouts = {
       headersTimeout: (options.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout) * 1000,

@@ -64,6 +64,43 @@ describe('Store.write', () => {
   });
 });
 
+describe('replacing the links of an entry', () => {
+  it('leaves exactly the new set, in order, whatever the lengths before and after', async () => {
+    const id = await store().write((repos) => addEntry(repos, 'links'));
+    const links = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => ({ moduleId: 'crm', entityTypeId: 'DEAL', value: `${tag}${i}` }));
+    // 300 and 257 cross the 256-row piece on PostgreSQL, where the delete rides with the first one.
+    for (const [n, tag] of [
+      [3, 'a'],
+      [0, 'b'],
+      [1, 'c'],
+      [300, 'd'],
+      [257, 'e'],
+      [2, 'f'],
+    ] as const) {
+      await store().write((repos) => repos.waitList.replaceExternalData(id, links(n, tag)));
+      expect(await store().read((repos) => repos.waitList.externalData(id))).toEqual(links(n, tag));
+    }
+  });
+
+  it('changes nothing when the write fails after the replacement', async () => {
+    const id = await store().write(async (repos) => {
+      const made = await addEntry(repos, 'kept links');
+      await repos.waitList.replaceExternalData(made, [{ moduleId: 'crm', entityTypeId: 'DEAL', value: 'kept' }]);
+      return made;
+    });
+    await expect(
+      store().write(async (repos) => {
+        await repos.waitList.replaceExternalData(id, [{ moduleId: 'crm', entityTypeId: 'DEAL', value: 'gone' }]);
+        throw new Error('the write fails');
+      }),
+    ).rejects.toThrow('the write fails');
+    expect(await store().read((repos) => repos.waitList.externalData(id))).toEqual([
+      { moduleId: 'crm', entityTypeId: 'DEAL', value: 'kept' },
+    ]);
+  });
+});
+
 describe('Store.transaction', () => {
   it('joins the writes inside it into one transaction: a failure rolls back all of them', async () => {
     const before = await entries();

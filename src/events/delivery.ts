@@ -6,7 +6,11 @@
  * handler, the applications taking turns, so handlers that never answer hold only their
  * application's share. A handler whose try fails is backed off as a whole: its other waiting
  * deliveries wait as long, and then one try at a time goes to it until one succeeds, so a dead
- * handler holds one slot instead of one per queued event. Every try is counted in the database
+ * handler holds one slot instead of one per queued event. Requests go first: while the server
+ * is saturated with them (requests in flight and the event loop busy most of the time since the
+ * last pass), a pass starts at most `whileBusy` tries and the next waits `pollMs`, so a stream
+ * of writes that each call for ten POSTs is not slowed to the speed of the POSTs; the backlog
+ * waits in the database and drains when the load drops. Every try is counted in the database
  * before it is made and leased for the timeout, so a crash or `kill -9` delays a delivery but
  * never drops it; several processes on one PostgreSQL claim disjoint rows (`FOR UPDATE SKIP
  * LOCKED`). A failed try is due again after `backoffMs`, doubling, until `maxAttempts` tries:
@@ -16,6 +20,7 @@
 import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { CredentialIndex } from '../rest/auth.js';
 import { phpHttpBuildQuery } from '../rest/php.js';
@@ -47,6 +52,8 @@ export interface DeliverySettings {
   perApp?: number;
   /** How often an idle worker looks for work, ms. */
   pollMs: number;
+  /** Tries a pass may start while the server is saturated with requests (one pass every `pollMs`). */
+  whileBusy: number;
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
@@ -56,7 +63,11 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   concurrency: 16,
   perHandler: 4,
   pollMs: 50,
+  whileBusy: 2,
 };
+
+/** The event loop's share of busy time above which requests in flight mean the server is saturated. */
+const SATURATED = 0.8;
 
 /** A lease outlives the timeout by this much, so a slow try is never taken twice at once. */
 const LEASE_MARGIN_MS = 2000;
@@ -94,6 +105,10 @@ export class DeliveryWorker {
   private running: Promise<void> | undefined;
   /** A try finished while a pass ran: the next pass comes at once. */
   private wokenWhileRunning = false;
+  /** The event loop's times at the last pass, to see how busy it was since. */
+  private loopAtLastPass: EventLoopUtilization = performance.eventLoopUtilization();
+  /** Whether the last pass found the server saturated with requests. */
+  private yielding = false;
 
   constructor(
     private readonly store: Store,
@@ -104,6 +119,8 @@ export class DeliveryWorker {
     private readonly onError: (error: unknown) => void = () => {},
     /** A portal other than `default`: where the tokens its handlers get are recorded. */
     credentialIndex?: CredentialIndex,
+    /** Requests the server is answering now (none: the worker never yields to them). */
+    private readonly requestsInFlight: () => number = () => 0,
   ) {
     this.auth = new HandlerAuth(store, baseUrl, credentialIndex);
     this.appShare =
@@ -141,13 +158,22 @@ export class DeliveryWorker {
   }
 
   /**
-   * Runs a pass now; while one runs, the next comes at once after it. A pass spans turns of the
-   * event loop (its writes are answered at their group's commit, src/store/sqlite-direct.ts), so
-   * tries finish during it; left to the poll, each of those cost a wait of `pollMs`.
+   * Runs a pass now, unless requests go first; while one runs, the next comes at once after it. A
+   * pass spans turns of the event loop (its writes are answered at their group's commit,
+   * src/store/sqlite-direct.ts), so tries finish during it; left to the poll, each of those would
+   * cost a wait of `pollMs`.
    */
   private wake(): void {
-    if (this.running === undefined) this.schedule(0);
-    else this.wokenWhileRunning = true;
+    if (this.running === undefined && !this.yielding) this.schedule(0);
+    else if (this.running !== undefined) this.wokenWhileRunning = true;
+  }
+
+  /** Whether requests are in flight and the event loop was busy most of the time since the last pass. */
+  private saturated(): boolean {
+    const now = performance.eventLoopUtilization();
+    const since = performance.eventLoopUtilization(now, this.loopAtLastPass);
+    this.loopAtLastPass = now;
+    return this.requestsInFlight() > 0 && since.utilization > SATURATED;
   }
 
   /**
@@ -160,6 +186,7 @@ export class DeliveryWorker {
   private async tick(): Promise<void> {
     this.wokenWhileRunning = false;
     let busy = false;
+    this.yielding = this.saturated();
     try {
       const wall = Date.now();
       busy = (await this.record(wall)) > 0;
@@ -168,7 +195,7 @@ export class DeliveryWorker {
     } catch (error) {
       if (!this.stopping.signal.aborted) this.onError(error);
     }
-    this.schedule(busy || this.wokenWhileRunning ? 0 : this.settings.pollMs);
+    this.schedule((busy || this.wokenWhileRunning) && !this.yielding ? 0 : this.settings.pollMs);
   }
 
   /** How many more tries may go to this handler now. */
@@ -185,7 +212,8 @@ export class DeliveryWorker {
 
   /** Claims as many due deliveries as there are free slots and starts them. */
   private async claim(wall: number): Promise<number> {
-    const free = this.settings.concurrency - this.inFlight.size;
+    const slots = this.settings.concurrency - this.inFlight.size;
+    const free = this.yielding ? Math.min(slots, this.settings.whileBusy) : slots;
     if (free <= 0 || this.stopping.signal.aborted) return 0;
     const lease = wall + this.settings.timeoutMs + LEASE_MARGIN_MS;
     // A read first: the write transaction (the write lock, on SQLite) only when a try is due.

@@ -13,6 +13,8 @@ export interface Graceful {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Resolves when every connection is closed; forces the rest closed after `graceMs`. */
   shutdown(server: Server, graceMs: number): Promise<void>;
+  /** Requests being answered now. */
+  inFlight(): number;
 }
 
 export function graceful(inner: Handler): Graceful {
@@ -42,6 +44,7 @@ export function graceful(inner: Handler): Graceful {
         done.then(forget, forget);
       }
     },
+    inFlight: () => inFlight.size,
     async shutdown(server, graceMs) {
       closing = server;
       let force: NodeJS.Timeout | undefined;

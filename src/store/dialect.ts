@@ -2,11 +2,12 @@
  * The two databases the store runs on. Domain code never asks which; the store's repositories
  * and migrations do, for the few statements the dialects spell differently.
  */
-import { type Kysely, PostgresAdapter } from 'kysely';
+import { PostgresAdapter } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
-export function dialectOf(db: Kysely<unknown>): DialectName {
+/** A Kysely instance or transaction's dialect. */
+export function dialectOf(db: { getExecutor(): { adapter: unknown } }): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 

@@ -21,9 +21,9 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { openPool } from './pg-client.js';
 import { SchemaDialect, SchemaPool } from './pg-schema.js';
 import { BookingRepository } from './repositories/bookings.js';
 import { ClientRepository } from './repositories/clients.js';
@@ -278,42 +278,6 @@ export class Store {
   close(): Promise<void> {
     return this.db.destroy();
   }
-}
-
-// PostgreSQL's int8 (bigint: our millisecond times, counts) as JS numbers: every value the
-// server stores fits well inside 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
-
-function openPool(url: string, poolSize = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
-  // A connection that drops while idle must not crash the server; the pool replaces it.
-  pool.on('error', () => {});
-  pool.on('connect', prepareStatements);
-  return pool;
-}
-
-/**
- * Runs the statements Kysely sends as named (prepared) statements: PostgreSQL parses each one
- * once per connection instead of on every call. Names come from one process-wide table of
- * statement texts, bounded because bulk inserts of n rows each spell a text of their own; past
- * the bound, statements run unnamed as before.
- */
-const PREPARED_LIMIT = 500;
-const statementNames = new Map<string, string>();
-function prepareStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
-  const named = (text: unknown, values?: unknown) => {
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      let name = statementNames.get(text);
-      if (name === undefined && statementNames.size < PREPARED_LIMIT) {
-        name = `b24_${statementNames.size}`;
-        statementNames.set(text, name);
-      }
-      if (name !== undefined) return query({ name, text, values });
-    }
-    return query(text, values);
-  };
-  client.query = named as typeof client.query;
 }
 
 /**

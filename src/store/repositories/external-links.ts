@@ -3,6 +3,7 @@
  * one shape, one table per owner, the same reads and whole-set replacement for both.
  */
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../dialect.js';
 import { type Prepared, type PreparedList, prepared, preparedRows } from '../prepared.js';
 import type { Database } from '../schema.js';
 import type { Executor } from '../store.js';
@@ -30,6 +31,8 @@ const statements = new Map<
     read: Prepared<[number], Record<string, unknown>>;
     remove: Prepared<[number], unknown>;
     insert: PreparedList<ExternalLink, [number], unknown>;
+    /** PostgreSQL: the delete and the first rows' insert as one statement (one round trip). */
+    replace: PreparedList<ExternalLink, [number], unknown>;
   }
 >();
 function statementsFor(where: LinkTable) {
@@ -44,22 +47,34 @@ function statementsFor(where: LinkTable) {
           .orderBy('id'),
       ),
       remove: prepared((db, ownerId: number) => loosely(db).deleteFrom(where.table).where(where.owner, '=', ownerId)),
-      insert: preparedRows(['moduleId', 'entityTypeId', 'value'], (db, links: ExternalLink[], ownerId: number) =>
+      insert: preparedRows(LINK_FIELDS, (db, links: ExternalLink[], ownerId: number) =>
         loosely(db)
           .insertInto(where.table)
-          .values(
-            links.map((l) => ({
-              [where.owner]: ownerId,
-              module_id: l.moduleId,
-              entity_type_id: l.entityTypeId,
-              value: l.value,
-            })),
-          ),
+          .values(linkRows(where, links, ownerId)),
+      ),
+      // A data-modifying WITH: both parts see the rows as they were before the statement, so
+      // the delete takes the old links only, and the new ones are inserted beside it.
+      replace: preparedRows(LINK_FIELDS, (db, links: ExternalLink[], ownerId: number) =>
+        loosely(db)
+          .with('removed', (q) => q.deleteFrom(where.table).where(where.owner, '=', ownerId))
+          .insertInto(where.table)
+          .values(linkRows(where, links, ownerId)),
       ),
     };
     statements.set(where.table, found);
   }
   return found;
+}
+
+const LINK_FIELDS = ['moduleId', 'entityTypeId', 'value'] as const;
+
+function linkRows(where: LinkTable, links: readonly ExternalLink[], ownerId: number) {
+  return links.map((l) => ({
+    [where.owner]: ownerId,
+    module_id: l.moduleId,
+    entity_type_id: l.entityTypeId,
+    value: l.value,
+  }));
 }
 
 export async function readLinks(db: Executor, where: LinkTable, ownerId: number): Promise<ExternalLink[]> {
@@ -78,8 +93,18 @@ export async function replaceLinks(
   ownerId: number,
   links: readonly ExternalLink[],
 ): Promise<void> {
-  const { remove, insert } = statementsFor(where);
+  const { remove, insert, replace } = statementsFor(where);
+  if (links.length > 0 && dialectOf(db) === 'postgres') {
+    // The delete rides with the first piece: a power of two, so it is one statement.
+    const first = 2 ** Math.floor(Math.log2(Math.min(links.length, FIRST_PIECE)));
+    await replace.run(db, links.slice(0, first), ownerId);
+    await insert.run(db, links.slice(first), ownerId);
+    return;
+  }
   await remove.run(db, ownerId);
-  // In order, in pieces of at most 64 rows (see prepared.ts).
+  // In order, in pieces of at most 256 rows (see prepared.ts).
   await insert.run(db, links, ownerId);
 }
+
+/** The most links the PostgreSQL replace statement inserts itself (a piece length of prepared.ts). */
+const FIRST_PIECE = 256;
