@@ -13,6 +13,7 @@ import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import { hasAdminBearer } from './admin-bearer.js';
+import { handleConsoleRest } from './console.js';
 import { isoWithOffset } from './envelope.js';
 import { readBody, sendJson, utf8Text } from './io.js';
 import { journalRoutes } from './journal.js';
@@ -29,7 +30,10 @@ function clockState(now: number) {
 }
 
 /** What the admin routes need of the server (a part of the transport's options). */
-export type AdminOptions = Pick<HttpOptions, 'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams'>;
+export type AdminOptions = Pick<
+  HttpOptions,
+  'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams' | 'onUnexpectedError'
+>;
 
 export async function handleAdmin(
   platform: Platform,
@@ -127,7 +131,10 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   fail(res, 404, 'NOT_FOUND', 'Not found');
 }
 
-/** The routes of one portal: reset, snapshots, seed, the clock, fault rules, the journal, deliveries. */
+/**
+ * The routes of one portal: its REST methods as the console calls them, reset, snapshots, seed,
+ * the clock, fault rules, the journal, deliveries.
+ */
 async function portalAdmin(
   portal: string,
   options: AdminOptions,
@@ -140,7 +147,9 @@ async function portalAdmin(
   const { platform } = await portals.require(portal);
   const post = req.method === 'POST';
   const [section, name, action] = path;
-  if (section === 'journal' && options.journal) {
+  if (post && section === 'rest' && name !== undefined && path.length === 2) {
+    await handleConsoleRest(platform, options, req, res, name);
+  } else if (section === 'journal' && options.journal) {
     await journalRoutes(options.journal, options.journalStreams, portal, req, res, path.slice(1), query);
   } else if (section === 'deliveries' && path.length === 1 && req.method === 'GET') {
     req.resume();
