@@ -4,6 +4,12 @@
  */
 import type { FunctionComponent } from 'preact';
 import { calendarPanel } from './calendar';
+import { crmPanel } from './crm';
+import { eventsPanel } from './events';
+import { faultsPanel } from './faults';
+import { journalPanel } from './journal';
+import { portalsPanel } from './portals';
+import { resourcesPanel } from './resources';
 import { waitListPanel } from './waitlist';
 
 export interface PanelProps {
@@ -23,4 +29,13 @@ export interface Panel {
   view: FunctionComponent<PanelProps>;
 }
 
-export const PANELS: Panel[] = [calendarPanel, waitListPanel];
+export const PANELS: Panel[] = [
+  calendarPanel,
+  waitListPanel,
+  resourcesPanel,
+  crmPanel,
+  eventsPanel,
+  journalPanel,
+  faultsPanel,
+  portalsPanel,
+];
