@@ -169,7 +169,7 @@ function AddRule(props: { base: string; presets: Preset[]; onAdded: () => Promis
         </Field>
         <label class="inline">
           <input type="checkbox" checked={afterCommit} onChange={(e) => setAfterCommit(e.currentTarget.checked)} />
-          <span>After commit (the method runs; only its answer is lost or replaced)</span>
+          <span>After commit (the method runs and its changes stay)</span>
         </label>
       </div>
       {error ? (

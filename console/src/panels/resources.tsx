@@ -298,7 +298,11 @@ function ResourceDialog(props: {
   onDone: () => void;
 }) {
   const { resource } = props;
-  const [draft, setDraft] = useState(() => draftOf(resource));
+  // A resource has a type (the server refuses one without); a new one takes the first.
+  const [draft, setDraft] = useState<Draft>(() => ({
+    ...draftOf(resource),
+    ...(resource ? {} : { typeId: props.types[0] ? String(props.types[0].id) : '' }),
+  }));
   const set = (key: string, value: string | boolean) => setDraft({ ...draft, [key]: value });
   const { busy, error, submit } = useSubmit(props.onDone);
   const text = (key: string) => String(draft[key] ?? '');
@@ -329,9 +333,9 @@ function ResourceDialog(props: {
           <textarea rows={2} value={text('description')} onInput={(e) => set('description', e.currentTarget.value)} />
         </Field>
         <div class="two">
-          <Field label="Type">
-            <select value={text('typeId')} onChange={(e) => set('typeId', e.currentTarget.value)}>
-              <option value="">None</option>
+          <Field label="Type" hint={props.types.length === 0 ? 'Add a resource type first' : undefined}>
+            <select required value={text('typeId')} onChange={(e) => set('typeId', e.currentTarget.value)}>
+              <option value="">Choose a type</option>
               {props.types.map((t) => (
                 <option key={t.id} value={String(t.id)}>
                   {t.name || `Type #${t.id}`}
