@@ -110,7 +110,6 @@ function RecordList({ portal, kind, changes }: { portal: string; kind: Kind; cha
     <>
       <form
         class="filters"
-        aria-label={`Search ${kind.title.toLowerCase()}`}
         onSubmit={(event) => {
           event.preventDefault();
           setQuery(text);

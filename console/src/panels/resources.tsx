@@ -354,8 +354,7 @@ function ResourceDialog(props: {
         </div>
         <details>
           <summary>Notifications</summary>
-          <fieldset class="notifications">
-            <legend class="visually-hidden">Notifications</legend>
+          <div class="notifications">
             {NOTIFICATIONS.map((n) =>
               n.kind === 'switch' ? (
                 <label key={n.key} class="inline">
@@ -381,7 +380,7 @@ function ResourceDialog(props: {
                 </Field>
               ),
             )}
-          </fieldset>
+          </div>
         </details>
         <DialogFooter error={error} busy={busy} submitLabel="Save" onCancel={props.onClose} />
       </form>
