@@ -21,6 +21,9 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/** The zone the pages run in: new bookings are made in it. */
+export const BROWSER_ZONE = 'UTC';
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export interface ConsolePage {
@@ -55,7 +58,8 @@ export function useBrowser(server: () => TestServer): () => ConsoleBrowser {
 
   const open = async (path = '/_console/', viewport = { width: 1280, height: 800 }): Promise<ConsolePage> => {
     if (!browser) throw new Error('the browser is not started yet');
-    const context = await browser.newContext({ viewport });
+    // The browser's zone is fixed, so what a test reads back does not depend on the machine's.
+    const context = await browser.newContext({ viewport, timezoneId: BROWSER_ZONE, locale: 'en-GB' });
     const problems: string[] = [];
     opened.push({ context, problems });
     await context.route('**/*', (route) => {

@@ -171,7 +171,10 @@ interface Draft {
   links: Row[];
 }
 
-function CalendarPanel({ portal, changes }: PanelProps) {
+/** `#/calendar/2030-03-04` opens the calendar on that date (links and tests name a day). */
+const DATE_ARG = /^\d{4}-\d{2}-\d{2}$/;
+
+function CalendarPanel({ portal, args, changes }: PanelProps) {
   const host = useRef<HTMLDivElement>(null);
   const calendar = useRef<Calendar | null>(null);
   const [view, setView] = useState<ViewName>('day');
@@ -227,6 +230,7 @@ function CalendarPanel({ portal, changes }: PanelProps) {
     if (!host.current) return;
     const made = createCalendar(host.current, [ResourceTimeGrid, Interaction], {
       view: VIEWS.day,
+      date: DATE_ARG.test(args[0] ?? '') ? (args[0] as string) : new Date(),
       headerToolbar: { start: '', center: '', end: '' },
       height: 'auto',
       slotMinTime: '07:00',
@@ -317,6 +321,11 @@ function CalendarPanel({ portal, changes }: PanelProps) {
   useEffect(() => {
     calendar.current?.setOption('view', VIEWS[view]);
   }, [view]);
+
+  const day = args[0];
+  useEffect(() => {
+    if (day !== undefined && DATE_ARG.test(day)) calendar.current?.setOption('date', day);
+  }, [day]);
 
   const events = useMemo(() => {
     if (!data || !range) return [];
