@@ -89,6 +89,13 @@ describe('signing in', () => {
     expect(await page.evaluate("sessionStorage.getItem('b24-console-token')")).toBe('console-test-token');
   });
 
+  test('a stored token the server refuses (a restarted server with a new token) goes back to sign-in with a message', async () => {
+    const { page } = await browser().open('/_console/#token=an-old-token');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The admin token was refused');
+    await page.getByLabel('Admin token').waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('b24-console-token')")).toBeNull();
+  });
+
   test('the portal picker lists the portals; the admin API without the token is refused', async () => {
     const made = await fetch(`${server().url}/_admin/portals`, {
       method: 'POST',
