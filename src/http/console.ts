@@ -16,7 +16,7 @@ import { type CallTrace, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { type AnsweredCall, CLOSED_WITHOUT_RESPONSE, journaling, recordCall } from './call-journal.js';
 import { envelopeText } from './envelope.js';
-import { readBodyParams, sendJson, sendJsonText } from './io.js';
+import { ClientGone, readBodyParams, sendJson, sendJsonText } from './io.js';
 import { assertNoNul, type Params } from './request-params.js';
 import type { HttpOptions } from './server.js';
 
@@ -135,6 +135,8 @@ export async function handleConsoleRest(
     recordCall(options, platform, call, undefined, resultText);
     sendJsonText(res, 200, envelopeText(resultText, outcome, call.startedAt, t2 - call.t0, t2 - t1));
   } catch (error) {
+    // Nobody to answer: the console went away while sending (not the server's failure).
+    if (error instanceof ClientGone) return;
     if (error instanceof ConnectionDropped) {
       // A fault rule's lost response, as on /rest/.
       call.status = CLOSED_WITHOUT_RESPONSE;

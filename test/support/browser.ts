@@ -4,6 +4,8 @@
  * each launch a fresh profile of its own, removed when the browser closes). Every page the helper opens fails its test when it asks for anything off loopback
  * (the request is aborted and recorded), throws, or logs an error to the console.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { TestServer } from './server.js';
@@ -20,6 +22,9 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The zone the pages run in: new bookings are made in it. */
+export const BROWSER_ZONE = 'UTC';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -55,7 +60,8 @@ export function useBrowser(server: () => TestServer): () => ConsoleBrowser {
 
   const open = async (path = '/_console/', viewport = { width: 1280, height: 800 }): Promise<ConsolePage> => {
     if (!browser) throw new Error('the browser is not started yet');
-    const context = await browser.newContext({ viewport });
+    // The browser's zone is fixed, so what a test reads back does not depend on the machine's.
+    const context = await browser.newContext({ viewport, timezoneId: BROWSER_ZONE, locale: 'en-GB' });
     const problems: string[] = [];
     opened.push({ context, problems });
     await context.route('**/*', (route) => {
@@ -101,4 +107,22 @@ export async function adminRest(
     body: JSON.stringify(params),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA rules
+ * and best practices). The source is evaluated through the browser's debugging protocol, which
+ * the page's Content-Security-Policy does not govern.
+ */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  await page.evaluate(AXE_SOURCE);
+  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => String(n.target)) })))`)) as {
+    id: string;
+    impact: string;
+    targets: string[];
+  }[];
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

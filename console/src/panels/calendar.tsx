@@ -108,14 +108,45 @@ async function loadCalendar(portal: string, start: Date, end: Date): Promise<Cal
   return { resources, slots, bookings, clients, names };
 }
 
-/** A block's content: the booking's name, then its clients. */
-function blockContent(booking: Booking, clients: Client[], names: ClientNames): { domNodes: Node[] } {
+/**
+ * A block's content: the booking's name, then its clients; for screen readers also the
+ * resources it holds (the grid's columns are not announced, see flattenGrid).
+ */
+function blockContent(booking: Booking, clients: Client[], data: CalendarData): { domNodes: Node[] } {
   const title = document.createElement('strong');
   title.textContent = booking.name || `Booking #${booking.id}`;
   const who = document.createElement('span');
   who.className = 'clients';
-  who.textContent = clients.map((c) => clientLabel(c, names)).join(', ');
-  return { domNodes: clients.length ? [title, who] : [title] };
+  who.textContent = clients.map((c) => clientLabel(c, data.names)).join(', ');
+  const where = document.createElement('span');
+  where.className = 'visually-hidden';
+  const resources = booking.resourceIds.map((id) => data.resources.find((r) => r.id === id)?.name || `Resource #${id}`);
+  where.textContent = ` (${resources.join(', ')})`;
+  return { domNodes: clients.length ? [title, who, where] : [title, where] };
+}
+
+/** The ARIA table roles the calendar library gives its grid. */
+const GRID_ROLES =
+  '[role="table"],[role="rowgroup"],[role="row"],[role="cell"],[role="columnheader"],nav.ec-toolbar:not([role]),[aria-colindex]';
+
+/**
+ * The calendar library marks its grid up as an ARIA table whose row groups also hold the
+ * booking blocks, which ARIA does not allow (axe: aria-required-children, critical). The console
+ * presents the grid as layout instead: the column heads read as text, and each block is a
+ * button that names its time, booking, clients and resources. The library re-renders cells as
+ * dates change, so this runs on every change of the calendar's DOM.
+ */
+function flattenGrid(host: HTMLElement): MutationObserver {
+  const flatten = () => {
+    for (const el of host.querySelectorAll(GRID_ROLES)) {
+      el.setAttribute('role', 'presentation');
+      el.removeAttribute('aria-colindex');
+    }
+  };
+  flatten();
+  const observer = new MutationObserver(flatten);
+  observer.observe(host, { subtree: true, childList: true, attributeFilter: ['role', 'aria-colindex'] });
+  return observer;
 }
 
 /**
@@ -171,7 +202,10 @@ interface Draft {
   links: Row[];
 }
 
-function CalendarPanel({ portal, changes }: PanelProps) {
+/** `#/calendar/2030-03-04` opens the calendar on that date (links and tests name a day). */
+const DATE_ARG = /^\d{4}-\d{2}-\d{2}$/;
+
+function CalendarPanel({ portal, args, changes }: PanelProps) {
   const host = useRef<HTMLDivElement>(null);
   const calendar = useRef<Calendar | null>(null);
   const [view, setView] = useState<ViewName>('day');
@@ -227,6 +261,7 @@ function CalendarPanel({ portal, changes }: PanelProps) {
     if (!host.current) return;
     const made = createCalendar(host.current, [ResourceTimeGrid, Interaction], {
       view: VIEWS.day,
+      date: DATE_ARG.test(args[0] ?? '') ? (args[0] as string) : new Date(),
       headerToolbar: { start: '', center: '', end: '' },
       height: 'auto',
       slotMinTime: '07:00',
@@ -272,7 +307,7 @@ function CalendarPanel({ portal, changes }: PanelProps) {
         if (!booking) return;
         info.el.tabIndex = 0;
         info.el.setAttribute('role', 'button');
-        info.el.setAttribute('aria-label', `${booking.name || `Booking #${booking.id}`}: edit`);
+        info.el.setAttribute('aria-haspopup', 'dialog');
         info.el.addEventListener('keydown', (e) => {
           if (e.key === 'Enter' || e.key === ' ') {
             e.preventDefault();
@@ -282,7 +317,9 @@ function CalendarPanel({ portal, changes }: PanelProps) {
       },
     });
     calendar.current = made;
+    const observer = flattenGrid(host.current);
     return () => {
+      observer.disconnect();
       calendar.current = null;
       void destroyCalendar(made);
     };
@@ -318,6 +355,11 @@ function CalendarPanel({ portal, changes }: PanelProps) {
     calendar.current?.setOption('view', VIEWS[view]);
   }, [view]);
 
+  const day = args[0];
+  useEffect(() => {
+    if (day !== undefined && DATE_ARG.test(day)) calendar.current?.setOption('date', day);
+  }, [day]);
+
   const events = useMemo(() => {
     if (!data || !range) return [];
     const blocks: Calendar.EventInput[] = data.bookings.map((booking) => {
@@ -328,7 +370,7 @@ function CalendarPanel({ portal, changes }: PanelProps) {
         resourceIds: booking.resourceIds,
         start: floatingIso(wallOf(from.timestamp, from.timezone)),
         end: floatingIso(wallOf(to.timestamp, to.timezone)),
-        title: blockContent(booking, clients, data.names),
+        title: blockContent(booking, clients, data),
         extendedProps: { booking },
       };
     });

@@ -152,18 +152,20 @@ function WaitListPanel({ portal, changes }: PanelProps) {
                       ))}
                     </ul>
                   </td>
-                  <td class="actions">
-                    {rowActions(entry).map(({ label, kind, run }) => (
-                      <button
-                        key={label}
-                        type="button"
-                        class={kind}
-                        aria-label={`${label} entry #${entry.id}`}
-                        onClick={run}
-                      >
-                        {label}
-                      </button>
-                    ))}
+                  <td>
+                    <div class="actions">
+                      {rowActions(entry).map(({ label, kind, run }) => (
+                        <button
+                          key={label}
+                          type="button"
+                          class={kind}
+                          aria-label={`${label} entry #${entry.id}`}
+                          onClick={run}
+                        >
+                          {label}
+                        </button>
+                      ))}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -278,7 +280,7 @@ function BookDialog(props: { portal: string; entry: Entry; onClose: () => void; 
         <Field label="Duration (minutes)">
           <input
             type="number"
-            min={1}
+            min={5}
             step={5}
             required
             value={minutes}
