@@ -64,6 +64,7 @@ describe('the journal', () => {
     expect(JSON.parse((await entry.getByRole('region', { name: 'Result' }).textContent()) ?? '')).toBe(
       added.body.result,
     );
+    if (process.env.CONSOLE_SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-journal.png' });
     const curl = ((await entry.getByRole('region', { name: 'curl command' }).textContent()) ?? '').trim();
     expect(curl).toBe(
       `curl -s -X POST -H 'Content-Type: application/json' -d '{"fields":{"note":"call O'\\''Brien back"}}' ` +
