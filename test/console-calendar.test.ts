@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { adminRest, useBrowser } from './support/browser.js';
+import { adminRest, eventually, useBrowser } from './support/browser.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -109,7 +109,7 @@ describe('what REST made shows in the calendar', () => {
       },
     });
     const page = await openCalendar();
-    await expect.poll(() => block(page, 'Check-up').textContent()).toContain('Ann Lee');
+    await eventually(() => block(page, 'Check-up').textContent()).toContain('Ann Lee');
     expect(await block(page, 'Tokyo call').textContent()).toContain('10:00');
     const headers = await page.locator('.ec-col-head').allTextContents();
     expect(headers.slice(0, 2)).toEqual(['Dr Smith', 'Dr Jones']);
@@ -122,10 +122,10 @@ describe('what REST made shows in the calendar', () => {
     if (process.env.CONSOLE_SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-calendar.png' });
     // The week view shows the same bookings; Previous and Next move by a week there.
     await page.getByRole('button', { name: 'Week' }).click();
-    await expect.poll(() => page.locator('.range-title').textContent()).toMatch(/Mar.*2030/);
+    await eventually(() => page.locator('.range-title').textContent()).toMatch(/Mar.*2030/);
     await block(page, 'Check-up').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => block(page, 'Check-up').count()).toBe(0);
+    await eventually(() => block(page, 'Check-up').count()).toBe(0);
     await page.getByRole('button', { name: 'Previous' }).click();
     await block(page, 'Check-up').waitFor();
     // Out of the way of the tests that drag.
@@ -163,19 +163,19 @@ describe('changing bookings with the mouse', () => {
     const mover = block(page, 'Mover');
     await mover.waitFor();
     await drag(page, await pointAt(page, 0, '10:15'), await pointAt(page, 1, '12:15'));
-    await expect.poll(async () => (await bookingOf(id)).resourceIds).toEqual([jones]);
+    await eventually(async () => (await bookingOf(id)).resourceIds).toEqual([jones]);
     expect((await bookingOf(id)).datePeriod).toEqual({ from: at('12:00'), to: at('13:00') });
 
     const resizer = await mover.locator('.ec-resizer').boundingBox();
     if (!resizer) throw new Error('no resizer');
     const grip = { x: resizer.x + resizer.width / 2, y: resizer.y + resizer.height / 2 };
     await drag(page, grip, { x: grip.x, y: grip.y + 30 * PX_PER_MINUTE });
-    await expect.poll(async () => (await bookingOf(id)).datePeriod).toEqual({ from: at('12:00'), to: at('13:30') });
+    await eventually(async () => (await bookingOf(id)).datePeriod).toEqual({ from: at('12:00'), to: at('13:30') });
 
     await mover.click();
     const dialog = page.getByRole('dialog', { name: `Booking #${id}` });
     await dialog.getByRole('button', { name: 'Delete booking' }).click();
-    await expect.poll(() => mover.count()).toBe(0);
+    await eventually(() => mover.count()).toBe(0);
     const gone = await adminRest(server(), 'booking.v1.booking.get', { id });
     expect(gone.body.error).toBe('1021');
   });
@@ -226,7 +226,7 @@ describe('changing bookings with the mouse', () => {
     expect(await alert.textContent()).toContain(
       'Some resources are unavailable for the requested time range: 1 (1018)',
     );
-    await expect.poll(async () => (await pushed.boundingBox())?.x).toBe(before?.x);
+    await eventually(async () => (await pushed.boundingBox())?.x).toBe(before?.x);
     expect((await bookingOf(moved, 'strict')).resourceIds).toEqual([2]);
   });
 });

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { useBrowser } from './support/browser.js';
+import { eventually, useBrowser } from './support/browser.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -73,7 +73,7 @@ describe('signing in', () => {
     const { page } = await browser().open();
     await page.getByLabel('Admin token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The admin token was refused');
+    await eventually(() => page.getByRole('alert').textContent()).toContain('The admin token was refused');
     await page.getByLabel('Admin token').fill('console-test-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Calendar' }).waitFor();
@@ -91,7 +91,7 @@ describe('signing in', () => {
 
   test('a stored token the server refuses (a restarted server with a new token) goes back to sign-in with a message', async () => {
     const { page } = await browser().open('/_console/#token=an-old-token');
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The admin token was refused');
+    await eventually(() => page.getByRole('alert').first().textContent()).toContain('The admin token was refused');
     await page.getByLabel('Admin token').waitFor();
     expect(await page.evaluate("sessionStorage.getItem('b24-console-token')")).toBeNull();
   });
@@ -105,10 +105,10 @@ describe('signing in', () => {
     expect(made.status).toBe(201);
     const { page } = await browser().signedIn();
     const picker = page.getByLabel('Portal');
-    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['default', 'clinic']);
+    await eventually(() => picker.locator('option').allTextContents()).toEqual(['default', 'clinic']);
     await picker.selectOption('clinic');
     // Kept for the tab, after the render that follows the choice.
-    await expect.poll(() => page.evaluate("sessionStorage.getItem('b24-console-portal')")).toBe('clinic');
+    await eventually(() => page.evaluate("sessionStorage.getItem('b24-console-portal')")).toBe('clinic');
     const bare = await fetch(`${server().url}/_admin/portals`);
     expect(bare.status).toBe(401);
   });

@@ -5,7 +5,7 @@
  * read at 390 px.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { adminRest, axeViolations, useBrowser } from './support/browser.js';
+import { adminRest, axeViolations, eventually, useBrowser } from './support/browser.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -47,7 +47,7 @@ describe('the wait list', () => {
     });
     const { page } = await browser().signedIn('waitlist');
     const entry = row(page, 'Call back after 3 pm');
-    await expect.poll(() => entry.textContent()).toContain('Ann Lee');
+    await eventually(() => entry.textContent()).toContain('Ann Lee');
     expect(await entry.textContent()).toContain('myapp/ORDER: A-17');
     const link = entry.getByRole('link', { name: `Deal #${deal}` });
     expect(await link.getAttribute('href')).toBe(`#/crm/deal/${deal}`);
@@ -81,7 +81,7 @@ describe('the wait list', () => {
     expect(read.waitList.note).toBe('Wants an afternoon');
 
     await page.getByRole('button', { name: `Delete entry #${made.id}` }).click();
-    await expect.poll(() => row(page, 'Wants an afternoon').count()).toBe(0);
+    await eventually(() => row(page, 'Wants an afternoon').count()).toBe(0);
     expect((await adminRest(server(), 'booking.v1.waitlist.get', { id: made.id })).body.error).toBe('1040');
   });
 
@@ -94,7 +94,7 @@ describe('the wait list', () => {
     await dialog.getByLabel('Start').fill(`${DAY}T15:00`);
     await dialog.getByLabel('Duration (minutes)').fill('30');
     await dialog.getByRole('button', { name: 'Book' }).click();
-    await expect.poll(() => row(page, 'Book me').count()).toBe(0);
+    await eventually(() => row(page, 'Book me').count()).toBe(0);
     const list: { booking: { id: number; resourceIds: number[]; datePeriod: unknown }[] } = await ok(
       'booking.v1.booking.list',
       { filter: { resourceId: [resource] } },
@@ -107,7 +107,7 @@ describe('the wait list', () => {
     await page.evaluate(`location.hash = '#/calendar/${DAY}'`);
     await page.getByRole('button', { name: new RegExp(`Booking #${booked?.id}\\b`) }).click();
     await page.getByRole('button', { name: 'Put back on the wait list' }).click();
-    await expect.poll(async () => (await notes()).map((e) => e.note)).toContain('Book me');
+    await eventually(async () => (await notes()).map((e) => e.note)).toContain('Book me');
     expect((await adminRest(server(), 'booking.v1.booking.get', { id: booked?.id })).body.error).toBe('1021');
   });
 
@@ -140,7 +140,7 @@ describe('accessibility and small screens', () => {
     expect(await page.evaluate("document.activeElement?.closest('dialog') != null")).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    await expect.poll(() => dialog.count()).toBe(0);
+    await eventually(() => dialog.count()).toBe(0);
     await page.getByRole('link', { name: 'Wait list' }).click();
     await page.getByRole('button', { name: 'Add entry' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);

@@ -126,3 +126,12 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact: s
   }[];
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/**
+ * `expect.poll` with room for a loaded machine: what the page does after a click (a REST call,
+ * then a reload of the panel) can take more than poll's default second when many test files
+ * run at once. Where a test promises a time (live updates within 2 s) it says so itself.
+ */
+export function eventually<T>(read: () => T | Promise<T>): ReturnType<typeof expect.poll<T>> {
+  return expect.poll(read, { timeout: 10_000 });
+}
