@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { adminRest, useBrowser } from './support/browser.js';
+import { adminRest, eventually, useBrowser } from './support/browser.js';
 import { SECRET, useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -36,20 +36,20 @@ describe('the journal', () => {
 
     await page.getByRole('link', { name: 'Journal' }).click();
     const consoleAdd = page.getByRole('row').filter({ hasText: 'booking.v1.resourceType.add' });
-    await expect.poll(() => consoleAdd.textContent()).toContain('console');
+    await eventually(() => consoleAdd.textContent()).toContain('console');
     const webhookAdd = page.getByRole('row').filter({ hasText: 'booking.v1.waitlist.add' });
-    await expect.poll(() => webhookAdd.textContent()).toContain('webhook');
+    await eventually(() => webhookAdd.textContent()).toContain('webhook');
     expect(await webhookAdd.textContent()).toContain('200');
 
     // A method glob.
     await page.getByLabel('Method').fill('booking.v1.waitlist.*');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await expect.poll(() => shownMethods(page)).toEqual(['booking.v1.waitlist.add', 'booking.v1.waitlist.get']);
+    await eventually(() => shownMethods(page)).toEqual(['booking.v1.waitlist.add', 'booking.v1.waitlist.get']);
     // And a status class.
     await page.getByLabel('Status').selectOption('4xx');
-    await expect.poll(() => shownMethods(page)).toEqual(['booking.v1.waitlist.get']);
+    await eventually(() => shownMethods(page)).toEqual(['booking.v1.waitlist.get']);
     await page.getByLabel('Status').selectOption('');
-    await expect.poll(() => shownMethods(page)).toHaveLength(2);
+    await eventually(() => shownMethods(page)).toHaveLength(2);
     // A glob the server refuses is said beside the filter.
     await page.getByLabel('Method').fill('booking.[');
     await page.getByRole('button', { name: 'Filter' }).click();
@@ -60,7 +60,7 @@ describe('the journal', () => {
     // The entry: its parameters, its result, and the same call as curl.
     await page.getByRole('button', { name: /: booking\.v1\.waitlist\.add$/ }).click();
     const entry = page.getByRole('complementary');
-    await expect.poll(() => entry.getByRole('region', { name: 'Parameters' }).textContent()).toContain(note);
+    await eventually(() => entry.getByRole('region', { name: 'Parameters' }).textContent()).toContain(note);
     expect(JSON.parse((await entry.getByRole('region', { name: 'Result' }).textContent()) ?? '')).toBe(
       added.body.result,
     );
@@ -87,24 +87,29 @@ describe('faults', () => {
     await page.getByLabel('Methods').fill('booking.v1.waitlist.add');
     // The presets come from the server's list.
     const answer = page.getByLabel('Answer');
-    await expect.poll(() => answer.locator('option').count()).toBeGreaterThan(6);
+    await eventually(() => answer.locator('option').count()).toBeGreaterThan(6);
     await answer.selectOption('QUERY_LIMIT_EXCEEDED');
     await page.getByLabel('Times').fill('1');
     await page.getByRole('button', { name: 'Add rule' }).click();
     const rule = page.getByRole('row').filter({ hasText: 'booking.v1.waitlist.add' });
-    await expect
-      .poll(() => rule.getByRole('cell').allTextContents())
-      .toEqual([expect.any(String), 'booking.v1.waitlist.add', 'QUERY_LIMIT_EXCEEDED', '1', '0', 'Remove']);
+    await eventually(() => rule.getByRole('cell').allTextContents()).toEqual([
+      expect.any(String),
+      'booking.v1.waitlist.add',
+      'QUERY_LIMIT_EXCEEDED',
+      '1',
+      '0',
+      'Remove',
+    ]);
 
     const refused = await server().call('booking.v1.waitlist.add', { fields: { note: 'refused' } });
     expect(refused.status).toBe(503);
     expect(refused.body).toEqual({ error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' });
-    await expect.poll(() => rule.getByRole('cell').nth(4).textContent()).toBe('1');
+    await eventually(() => rule.getByRole('cell').nth(4).textContent()).toBe('1');
     // Spent after one: the next call runs.
     expect((await server().call('booking.v1.waitlist.add', { fields: { note: 'runs' } })).status).toBe(200);
 
     await rule.getByRole('button', { name: /^Remove rule \d+$/ }).click();
-    await expect.poll(() => rule.count()).toBe(0);
+    await eventually(() => rule.count()).toBe(0);
     const left = await fetch(`${server().url}/_admin/faults`, {
       headers: { authorization: 'Bearer console-test-token' },
     });

@@ -4,7 +4,7 @@
  * keyboard where it matters, and fit a 390-px-wide screen.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { adminRest, axeViolations, useBrowser } from './support/browser.js';
+import { adminRest, axeViolations, eventually, useBrowser } from './support/browser.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -77,7 +77,7 @@ describe('accessibility and small screens', () => {
       if (button === 'Edit Room 1') await dialog.getByText('Notifications', { exact: true }).click();
       expect(await axeViolations(page), button).toEqual([]);
       await page.keyboard.press('Escape');
-      await expect.poll(() => dialog.count()).toBe(0);
+      await eventually(() => dialog.count()).toBe(0);
     }
     // A deal with its booking, and a journal entry opened.
     await page.evaluate(`location.hash = '#/crm/deal/${deal}'`);

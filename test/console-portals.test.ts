@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { adminRest, useBrowser } from './support/browser.js';
+import { adminRest, eventually, useBrowser } from './support/browser.js';
 import { useServer } from './support/server.js';
 
 const server = useServer({ adminToken: 'console-test-token' });
@@ -37,9 +37,7 @@ describe('portals', () => {
     const page = await portalsPage();
     await page.getByLabel("New portal's name").fill('clinic-b');
     await page.getByRole('button', { name: 'Create portal' }).click();
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'webhook' }).textContent())
-      .toContain('clinic-b');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'webhook' }).textContent()).toContain('clinic-b');
     await page.getByRole('cell', { name: 'clinic-b', exact: true }).waitFor();
     expect(await portalNames()).toContain('clinic-b');
 
@@ -47,13 +45,13 @@ describe('portals', () => {
       (await adminRest(server(), 'booking.v1.waitlist.add', { fields: { note: 'gone' } }, 'clinic-b')).status,
     ).toBe(200);
     await page.getByRole('button', { name: 'Reset clinic-b' }).click();
-    await expect.poll(() => notes('clinic-b')).toEqual([]);
+    await eventually(() => notes('clinic-b')).toEqual([]);
 
     // The default portal cannot be removed, so it offers no button.
     expect(await page.getByRole('button', { name: 'Remove default' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Remove clinic-b' }).click();
-    await expect.poll(() => portalNames()).not.toContain('clinic-b');
-    await expect.poll(() => page.getByRole('cell', { name: 'clinic-b', exact: true }).count()).toBe(0);
+    await eventually(() => portalNames()).not.toContain('clinic-b');
+    await eventually(() => page.getByRole('cell', { name: 'clinic-b', exact: true }).count()).toBe(0);
   });
 
   test('a snapshot saved and loaded puts the records back', async () => {
@@ -69,7 +67,7 @@ describe('portals', () => {
     await adminRest(server(), 'booking.v1.waitlist.add', { fields: { note: 'later' } });
     expect(await notes()).toEqual(['kept', 'later']);
     await page.getByRole('button', { name: 'Load snapshot before-change' }).click();
-    await expect.poll(() => notes()).toEqual(['kept']);
+    await eventually(() => notes()).toEqual(['kept']);
   });
 
   test('the clock: set in the browser, advanced, read back over the admin API', async () => {
@@ -78,25 +76,25 @@ describe('portals', () => {
     await page.getByRole('button', { name: 'Set clock' }).click();
     // The field is in the browser's zone: the instant is what the browser makes of it.
     const set = (await page.evaluate("new Date('2030-03-04T09:00').getTime()")) as number;
-    await expect
-      .poll(async () => (await adminGet<{ timestamp: number }>('clock')).timestamp * 1000 - set)
-      .toBeGreaterThanOrEqual(0);
+    await eventually(
+      async () => (await adminGet<{ timestamp: number }>('clock')).timestamp * 1000 - set,
+    ).toBeGreaterThanOrEqual(0);
     const before = (await adminGet<{ timestamp: number }>('clock')).timestamp;
     expect(before * 1000 - set).toBeLessThan(60_000);
 
     await page.getByRole('button', { name: 'Advance the clock 1 day' }).click();
-    await expect
-      .poll(async () => (await adminGet<{ timestamp: number }>('clock')).timestamp - before)
-      .toBeGreaterThanOrEqual(86_400);
+    await eventually(
+      async () => (await adminGet<{ timestamp: number }>('clock')).timestamp - before,
+    ).toBeGreaterThanOrEqual(86_400);
     const after = (await adminGet<{ timestamp: number; now: string }>('clock')).timestamp;
     expect(after - before).toBeLessThan(86_400 + 60);
     // The panel shows the portal's time.
-    await expect.poll(() => page.getByRole('status', { name: 'Portal time' }).textContent()).toMatch(/^2030-03-05/);
+    await eventually(() => page.getByRole('status', { name: 'Portal time' }).textContent()).toMatch(/^2030-03-05/);
 
     await page.getByLabel('Advance by (seconds)').fill('3600');
     await page.getByRole('button', { name: 'Advance clock' }).click();
-    await expect
-      .poll(async () => (await adminGet<{ timestamp: number }>('clock')).timestamp - after)
-      .toBeGreaterThanOrEqual(3600);
+    await eventually(
+      async () => (await adminGet<{ timestamp: number }>('clock')).timestamp - after,
+    ).toBeGreaterThanOrEqual(3600);
   });
 });

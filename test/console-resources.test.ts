@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { adminRest, useBrowser } from './support/browser.js';
+import { adminRest, eventually, useBrowser } from './support/browser.js';
 import { ADMIN_TOKEN, HandlerServer, installApp } from './support/events.js';
 import { useServer } from './support/server.js';
 
@@ -63,7 +63,7 @@ describe('resources', () => {
     await dialog.getByLabel('Hours 1 time zone').fill('Europe/Berlin');
     await dialog.getByLabel('Hours 1 slot size (minutes)').fill('30');
     await dialog.getByRole('button', { name: 'Save hours' }).click();
-    await expect.poll(() => row(page, 'Dr Lee').textContent()).toContain('10:00–16:30 (Europe/Berlin)');
+    await eventually(() => row(page, 'Dr Lee').textContent()).toContain('10:00–16:30 (Europe/Berlin)');
     const { slots } = await ok<{ slots: unknown[] }>('booking.v1.resource.slots.list', { resourceId: resource?.id });
     expect(slots).toMatchObject([
       { weekDays: ['Mon', 'Tue', 'Wed', 'Thu', 'Sat'], from: 600, to: 990, timezone: 'Europe/Berlin', slotSize: 30 },
@@ -103,13 +103,13 @@ describe('CRM', () => {
     await page.getByRole('link', { name: 'Roof repair' }).waitFor();
     await page.getByLabel('Search deals').fill('kitchen');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByRole('link', { name: 'Roof repair' }).count()).toBe(0);
+    await eventually(() => page.getByRole('link', { name: 'Roof repair' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Kitchen refit' }).click();
     // The address the wait list's deal links use.
     expect(new URL(page.url()).hash).toBe(`#/crm/deal/${deal}`);
     await page.getByRole('heading', { name: 'Kitchen refit' }).waitFor();
     const bookings = page.getByRole('list', { name: 'Linked bookings' });
-    await expect.poll(() => bookings.textContent()).toContain('Site visit');
+    await eventually(() => bookings.textContent()).toContain('Site visit');
     expect(await bookings.textContent()).toContain('2030-03-04 09:00–10:00 (UTC)');
     expect(await bookings.textContent()).not.toContain('Unlinked visit');
     expect(await page.getByRole('list', { name: 'Linked wait-list entries' }).textContent()).toContain(
@@ -127,7 +127,7 @@ describe('CRM', () => {
     await page.getByLabel('Search contacts').fill('lee');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'Ann Lee' }).click();
-    await expect.poll(() => page.getByRole('list', { name: 'Linked bookings' }).textContent()).toContain('Site visit');
+    await eventually(() => page.getByRole('list', { name: 'Linked bookings' }).textContent()).toContain('Site visit');
   });
 });
 
@@ -149,16 +149,20 @@ describe('events', () => {
 
       const { page } = await browser().signedIn('events');
       const bindings = page.getByRole('table', { name: 'Bindings' });
-      await expect.poll(() => bindings.textContent()).toContain('ONBOOKINGWAITLISTITEMADD');
+      await eventually(() => bindings.textContent()).toContain('ONBOOKINGWAITLISTITEMADD');
       expect(await bindings.textContent()).toContain(handler);
       expect(await bindings.textContent()).toContain(app.clientId);
       // Delivered: one try, the handler's 200.
       const delivery = page.getByRole('table', { name: 'Deliveries' }).getByRole('row').filter({ hasText: handler });
-      await expect
-        .poll(async () => (await delivery.getByRole('cell').allTextContents()).slice(1, 6), { timeout: 10_000 })
-        .toEqual(['ONBOOKINGWAITLISTITEMADD', handler, '1', '200', 'delivered']);
+      await eventually(async () => (await delivery.getByRole('cell').allTextContents()).slice(1, 6)).toEqual([
+        'ONBOOKINGWAITLISTITEMADD',
+        handler,
+        '1',
+        '200',
+        'delivered',
+      ]);
       const offline = page.getByRole('table', { name: 'Offline queue' });
-      await expect.poll(() => offline.textContent()).toContain('ONBOOKINGWAITLISTITEMDELETE');
+      await eventually(() => offline.textContent()).toContain('ONBOOKINGWAITLISTITEMDELETE');
     } finally {
       await hs.close();
     }
