@@ -47,6 +47,13 @@ describe('portals', () => {
     await page.getByRole('button', { name: 'Reset clinic-b' }).click();
     await eventually(() => notes('clinic-b')).toEqual([]);
 
+    // Opened: the picker has it, and the snapshots and clock are its own.
+    await page.getByRole('button', { name: 'Open clinic-b' }).click();
+    await page.getByRole('heading', { name: 'Snapshots of clinic-b' }).waitFor();
+    expect(await page.getByRole('combobox', { name: /^Portal/ }).inputValue()).toBe('clinic-b');
+    await page.getByRole('combobox', { name: /^Portal/ }).selectOption('default');
+    await page.getByRole('heading', { name: 'Snapshots of default' }).waitFor();
+
     // The default portal cannot be removed, so it offers no button.
     expect(await page.getByRole('button', { name: 'Remove default' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Remove clinic-b' }).click();

@@ -20,6 +20,18 @@ interface PortalInfo {
   webhookUrls?: string[];
 }
 
+/**
+ * The shell keeps the picked portal in this tab's sessionStorage under this key and lists the
+ * portals when it starts: "Open" stores the name and starts the page again, so a portal made
+ * here is in the picker at once.
+ */
+const PICKED_PORTAL_KEY = 'b24-console-portal';
+
+function openPortal(name: string): void {
+  sessionStorage.setItem(PICKED_PORTAL_KEY, name);
+  location.reload();
+}
+
 interface Snapshot {
   name: string;
   createdAt: number;
@@ -49,7 +61,7 @@ function PortalsPanel({ portal, changes }: PanelProps) {
       <div class="toolbar">
         <h1 id="portals-title">Portals</h1>
       </div>
-      <PortalList changes={changes} />
+      <PortalList portal={portal} changes={changes} />
       <div class="cards">
         <Snapshots portal={portal} />
         <Clock portal={portal} />
@@ -58,7 +70,7 @@ function PortalsPanel({ portal, changes }: PanelProps) {
   );
 }
 
-function PortalList({ changes }: { changes: number }) {
+function PortalList({ portal, changes }: { portal: string; changes: number }) {
   const { data, reload } = usePolled(() => admin<{ portals: PortalInfo[] }>('portals'), [changes]);
   const [name, setName] = useState('');
   const [made, setMade] = useState<PortalInfo | undefined>();
@@ -120,6 +132,9 @@ function PortalList({ changes }: { changes: number }) {
             <RowActions
               of={p.name}
               actions={[
+                ...(p.name === portal
+                  ? []
+                  : [{ label: 'Open', kind: 'secondary' as const, run: () => openPortal(p.name) }]),
                 { label: 'Reset', kind: 'secondary', run: () => reset(p.name) },
                 // The default portal is always there.
                 ...(p.name === 'default'
