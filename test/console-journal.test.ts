@@ -40,6 +40,12 @@ describe('the journal', () => {
     const webhookAdd = page.getByRole('row').filter({ hasText: 'booking.v1.waitlist.add' });
     await eventually(() => webhookAdd.textContent()).toContain('webhook');
     expect(await webhookAdd.textContent()).toContain('200');
+    // The console's own reads (its panels reloading) are hidden unless asked for.
+    const consoleReads = page.getByRole('row').filter({ hasText: 'booking.v1.resourceType.list' });
+    expect(await consoleReads.count()).toBe(0);
+    await page.getByLabel("Hide the console's reads").uncheck();
+    await eventually(() => consoleReads.count()).toBeGreaterThan(0);
+    await page.getByLabel("Hide the console's reads").check();
 
     // A method glob.
     await page.getByLabel('Method').fill('booking.v1.waitlist.*');

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, admin } from '../api';
 import { curlCommand, SECRET_VARIABLE } from '../curl';
+import { isChange } from '../live';
 import { JsonView } from '../ui/json';
 import { notify } from '../ui/notices';
 import { POLL_MS } from '../ui/polled';
@@ -92,6 +93,10 @@ function useJournal(portal: string, filter: Filter) {
   return { entries, refusal, clear: () => setEntries([]) };
 }
 
+/** The console's own reads: each panel reloads its data after a change, and they would bury the rest. */
+const consoleRead = (entry: JournalEntry) =>
+  entry.caller.type === 'console' && entry.status === 200 && !isChange(entry);
+
 function callerText(caller: JournalEntry['caller']): string {
   if (caller.type === 'webhook') return `webhook ${caller.webhookId ?? ''} (user ${caller.userId})`;
   if (caller.type === 'oauth') return `app ${caller.clientId ?? ''} (user ${caller.userId})`;
@@ -101,9 +106,11 @@ function callerText(caller: JournalEntry['caller']): string {
 function JournalPanel({ portal }: PanelProps) {
   const [filter, setFilter] = useState<Filter>({ method: '', status: '' });
   const [methodText, setMethodText] = useState('');
-  const { entries, refusal, clear } = useJournal(portal, filter);
+  const { entries: kept, refusal, clear } = useJournal(portal, filter);
+  const [hideConsoleReads, setHideConsoleReads] = useState(true);
+  const entries = hideConsoleReads ? kept.filter((entry) => !consoleRead(entry)) : kept;
   const [openId, setOpenId] = useState<number | undefined>();
-  const open = entries.find((e) => e.id === openId);
+  const open = kept.find((e) => e.id === openId);
   const empty = async () => {
     if (!confirm(`Empty the journal of ${portal}?`)) return;
     try {
@@ -150,6 +157,14 @@ function JournalPanel({ portal }: PanelProps) {
           <button type="submit" class="secondary">
             Filter
           </button>
+          <label class="inline">
+            <input
+              type="checkbox"
+              checked={hideConsoleReads}
+              onChange={(e) => setHideConsoleReads(e.currentTarget.checked)}
+            />
+            <span>Hide the console's reads</span>
+          </label>
         </form>
         <button type="button" class="danger" onClick={empty}>
           Empty journal
