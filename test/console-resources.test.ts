@@ -78,6 +78,23 @@ describe('resources', () => {
     expect(
       (await ok<{ slots: unknown[] }>('booking.v1.resource.slots.list', { resourceId: resource?.id })).slots,
     ).toEqual(slots);
+
+    // Edited (the notification settings stay as they were), then deleted.
+    await page.getByRole('button', { name: 'Edit Dr Lee' }).click();
+    await dialog.getByLabel('Name', { exact: true }).fill('Dr Lee-Smith');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await row(page, 'Dr Lee-Smith').waitFor();
+    const edited = await ok<{ resource: Record<string, unknown> }>('booking.v1.resource.get', { id: resource?.id });
+    expect(edited.resource).toMatchObject({ name: 'Dr Lee-Smith', reminderNotificationDelay: 120 });
+    page.on('dialog', (asked) => void asked.accept());
+    await page.getByRole('button', { name: 'Delete Dr Lee-Smith' }).click();
+    await eventually(async () => (await ok<{ resource: unknown[] }>('booking.v1.resource.list', {})).resource).toEqual(
+      [],
+    );
+    await page.getByRole('button', { name: 'Delete type Dentists' }).click();
+    await eventually(
+      async () => (await ok<{ resourceType: unknown[] }>('booking.v1.resourceType.list', {})).resourceType,
+    ).toEqual([]);
   });
 });
 
