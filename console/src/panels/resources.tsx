@@ -3,7 +3,7 @@
  * add, edit (name, type, the notification settings the resource fields have), delete; and a
  * resource's working hours over `booking.v1.resource.slots.list|set|unset`.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { batch, rest, restAll } from '../api';
 import { browserZone, minutesText } from '../time';
 import { Dialog, DialogFooter, Field, useSubmit } from '../ui/dialog';
@@ -421,6 +421,7 @@ function HoursDialog(props: {
     })),
   );
   const { busy, error, submit } = useSubmit(props.onDone);
+  const zonesId = useId();
   const name = props.resource.name || `resource #${props.resource.id}`;
   const set = (index: number, change: Partial<HoursRow>) =>
     setRows(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
@@ -501,6 +502,7 @@ function HoursDialog(props: {
                 <Field label={`Hours ${n} time zone`}>
                   <input
                     required
+                    list={zonesId}
                     value={row.timezone}
                     onInput={(e) => set(index, { timezone: e.currentTarget.value })}
                   />
@@ -522,6 +524,12 @@ function HoursDialog(props: {
             </fieldset>
           );
         })}
+        {/* The zones this browser knows, offered as the zone is typed; the server takes any text. */}
+        <datalist id={zonesId}>
+          {Intl.supportedValuesOf('timeZone').map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
         <div class="actions">
           <button type="button" class="secondary" onClick={() => setRows([...rows, blank()])}>
             Add hours
