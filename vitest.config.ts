@@ -1,9 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * The whole suite runs twice: on the embedded SQLite default and on a real PostgreSQL started
  * from the npm registry (test/support/postgres-setup.ts). Tests read B24_TEST_DATABASE
- * through test/support/server.ts.
+ * through test/support/server.ts. The web console's browser tests (test/console-*.test.ts)
+ * run once, on SQLite: what they prove is the page's, and the admin route under them is
+ * tested on both stores (test/admin-rest.test.ts).
  */
 export default defineConfig({
   test: {
@@ -19,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           env: { B24_TEST_DATABASE: 'postgres' },
+          exclude: [...configDefaults.exclude, 'test/console-*.test.ts'],
           globalSetup: ['test/support/postgres-setup.ts'],
         },
       },

@@ -338,6 +338,9 @@ function printBanner(banner: Banner, processes?: string): void {
       'TLS certificate: the one kept there was a CA certificate (made by an older version); replaced by one for this server only, trust the new one',
     );
   }
+  // The sign-in link carries the token only when this start made it (as the line below shows it).
+  const signIn = banner.newAdminToken ? `#token=${encodeURIComponent(banner.newAdminToken)}` : '';
+  console.log(`Console: ${banner.url}/_console/${signIn}`);
   // The last line: scripts and tests wait for it.
   console.log(`Admin token: ${banner.newAdminToken ?? 'as given (--admin-token or B24_ADMIN_TOKEN)'}`);
 }

@@ -53,6 +53,9 @@ describe.runIf(SQLITE_RUN)('serve: the first start and the ones after', () => {
     expect(first.banner.storedWebhooks).toEqual([]);
     // The admin token it made, printed so it can be used.
     expect(first.stdout).toMatch(/^Admin token: [A-Za-z0-9_-]{32}$/m);
+    // The console's sign-in link carries the token it made.
+    const token = /^Admin token: (\S+)$/m.exec(first.stdout)?.[1] as string;
+    expect(first.stdout).toContain(`\nConsole: ${first.url}/_console/#token=${token}\n`);
 
     const reply = await callRest(`${printed}booking.v1.waitlist.list`, {});
     expect(reply.status).toBe(200);
@@ -119,6 +122,8 @@ describe.runIf(SQLITE_RUN)('serve: webhooks and settings from flags and the envi
       { id: 2, userId: 4, scopes: ['crm'] },
     ]);
     expect(server.stdout).toMatch(/^Admin token: as given/m);
+    // A given token is not printed: the console's address comes without it.
+    expect(server.stdout).toContain(`\nConsole: ${server.url}/_console/\n`);
     expect(server.stdout).not.toMatch(/ghighigh|jkljkljk|given-admin-token-1/);
     const admin = await fetch(`${server.url}/_admin/clock`, {
       headers: { authorization: 'Bearer given-admin-token-1' },

@@ -68,6 +68,16 @@ describe('fault presets', () => {
     },
   );
 
+  it('GET .../faults/presets lists every preset with the status, code and text it answers', async () => {
+    const reply = await admin('portals/default/faults/presets');
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.presets).toEqual(
+      REAL_ANSWERS.map(([name, status, error, error_description]) => ({ name, status, error, error_description })),
+    );
+    expect((await admin('faults/presets')).body).toEqual(reply.body);
+    expect((await fetch(`${server().url}/_admin/faults/presets`)).status).toBe(401);
+  });
+
   it('each preset answers byte for byte as this server answers its real cause', async () => {
     await clearRules();
     const portal = await server().server.createPortal({

@@ -415,4 +415,35 @@ describe('deliveries', () => {
       await hs.close();
     }
   });
+
+  it("lists every application's bindings and offline queue (newest rows, oldest first)", async () => {
+    const app = await installApp(srv, { name: 'Offline reader' });
+    const bound = await app.call('event.bind', { event: 'onBookingWaitListItemAdd', event_type: 'offline' });
+    expect(bound.status, bound.text).toBe(200);
+    await ok('booking.v1.waitlist.add', { fields: { note: 'first' } });
+    await ok('booking.v1.waitlist.add', { fields: { note: 'second' } });
+    // The events reach the queue from the outbox, a moment after the calls.
+    let ours: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100 && ours.length < 2; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      const queue = (await admin('portals/default/offline')).body.offline as Record<string, unknown>[];
+      ours = queue.filter((row) => row.clientId === app.clientId);
+    }
+    expect(ours).toHaveLength(2);
+    expect(ours[0]).toMatchObject({ event: 'ONBOOKINGWAITLISTITEMADD', processId: '', error: false, connector: '' });
+    expect((ours[0]?.id as number) < (ours[1]?.id as number)).toBe(true);
+    // What the application itself reads: the same rows.
+    const listed = (await app.call('event.offline.list')).body.result as { ID: number }[];
+    expect(listed.map((row) => Number(row.ID))).toEqual(ours.map((row) => row.id));
+    // Its binding, as event.get lists it to the application, with the application's client id.
+    const bindings = (await admin('portals/default/bindings')).body.bindings as Record<string, unknown>[];
+    const own = (await app.call('event.get')).body.result as Record<string, unknown>[];
+    expect(bindings.filter((b) => b.clientId === app.clientId)).toEqual(
+      own.map((b) => ({ clientId: app.clientId, ...b })),
+    );
+    expect(own).toMatchObject([{ event: 'ONBOOKINGWAITLISTITEMADD', offline: 1 }]);
+    expect((await admin('offline?limit=1')).body.offline).toHaveLength(1);
+    expect((await admin('offline?limit=1001')).status).toBe(400);
+    expect((await admin('offline?state=failed')).status).toBe(400);
+  });
 });

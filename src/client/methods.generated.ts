@@ -454,6 +454,356 @@ export type BookingV1ClienttypeListParams = {
   start?: number;
 };
 
+export type CrmLeadInput = {
+  /** Lead name */
+  TITLE?: string;
+  /** Salutation */
+  HONORIFIC?: string;
+  /** First name */
+  NAME?: string;
+  /** Second name */
+  SECOND_NAME?: string;
+  /** Last name */
+  LAST_NAME?: string;
+  /** Date of birth */
+  BIRTHDATE?: string;
+  /** Company name */
+  COMPANY_TITLE?: string;
+  /** Source */
+  SOURCE_ID?: string;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string;
+  /** Stage */
+  STATUS_ID?: string;
+  /** More about this stage */
+  STATUS_DESCRIPTION?: string;
+  /** Position */
+  POST?: string;
+  /** Address: Street, building */
+  ADDRESS?: string;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string;
+  /** Address: City */
+  ADDRESS_CITY?: string;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string;
+  /** Address: Region */
+  ADDRESS_REGION?: string;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string;
+  /** Currency */
+  CURRENCY_ID?: string;
+  /** Amount */
+  OPPORTUNITY?: number;
+  /** IS_MANUAL_OPPORTUNITY */
+  IS_MANUAL_OPPORTUNITY?: "Y" | "N";
+  /** Available to everyone */
+  OPENED?: "Y" | "N";
+  /** Comment */
+  COMMENTS?: string;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: number;
+  /** Company */
+  COMPANY_ID?: number;
+  /** Contact */
+  CONTACT_ID?: number;
+  /** Contacts */
+  CONTACT_IDS?: unknown[];
+  /** External source */
+  ORIGINATOR_ID?: string;
+  /** Item ID in data source */
+  ORIGIN_ID?: string;
+  /** Ad system */
+  UTM_SOURCE?: string;
+  /** Traffic type */
+  UTM_MEDIUM?: string;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string;
+  /** Campaign contents */
+  UTM_CONTENT?: string;
+  /** Campaign search term */
+  UTM_TERM?: string;
+  /** Phone */
+  PHONE?: unknown[];
+  /** E-mail */
+  EMAIL?: unknown[];
+  /** Website */
+  WEB?: unknown[];
+  /** Messenger */
+  IM?: unknown[];
+};
+
+export type CrmLeadAddParams = {
+  fields?: CrmLeadInput;
+  /** A PHP array: an object, or a list. */
+  params?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadGetParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+};
+
+export type CrmLead = {
+  /** Address: Street, building */
+  ADDRESS: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2: string | null;
+  /** Address: City */
+  ADDRESS_CITY: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE: string | null;
+  /** Address: Region */
+  ADDRESS_REGION: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID: string | null;
+  /** Date of birth */
+  BIRTHDATE: string | null;
+  /** Comment */
+  COMMENTS: string | null;
+  /** Company */
+  COMPANY_ID: string | null;
+  /** Company name */
+  COMPANY_TITLE: string | null;
+  /** Contact */
+  CONTACT_ID: string | null;
+  /** Created by */
+  CREATED_BY_ID: string | null;
+  /** Currency */
+  CURRENCY_ID: string | null;
+  /** Closed */
+  DATE_CLOSED: string | null;
+  /** Created on */
+  DATE_CREATE: string | null;
+  /** Modified on */
+  DATE_MODIFY: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Has email */
+  HAS_EMAIL: string | null;
+  /** Has Open Channel */
+  HAS_IMOL: string | null;
+  /** Has phone */
+  HAS_PHONE: string | null;
+  /** Salutation */
+  HONORIFIC: string | null;
+  /** ID */
+  ID: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** IS_MANUAL_OPPORTUNITY */
+  IS_MANUAL_OPPORTUNITY: string | null;
+  /** Repeat lead */
+  IS_RETURN_CUSTOMER: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME: string | null;
+  /** Last name */
+  LAST_NAME: string | null;
+  /** Modified by */
+  MODIFY_BY_ID: string | null;
+  /** Stage changed by */
+  MOVED_BY_ID: string | null;
+  /** Stage changed on */
+  MOVED_TIME: string | null;
+  /** First name */
+  NAME: string | null;
+  /** Available to everyone */
+  OPENED: string | null;
+  /** Amount */
+  OPPORTUNITY: string | null;
+  /** External source */
+  ORIGINATOR_ID: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Position */
+  POST: string | null;
+  /** Second name */
+  SECOND_NAME: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION: string | null;
+  /** Source */
+  SOURCE_ID: string | null;
+  /** More about this stage */
+  STATUS_DESCRIPTION: string | null;
+  /** Stage */
+  STATUS_ID: string | null;
+  /** Status details */
+  STATUS_SEMANTIC_ID: string | null;
+  /** Lead name */
+  TITLE: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN: string | null;
+  /** Campaign contents */
+  UTM_CONTENT: string | null;
+  /** Traffic type */
+  UTM_MEDIUM: string | null;
+  /** Ad system */
+  UTM_SOURCE: string | null;
+  /** Campaign search term */
+  UTM_TERM: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
+};
+
+export type CrmLeadListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  select?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
+export type CrmLeadListed = {
+  /** Address: Street, building */
+  ADDRESS?: string | null;
+  /** Address: Suite / Apartment */
+  ADDRESS_2?: string | null;
+  /** Address: City */
+  ADDRESS_CITY?: string | null;
+  /** Address: Country */
+  ADDRESS_COUNTRY?: string | null;
+  /** Address: Zip */
+  ADDRESS_POSTAL_CODE?: string | null;
+  /** Address: State / Province */
+  ADDRESS_PROVINCE?: string | null;
+  /** Address: Region */
+  ADDRESS_REGION?: string | null;
+  /** Responsible person */
+  ASSIGNED_BY_ID?: string | null;
+  /** Date of birth */
+  BIRTHDATE?: string | null;
+  /** Comment */
+  COMMENTS?: string | null;
+  /** Company */
+  COMPANY_ID?: string | null;
+  /** Company name */
+  COMPANY_TITLE?: string | null;
+  /** Contact */
+  CONTACT_ID?: string | null;
+  /** Created by */
+  CREATED_BY_ID?: string | null;
+  /** Currency */
+  CURRENCY_ID?: string | null;
+  /** Closed */
+  DATE_CLOSED?: string | null;
+  /** Created on */
+  DATE_CREATE?: string | null;
+  /** Modified on */
+  DATE_MODIFY?: string | null;
+  /** E-mail */
+  EMAIL?: unknown[] | null;
+  /** Has email */
+  HAS_EMAIL?: string | null;
+  /** Has Open Channel */
+  HAS_IMOL?: string | null;
+  /** Has phone */
+  HAS_PHONE?: string | null;
+  /** Salutation */
+  HONORIFIC?: string | null;
+  /** ID */
+  ID?: string | null;
+  /** Messenger */
+  IM?: unknown[] | null;
+  /** IS_MANUAL_OPPORTUNITY */
+  IS_MANUAL_OPPORTUNITY?: string | null;
+  /** Repeat lead */
+  IS_RETURN_CUSTOMER?: string | null;
+  /** Last activity by */
+  LAST_ACTIVITY_BY?: string | null;
+  /** Last timeline activity */
+  LAST_ACTIVITY_TIME?: string | null;
+  /** Last name */
+  LAST_NAME?: string | null;
+  /** Modified by */
+  MODIFY_BY_ID?: string | null;
+  /** Stage changed by */
+  MOVED_BY_ID?: string | null;
+  /** Stage changed on */
+  MOVED_TIME?: string | null;
+  /** First name */
+  NAME?: string | null;
+  /** Available to everyone */
+  OPENED?: string | null;
+  /** Amount */
+  OPPORTUNITY?: string | null;
+  /** External source */
+  ORIGINATOR_ID?: string | null;
+  /** Item ID in data source */
+  ORIGIN_ID?: string | null;
+  /** Phone */
+  PHONE?: unknown[] | null;
+  /** Position */
+  POST?: string | null;
+  /** Second name */
+  SECOND_NAME?: string | null;
+  /** Source information */
+  SOURCE_DESCRIPTION?: string | null;
+  /** Source */
+  SOURCE_ID?: string | null;
+  /** More about this stage */
+  STATUS_DESCRIPTION?: string | null;
+  /** Stage */
+  STATUS_ID?: string | null;
+  /** Status details */
+  STATUS_SEMANTIC_ID?: string | null;
+  /** Lead name */
+  TITLE?: string | null;
+  /** Ad campaign UTM */
+  UTM_CAMPAIGN?: string | null;
+  /** Campaign contents */
+  UTM_CONTENT?: string | null;
+  /** Traffic type */
+  UTM_MEDIUM?: string | null;
+  /** Ad system */
+  UTM_SOURCE?: string | null;
+  /** Campaign search term */
+  UTM_TERM?: string | null;
+  /** Website */
+  WEB?: unknown[] | null;
+};
+
+export type CrmLeadUpdateParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+  fields?: CrmLeadInput;
+  /** A PHP array: an object, or a list. */
+  params?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadDeleteParams = {
+  /** A numeric string is taken as well (form encodings carry only strings). */
+  id?: number;
+};
+
+export type CrmLeadFieldsParams = Record<string, never>;
+
+export type CrmLeadUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmLeadUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
 export type CrmDealInput = {
   /** Title */
   TITLE?: string;
@@ -740,6 +1090,20 @@ export type CrmDealDeleteParams = {
 
 export type CrmDealFieldsParams = Record<string, never>;
 
+export type CrmDealUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmDealUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
 export type CrmContactInput = {
   /** Position */
   POST?: string;
@@ -761,6 +1125,8 @@ export type CrmContactInput = {
   SOURCE_DESCRIPTION?: string;
   /** Company */
   COMPANY_ID?: number;
+  /** Companies */
+  COMPANY_IDS?: unknown[];
   /** Date of birth */
   BIRTHDATE?: string;
   /** Included in export */
@@ -1031,6 +1397,20 @@ export type CrmContactDeleteParams = {
 };
 
 export type CrmContactFieldsParams = Record<string, never>;
+
+export type CrmContactUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmContactUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
 
 export type CrmCompanyInput = {
   /** Company type */
@@ -1344,55 +1724,63 @@ export type CrmCompanyDeleteParams = {
 
 export type CrmCompanyFieldsParams = Record<string, never>;
 
+export type CrmCompanyUserfieldAddParams = {
+  /** A PHP array: an object, or a list. */
+  fields?: Record<string, unknown> | unknown[];
+};
+
+export type CrmCompanyUserfieldListParams = {
+  /** A PHP array: an object, or a list. */
+  order?: Record<string, unknown> | unknown[];
+  /** A PHP array: an object, or a list. */
+  filter?: Record<string, unknown> | unknown[];
+  /** The offset of the page (50 records a page, rounded down); -1 leaves `total` out. */
+  start?: number;
+};
+
 export type CrmItemInput = {
   /** Name */
   title?: string;
-  /** Company type */
-  typeId?: string;
+  /** Salutation */
+  honorific?: string;
+  /** Name */
+  name?: string;
+  /** Middle name */
+  secondName?: string;
+  /** Last name */
+  lastName?: string;
+  /** Date of birth */
+  birthdate?: string;
+  /** Company name */
+  companyTitle?: string;
+  /** Source */
+  sourceId?: string;
+  /** Additional source info */
+  sourceDescription?: string;
   /** Stage */
   stageId?: string;
-  /** Probability */
-  probability?: number;
+  /** More about this stage */
+  statusDescription?: string;
+  /** Position */
+  post?: string;
   /** Currency */
   currencyId?: string;
   /** Amount */
   opportunity?: number;
   /** Manual amount */
   isManualOpportunity?: "Y" | "N";
-  /** Tax amount */
-  taxValue?: number;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Comment */
+  comments?: string;
+  /** Responsible person */
+  assignedById?: number;
   /** Company */
   companyId?: number;
   /** Contact */
   contactId?: number;
-  /** Start date */
-  begindate?: string;
-  /** End date */
-  closedate?: string;
-  /** Responsible person */
-  assignedById?: number;
-  /** Available to everyone */
-  opened?: "Y" | "N";
-  /** Closed */
-  closed?: "Y" | "N";
-  /** Comment */
-  comments?: string;
-  /** Additional information */
-  additionalInfo?: string;
-  /** Location */
-  locationId?: string;
-  /** Pipeline */
-  categoryId?: number;
-  /** Recurring deal */
-  isRecurring?: "Y" | "N";
   /** Repeat deal */
   isReturnCustomer?: "Y" | "N";
-  /** Repeat inquiry */
-  isRepeatedApproach?: "Y" | "N";
-  /** Source */
-  sourceId?: string;
-  /** Additional source info */
-  sourceDescription?: string;
   /** External source */
   originatorId?: string;
   /** Item ID in data source */
@@ -1411,24 +1799,36 @@ export type CrmItemInput = {
   observers?: unknown[];
   /** Contacts */
   contactIds?: unknown[];
-  /** Position */
-  post?: string;
-  /** Salutation */
-  honorific?: string;
-  /** Name */
-  name?: string;
-  /** Middle name */
-  secondName?: string;
-  /** Last name */
-  lastName?: string;
-  /** Date of birth */
-  birthdate?: string;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm?: unknown[];
+  /** Company type */
+  typeId?: string;
+  /** Probability */
+  probability?: number;
+  /** Tax amount */
+  taxValue?: number;
+  /** Start date */
+  begindate?: string;
+  /** End date */
+  closedate?: string;
+  /** Closed */
+  closed?: "Y" | "N";
+  /** Additional information */
+  additionalInfo?: string;
+  /** Location */
+  locationId?: string;
+  /** Pipeline */
+  categoryId?: number;
+  /** Recurring deal */
+  isRecurring?: "Y" | "N";
+  /** Repeat inquiry */
+  isRepeatedApproach?: "Y" | "N";
   /** Included in export */
   export?: "Y" | "N";
   /** Original version */
   originVersion?: string;
-  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
-  fm?: unknown[];
+  /** Companies */
+  companyIds?: unknown[];
   /** Payment details */
   bankingDetails?: string;
   /** Industry */
@@ -1448,6 +1848,119 @@ export type CrmItemAddParams = {
   entityTypeId: number;
   fields: CrmItemInput;
   useOriginalUfNames?: unknown;
+};
+
+export type CrmItemLead = {
+  /** Responsible person */
+  assignedById: number | null;
+  /** Date of birth */
+  birthdate: string | null;
+  /** Comment */
+  comments: string | null;
+  /** Company */
+  companyId: number | null;
+  /** Company name */
+  companyTitle: string | null;
+  /** Contact */
+  contactId: number | null;
+  /** Contacts */
+  contactIds: unknown[] | null;
+  /** Created by */
+  createdBy: number | null;
+  /** Created on */
+  createdTime: string | null;
+  /** Currency */
+  currencyId: string | null;
+  /** Closed */
+  dateClosed: string | null;
+  /** The first EMAIL value ("" when none) */
+  email: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork: string | null;
+  /** The CRM object type */
+  entityTypeId: 1;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** Salutation */
+  honorific: string | null;
+  /** ID */
+  id: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol: string | null;
+  /** IS_MANUAL_OPPORTUNITY */
+  isManualOpportunity?: "Y" | "N";
+  /** Repeat lead */
+  isReturnCustomer?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy: number | null;
+  /** Last timeline activity */
+  lastActivityTime: string | null;
+  /** Last name */
+  lastName: string | null;
+  /** Stage changed by */
+  movedBy: number | null;
+  /** Stage changed on */
+  movedTime: string | null;
+  /** First name */
+  name: string | null;
+  /** Observers */
+  observers: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity: number | null;
+  /** Item ID in data source */
+  originId: string | null;
+  /** External source */
+  originatorId: string | null;
+  /** The first PHONE value ("" when none) */
+  phone: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork: string | null;
+  /** Position */
+  post: string | null;
+  /** Second name */
+  secondName: string | null;
+  /** Source information */
+  sourceDescription: string | null;
+  /** Source */
+  sourceId: string | null;
+  /** Stage */
+  stageId: string | null;
+  /** Status details */
+  stageSemanticId: string | null;
+  /** More about this stage */
+  statusDescription: string | null;
+  /** Lead name */
+  title: string | null;
+  /** Modified by */
+  updatedBy: number | null;
+  /** Modified on */
+  updatedTime: string | null;
+  /** Ad campaign UTM */
+  utmCampaign: string | null;
+  /** Campaign contents */
+  utmContent: string | null;
+  /** Traffic type */
+  utmMedium: string | null;
+  /** Ad system */
+  utmSource: string | null;
+  /** Campaign search term */
+  utmTerm: string | null;
 };
 
 export type CrmItemDeal = {
@@ -1556,6 +2069,8 @@ export type CrmItemContact = {
   comments: string | null;
   /** Company */
   companyId: number | null;
+  /** Companies */
+  companyIds: unknown[] | null;
   /** Created by */
   createdBy: number | null;
   /** Created on */
@@ -1808,6 +2323,119 @@ export type CrmItemListParams = {
   start?: number;
 };
 
+export type CrmItemLeadListed = {
+  /** Responsible person */
+  assignedById?: number | null;
+  /** Date of birth */
+  birthdate?: string | null;
+  /** Comment */
+  comments?: string | null;
+  /** Company */
+  companyId?: number | null;
+  /** Company name */
+  companyTitle?: string | null;
+  /** Contact */
+  contactId?: number | null;
+  /** Contacts */
+  contactIds?: unknown[] | null;
+  /** Created by */
+  createdBy?: number | null;
+  /** Created on */
+  createdTime?: string | null;
+  /** Currency */
+  currencyId?: string | null;
+  /** Closed */
+  dateClosed?: string | null;
+  /** The first EMAIL value ("" when none) */
+  email?: string | null;
+  /** The first EMAIL of type HOME value ("" when none) */
+  emailHome?: string | null;
+  /** The first EMAIL of type MAILING value ("" when none) */
+  emailMailing?: string | null;
+  /** The first EMAIL of type WORK value ("" when none) */
+  emailWork?: string | null;
+  /** The CRM object type */
+  entityTypeId?: 1;
+  /** Phones, e-mails, websites, messengers: {id, typeId, valueType, value}; an update keyed by a value id changes it */
+  fm?: unknown[] | null;
+  /** Has email */
+  hasEmail?: "Y" | "N";
+  /** Has Open Channel */
+  hasImol?: "Y" | "N";
+  /** Has phone */
+  hasPhone?: "Y" | "N";
+  /** Salutation */
+  honorific?: string | null;
+  /** ID */
+  id?: number | null;
+  /** The first IM of type IMOL value ("" when none) */
+  imol?: string | null;
+  /** IS_MANUAL_OPPORTUNITY */
+  isManualOpportunity?: "Y" | "N";
+  /** Repeat lead */
+  isReturnCustomer?: "Y" | "N";
+  /** Last activity by */
+  lastActivityBy?: number | null;
+  /** Last timeline activity */
+  lastActivityTime?: string | null;
+  /** Last name */
+  lastName?: string | null;
+  /** Stage changed by */
+  movedBy?: number | null;
+  /** Stage changed on */
+  movedTime?: string | null;
+  /** First name */
+  name?: string | null;
+  /** Observers */
+  observers?: unknown[] | null;
+  /** Available to everyone */
+  opened?: "Y" | "N";
+  /** Amount */
+  opportunity?: number | null;
+  /** Item ID in data source */
+  originId?: string | null;
+  /** External source */
+  originatorId?: string | null;
+  /** The first PHONE value ("" when none) */
+  phone?: string | null;
+  /** The first PHONE of type MAILING value ("" when none) */
+  phoneMailing?: string | null;
+  /** The first PHONE of type MOBILE value ("" when none) */
+  phoneMobile?: string | null;
+  /** The first PHONE of type WORK value ("" when none) */
+  phoneWork?: string | null;
+  /** Position */
+  post?: string | null;
+  /** Second name */
+  secondName?: string | null;
+  /** Source information */
+  sourceDescription?: string | null;
+  /** Source */
+  sourceId?: string | null;
+  /** Stage */
+  stageId?: string | null;
+  /** Status details */
+  stageSemanticId?: string | null;
+  /** More about this stage */
+  statusDescription?: string | null;
+  /** Lead name */
+  title?: string | null;
+  /** Modified by */
+  updatedBy?: number | null;
+  /** Modified on */
+  updatedTime?: string | null;
+  /** Ad campaign UTM */
+  utmCampaign?: string | null;
+  /** Campaign contents */
+  utmContent?: string | null;
+  /** Traffic type */
+  utmMedium?: string | null;
+  /** Ad system */
+  utmSource?: string | null;
+  /** Campaign search term */
+  utmTerm?: string | null;
+};
+
 export type CrmItemDealListed = {
   /** Additional information */
   additionalInfo?: string | null;
@@ -1914,6 +2542,8 @@ export type CrmItemContactListed = {
   comments?: string | null;
   /** Company */
   companyId?: number | null;
+  /** Companies */
+  companyIds?: unknown[] | null;
   /** Created by */
   createdBy?: number | null;
   /** Created on */
@@ -3093,6 +3723,135 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
+  "crm.lead.add": {
+    params: CrmLeadAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.get": {
+    params: CrmLeadGetParams;
+    response: {
+      result: CrmLead;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.list": {
+    params: CrmLeadListParams;
+    response: {
+      result: CrmLeadListed[];
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.update": {
+    params: CrmLeadUpdateParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.delete": {
+    params: CrmLeadDeleteParams;
+    response: {
+      result: true;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.fields": {
+    params: CrmLeadFieldsParams;
+    response: {
+      result: {
+        ID: FieldDescription;
+        TITLE: FieldDescription;
+        HONORIFIC: FieldDescription;
+        NAME: FieldDescription;
+        SECOND_NAME: FieldDescription;
+        LAST_NAME: FieldDescription;
+        BIRTHDATE: FieldDescription;
+        COMPANY_TITLE: FieldDescription;
+        SOURCE_ID: FieldDescription;
+        SOURCE_DESCRIPTION: FieldDescription;
+        STATUS_ID: FieldDescription;
+        STATUS_DESCRIPTION: FieldDescription;
+        STATUS_SEMANTIC_ID: FieldDescription;
+        POST: FieldDescription;
+        ADDRESS: FieldDescription;
+        ADDRESS_2: FieldDescription;
+        ADDRESS_CITY: FieldDescription;
+        ADDRESS_POSTAL_CODE: FieldDescription;
+        ADDRESS_REGION: FieldDescription;
+        ADDRESS_PROVINCE: FieldDescription;
+        ADDRESS_COUNTRY: FieldDescription;
+        CURRENCY_ID: FieldDescription;
+        OPPORTUNITY: FieldDescription;
+        IS_MANUAL_OPPORTUNITY: FieldDescription;
+        OPENED: FieldDescription;
+        COMMENTS: FieldDescription;
+        HAS_PHONE: FieldDescription;
+        HAS_EMAIL: FieldDescription;
+        HAS_IMOL: FieldDescription;
+        ASSIGNED_BY_ID: FieldDescription;
+        CREATED_BY_ID: FieldDescription;
+        MODIFY_BY_ID: FieldDescription;
+        DATE_CREATE: FieldDescription;
+        DATE_MODIFY: FieldDescription;
+        COMPANY_ID: FieldDescription;
+        CONTACT_ID: FieldDescription;
+        CONTACT_IDS: FieldDescription;
+        IS_RETURN_CUSTOMER: FieldDescription;
+        DATE_CLOSED: FieldDescription;
+        ORIGINATOR_ID: FieldDescription;
+        ORIGIN_ID: FieldDescription;
+        MOVED_BY_ID: FieldDescription;
+        MOVED_TIME: FieldDescription;
+        UTM_SOURCE: FieldDescription;
+        UTM_MEDIUM: FieldDescription;
+        UTM_CAMPAIGN: FieldDescription;
+        UTM_CONTENT: FieldDescription;
+        UTM_TERM: FieldDescription;
+        LAST_ACTIVITY_TIME: FieldDescription;
+        LAST_ACTIVITY_BY: FieldDescription;
+        PHONE: FieldDescription;
+        EMAIL: FieldDescription;
+        WEB: FieldDescription;
+        IM: FieldDescription;
+      };
+      time: Time;
+    };
+    errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.userfield.add": {
+    params: CrmLeadUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.lead.userfield.list": {
+    params: CrmLeadUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
   "crm.deal.add": {
     params: CrmDealAddParams;
     response: {
@@ -3192,6 +3951,27 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
+  "crm.deal.userfield.add": {
+    params: CrmDealUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.deal.userfield.list": {
+    params: CrmDealUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
   "crm.contact.add": {
     params: CrmContactAddParams;
     response: {
@@ -3253,6 +4033,7 @@ export interface Methods {
         SOURCE_ID: FieldDescription;
         SOURCE_DESCRIPTION: FieldDescription;
         COMPANY_ID: FieldDescription;
+        COMPANY_IDS: FieldDescription;
         BIRTHDATE: FieldDescription;
         EXPORT: FieldDescription;
         HAS_PHONE: FieldDescription;
@@ -3290,6 +4071,27 @@ export interface Methods {
       time: Time;
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.contact.userfield.add": {
+    params: CrmContactUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.contact.userfield.list": {
+    params: CrmContactUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
   "crm.company.add": {
     params: CrmCompanyAddParams;
@@ -3393,11 +4195,32 @@ export interface Methods {
     };
     errors: "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
   };
+  "crm.company.userfield.add": {
+    params: CrmCompanyUserfieldAddParams;
+    response: {
+      /** The id of the new record. */
+      result: number;
+      time: Time;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
+  "crm.company.userfield.list": {
+    params: CrmCompanyUserfieldListParams;
+    response: {
+      result: Array<Record<string, unknown>>;
+      time: Time;
+      /** How many records match. */
+      total?: number;
+      /** The `start` of the next page, while more remain. */
+      next?: number;
+    };
+    errors: "" | "ERROR_ARGUMENT" | "INTERNAL_SERVER_ERROR" | "NO_AUTH_FOUND" | "OPERATION_TIME_LIMIT" | "QUERY_LIMIT_EXCEEDED" | "WRONG_ENCODING" | "expired_token" | "insufficient_scope" | "invalid_token";
+  };
   "crm.item.add": {
     params: CrmItemAddParams;
     response: {
       result: {
-        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+        item: CrmItemLead | CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
       };
       time: Time;
     };
@@ -3407,7 +4230,7 @@ export interface Methods {
     params: CrmItemGetParams;
     response: {
       result: {
-        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+        item: CrmItemLead | CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
       };
       time: Time;
     };
@@ -3417,7 +4240,7 @@ export interface Methods {
     params: CrmItemListParams;
     response: {
       result: {
-        items: Array<CrmItemDealListed | CrmItemContactListed | CrmItemCompanyListed | CrmItemDynamicItemListed>;
+        items: Array<CrmItemLeadListed | CrmItemDealListed | CrmItemContactListed | CrmItemCompanyListed | CrmItemDynamicItemListed>;
       };
       time: Time;
       /** How many records match. */
@@ -3431,7 +4254,7 @@ export interface Methods {
     params: CrmItemUpdateParams;
     response: {
       result: {
-        item: CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
+        item: CrmItemLead | CrmItemDeal | CrmItemContact | CrmItemCompany | CrmItemDynamicItem;
       };
       time: Time;
     };
@@ -3450,6 +4273,51 @@ export interface Methods {
     response: {
       result: {
         fields: {
+          id: FieldDescription;
+          title: FieldDescription;
+          honorific: FieldDescription;
+          name: FieldDescription;
+          secondName: FieldDescription;
+          lastName: FieldDescription;
+          birthdate: FieldDescription;
+          companyTitle: FieldDescription;
+          sourceId: FieldDescription;
+          sourceDescription: FieldDescription;
+          stageId: FieldDescription;
+          statusDescription: FieldDescription;
+          stageSemanticId: FieldDescription;
+          post: FieldDescription;
+          currencyId: FieldDescription;
+          opportunity: FieldDescription;
+          isManualOpportunity: FieldDescription;
+          opened: FieldDescription;
+          comments: FieldDescription;
+          hasPhone: FieldDescription;
+          hasEmail: FieldDescription;
+          hasImol: FieldDescription;
+          assignedById: FieldDescription;
+          createdBy: FieldDescription;
+          updatedBy: FieldDescription;
+          createdTime: FieldDescription;
+          updatedTime: FieldDescription;
+          companyId: FieldDescription;
+          contactId: FieldDescription;
+          isReturnCustomer: FieldDescription;
+          dateClosed: FieldDescription;
+          originatorId: FieldDescription;
+          originId: FieldDescription;
+          movedBy: FieldDescription;
+          movedTime: FieldDescription;
+          utmSource: FieldDescription;
+          utmMedium: FieldDescription;
+          utmCampaign: FieldDescription;
+          utmContent: FieldDescription;
+          utmTerm: FieldDescription;
+          lastActivityTime: FieldDescription;
+          lastActivityBy: FieldDescription;
+          observers: FieldDescription;
+          contactIds: FieldDescription;
+        } | {
           id: FieldDescription;
           title: FieldDescription;
           typeId: FieldDescription;
@@ -3531,6 +4399,7 @@ export interface Methods {
           utmTerm: FieldDescription;
           lastActivityBy: FieldDescription;
           observers: FieldDescription;
+          companyIds: FieldDescription;
         } | {
           id: FieldDescription;
           typeId: FieldDescription;

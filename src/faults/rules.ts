@@ -21,6 +21,14 @@ export const PRESETS = {
 
 export type PresetName = keyof typeof PRESETS;
 
+/** The presets as `GET /_admin/portals/NAME/faults/presets` lists them: each name and its answer. */
+export function presetList(): { name: PresetName; status: number; error: string; error_description: string }[] {
+  return (Object.keys(PRESETS) as PresetName[]).map((name) => {
+    const answer = PRESETS[name]();
+    return { name, status: answer.status, ...answer.toBody() };
+  });
+}
+
 /** An error of the rule's own: any status from 400 to 599, any code and text. */
 export interface CustomError {
   status: number;

@@ -6,13 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applySeed, parseSeed, SeedError } from '../devtools/seed.js';
 import { type PortalFaults, ruleIdOf } from '../faults/faults.js';
-import { FaultRuleError, parseFaultRule } from '../faults/rules.js';
+import { FaultRuleError, parseFaultRule, presetList } from '../faults/rules.js';
 import { DEFAULT_PORTAL, PortalError, type Portals } from '../portals/portals.js';
 import { PortalSettingsError } from '../portals/settings.js';
 import type { Platform } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
 import { listSnapshots, loadSnapshot, resetState, saveSnapshot } from '../store/state.js';
 import { hasAdminBearer } from './admin-bearer.js';
+import { handleConsoleRest } from './console.js';
 import { isoWithOffset } from './envelope.js';
 import { readBody, sendJson, utf8Text } from './io.js';
 import { journalRoutes } from './journal.js';
@@ -29,7 +30,10 @@ function clockState(now: number) {
 }
 
 /** What the admin routes need of the server (a part of the transport's options). */
-export type AdminOptions = Pick<HttpOptions, 'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams'>;
+export type AdminOptions = Pick<
+  HttpOptions,
+  'adminToken' | 'bodyLimit' | 'portals' | 'journal' | 'journalStreams' | 'onUnexpectedError'
+>;
 
 export async function handleAdmin(
   platform: Platform,
@@ -127,7 +131,10 @@ function notFound(req: IncomingMessage, res: ServerResponse): void {
   fail(res, 404, 'NOT_FOUND', 'Not found');
 }
 
-/** The routes of one portal: reset, snapshots, seed, the clock, fault rules, the journal, deliveries. */
+/**
+ * The routes of one portal: its REST methods as the console calls them, reset, snapshots, seed,
+ * the clock, fault rules, the journal, deliveries.
+ */
 async function portalAdmin(
   portal: string,
   options: AdminOptions,
@@ -140,11 +147,19 @@ async function portalAdmin(
   const { platform } = await portals.require(portal);
   const post = req.method === 'POST';
   const [section, name, action] = path;
-  if (section === 'journal' && options.journal) {
+  if (post && section === 'rest' && name !== undefined && path.length === 2) {
+    await handleConsoleRest(platform, options, req, res, name);
+  } else if (section === 'journal' && options.journal) {
     await journalRoutes(options.journal, options.journalStreams, portal, req, res, path.slice(1), query);
   } else if (section === 'deliveries' && path.length === 1 && req.method === 'GET') {
     req.resume();
     sendJson(res, 200, { deliveries: await deliveriesOf(platform, query) });
+  } else if (section === 'bindings' && path.length === 1 && req.method === 'GET') {
+    req.resume();
+    sendJson(res, 200, { bindings: await bindingsOf(platform) });
+  } else if (section === 'offline' && path.length === 1 && req.method === 'GET') {
+    req.resume();
+    sendJson(res, 200, { offline: await offlineQueueOf(platform, query) });
   } else if (post && section === 'reset' && path.length === 1) {
     req.resume();
     await resetState(platform.store);
@@ -178,7 +193,8 @@ async function portalAdmin(
 }
 
 /**
- * `faults`: add (POST), list (GET), remove all (DELETE); `faults/ID`: read (GET), remove (DELETE).
+ * `faults`: add (POST), list (GET), remove all (DELETE); `faults/ID`: read (GET), remove (DELETE);
+ * `faults/presets`: the errors a rule can name, as they are answered (GET).
  * A change reaches this server's other workers (`announce`) before it is answered.
  */
 async function faultRoutes(
@@ -199,7 +215,8 @@ async function faultRoutes(
     return;
   }
   req.resume();
-  if (id === undefined && method === 'GET') sendJson(res, 200, { rules: await faults.list() });
+  if (id === 'presets' && method === 'GET') sendJson(res, 200, { presets: presetList() });
+  else if (id === undefined && method === 'GET') sendJson(res, 200, { rules: await faults.list() });
   else if (id === undefined && method === 'DELETE') {
     const removed = await faults.clear();
     await announce();
@@ -215,7 +232,17 @@ async function faultRoutes(
 const clockError = (text: string) => new PortalError(400, 'INVALID_CLOCK', text);
 
 const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
-const DELIVERIES_LIMIT = { default: 100, most: 1000 };
+const LIST_LIMIT = { default: 100, most: 1000 };
+
+/** `limit=N` of the deliveries and the offline queue: 1 to 1000, 100 when not given. */
+function listLimit(given: URLSearchParams): number {
+  const limitText = given.get('limit') ?? String(LIST_LIMIT.default);
+  const limit = Number(limitText);
+  if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > LIST_LIMIT.most) {
+    throw new PortalError(400, 'INVALID_FILTER', `"limit" is a whole number from 1 to ${LIST_LIMIT.most}`);
+  }
+  return limit;
+}
 
 /**
  * `GET .../deliveries?state=failed&limit=N`: the newest deliveries of events to handlers, oldest
@@ -228,11 +255,7 @@ async function deliveriesOf(platform: Platform, query: string) {
   if (state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(state)) {
     throw new PortalError(400, 'INVALID_FILTER', `"state" is one of ${DELIVERY_STATES.join(', ')}`);
   }
-  const limitText = given.get('limit') ?? String(DELIVERIES_LIMIT.default);
-  const limit = Number(limitText);
-  if (!/^\d{1,4}$/.test(limitText) || limit < 1 || limit > DELIVERIES_LIMIT.most) {
-    throw new PortalError(400, 'INVALID_FILTER', `"limit" is a whole number from 1 to ${DELIVERIES_LIMIT.most}`);
-  }
+  const limit = listLimit(given);
   const rows = await platform.store.read(({ eventDeliveries }) =>
     eventDeliveries.list(limit, state as (typeof DELIVERY_STATES)[number] | undefined),
   );
@@ -246,6 +269,44 @@ async function deliveriesOf(platform: Platform, query: string) {
     lastError: row.lastError,
     state: row.state,
     updatedAt: new Date(row.updatedAt).toISOString(),
+  }));
+}
+
+/**
+ * `GET .../bindings`: every application's event bindings, as `event.get` lists them to the
+ * application (which only it may call), with its client id.
+ */
+async function bindingsOf(platform: Platform) {
+  const rows = await platform.store.read(({ eventHandlers }) => eventHandlers.listAll());
+  return rows.map((row) => ({
+    clientId: row.clientId,
+    event: row.event,
+    handler: row.handler,
+    auth_type: String(row.authType),
+    offline: row.offline ? 1 : 0,
+  }));
+}
+
+/**
+ * `GET .../offline?limit=N`: the newest rows of the offline queue of every application, oldest
+ * first, as `event.offline.list` shows them to their application (which only it may call).
+ */
+async function offlineQueueOf(platform: Platform, query: string) {
+  const given = new URLSearchParams(query);
+  for (const key of given.keys()) {
+    if (key !== 'limit') throw new PortalError(400, 'INVALID_FILTER', `Unknown filter "${key}"; give "limit"`);
+  }
+  const rows = await platform.store.read(({ eventOffline }) => eventOffline.waiting(listLimit(given)));
+  return rows.map((row) => ({
+    id: row.id,
+    clientId: row.clientId,
+    connector: row.connector,
+    event: row.event,
+    messageId: row.messageId,
+    processId: row.processId,
+    error: row.error !== 0,
+    time: new Date(row.timestampX).toISOString(),
+    data: row.data,
   }));
 }
 

@@ -1,4 +1,5 @@
-/** The success envelope's `time` object, as Bitrix24 fills it. */
+/** The success envelope: its `time` object, as Bitrix24 fills it, and the answer around a result. */
+import type { MethodOutcome } from '../rest/registry.js';
 
 /** The last second formatted: every request of the same second shares it. */
 let lastSecond = Number.NaN;
@@ -78,4 +79,19 @@ export function timeObject(
   time.operating_reset_at = operating?.resetAt ?? Math.floor(startMs / 1000) + OPERATING_WINDOW_S;
   time.operating = operating?.seconds ?? processingMs / 1000;
   return time;
+}
+
+/** The answer `{result, next?, total?, time}` around the result's JSON text. */
+export function envelopeText(
+  resultText: string,
+  outcome: MethodOutcome,
+  startedAt: number,
+  elapsed: number,
+  processing: number,
+): string {
+  const rest: Record<string, unknown> = {};
+  if (outcome.next !== undefined) rest.next = outcome.next;
+  if (outcome.total !== undefined) rest.total = outcome.total;
+  rest.time = timeObject(startedAt, elapsed, processing, outcome.operating);
+  return `{"result":${resultText},${JSON.stringify(rest).slice(1)}`;
 }

@@ -6,7 +6,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ConnectionDropped } from '../faults/faults.js';
-import { commandRecords, journalRecord } from '../journal/entry.js';
 import type { Journal } from '../journal/journal.js';
 import type { RequestRecord } from '../observability/metrics.js';
 import { documentText, openApiDocument } from '../openapi/document.js';
@@ -15,10 +14,12 @@ import type { Portals } from '../portals/portals.js';
 import type { Credentials } from '../rest/auth.js';
 import { admit, type CallTrace, type Platform, runAs } from '../rest/dispatch.js';
 import { errors, RestError } from '../rest/errors.js';
-import type { MethodOutcome, Registry } from '../rest/registry.js';
+import type { Registry } from '../rest/registry.js';
 import { handleAdmin } from './admin.js';
 import { hasAdminBearer } from './admin-bearer.js';
-import { timeObject } from './envelope.js';
+import { CLOSED_WITHOUT_RESPONSE, journaling, recordCall } from './call-journal.js';
+import { CONSOLE_PATH, handleConsoleAsset } from './console.js';
+import { envelopeText } from './envelope.js';
 import {
   allowCors,
   type BodyBudget,
@@ -117,6 +118,10 @@ async function route(options: HttpOptions, req: IncomingMessage, res: ServerResp
     await handleAdmin(platform, options, req, res, segments.slice(1), query);
     return;
   }
+  if ((path === '/_console' || path.startsWith(CONSOLE_PATH)) && req.method === 'GET') {
+    await handleConsoleAsset(req, res, path);
+    return;
+  }
   if (path === OPENAPI_PATH && req.method === 'GET') {
     // It describes the methods and holds no data: no credentials needed.
     req.resume();
@@ -198,37 +203,17 @@ async function handleRest(
   let platform = defaultPlatform;
   let startedAt = platform.clock.now();
   const trace: CallTrace = {};
-  const journal = options.journal !== undefined && options.journal.size > 0 ? options.journal : undefined;
-  if (journal) trace.commands = [];
+  if (journaling(options)) trace.commands = [];
   let method = '';
   let params: Params = {};
   let status = 200;
   let claim: BodyClaim | undefined;
   /**
    * Into the journal before the answer goes out: a client that reads the journal next finds the
-   * call. A journal that fails never costs the call its answer.
+   * call.
    */
-  const journalCall = (error?: RestError, resultText?: string) => {
-    const { caller } = trace;
-    if (journal === undefined || caller === undefined) return;
-    try {
-      const call = journalRecord({
-        startedAt,
-        method: platform.registry.find(method)?.name ?? method,
-        caller,
-        params,
-        status,
-        error,
-        resultText,
-        durationMs: performance.now() - t0,
-        fault: trace.fault,
-      });
-      const commands = trace.commands?.length ? commandRecords(platform.registry, caller, trace.commands) : undefined;
-      journal.record(options.portals.nameOf(platform), call, commands);
-    } catch (failure) {
-      options.onUnexpectedError?.(failure);
-    }
-  };
+  const journalCall = (error?: RestError, resultText?: string) =>
+    recordCall(options, platform, { startedAt, method, params, status, t0, trace }, error, resultText);
   try {
     if (req.method !== 'GET' && req.method !== 'POST') {
       req.resume();
@@ -335,20 +320,3 @@ function answerError(req: IncomingMessage, res: ServerResponse, error: RestError
 
 /** The status a request is counted under when its client hung up before it could be answered. */
 const CLIENT_CLOSED_REQUEST = 499;
-/** The status a request is counted under when a fault rule closed its connection (nginx's 444). */
-const CLOSED_WITHOUT_RESPONSE = 444;
-
-/** The answer `{result, next?, total?, time}` around the result's JSON text. */
-function envelopeText(
-  resultText: string,
-  outcome: MethodOutcome,
-  startedAt: number,
-  elapsed: number,
-  processing: number,
-): string {
-  const rest: Record<string, unknown> = {};
-  if (outcome.next !== undefined) rest.next = outcome.next;
-  if (outcome.total !== undefined) rest.total = outcome.total;
-  rest.time = timeObject(startedAt, elapsed, processing, outcome.operating);
-  return `{"result":${resultText},${JSON.stringify(rest).slice(1)}`;
-}

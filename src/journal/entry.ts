@@ -21,7 +21,7 @@ const METHOD_NAME_LIMIT = 200;
  */
 const SECRET_PARAMS = new Set(['auth', 'access_token', 'refresh_token', 'client_secret']);
 
-/** Who called, as an entry shows it. `console` is the web console's own calls (a later issue). */
+/** Who called, as an entry shows it. `console` is the web console's own calls. */
 export interface JournalCaller {
   type: 'webhook' | 'oauth' | 'console';
   userId: number;
@@ -110,6 +110,7 @@ function callerText(caller: Caller): string {
 }
 
 export function journalCaller(caller: Caller): JournalCaller {
+  if (caller.console) return { type: 'console', userId: caller.userId };
   if (caller.clientId !== undefined) return { type: 'oauth', userId: caller.userId, clientId: caller.clientId };
   return { type: 'webhook', userId: caller.userId, webhookId: caller.webhookId };
 }

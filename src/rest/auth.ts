@@ -50,6 +50,8 @@ export interface Caller {
   readonly clientId?: string;
   /** The webhook's id, when the caller is an incoming webhook. */
   readonly webhookId?: number;
+  /** Set when the web console calls, through the admin API, with the admin token. */
+  readonly console?: true;
 }
 
 /** Methods every caller may call whatever its scopes (Bitrix's global scope). */

@@ -110,6 +110,18 @@ export class EventHandlerRepository {
     return (await q.orderBy('id').execute()).map(toHandler);
   }
 
+  /** Every application's bindings in the order they were made, with the application's client id. */
+  async listAll(): Promise<(EventHandler & { clientId: string })[]> {
+    const rows = await this.db
+      .selectFrom('event_handler')
+      .innerJoin('oauth_app', 'oauth_app.id', 'event_handler.app_id')
+      .select(COLUMNS.map((column) => `event_handler.${column}` as const))
+      .select('oauth_app.client_id')
+      .orderBy('event_handler.id')
+      .execute();
+    return rows.map((row) => ({ ...toHandler(row), clientId: row.client_id }));
+  }
+
   /** Every binding of any of these (upper-case) events. */
   async forEvents(events: readonly string[]): Promise<EventHandler[]> {
     if (events.length === 0) return [];

@@ -145,6 +145,22 @@ export class EventOfflineRepository {
     return { rows: rows.map(toEvent), total: Number(count.n) };
   }
 
+  /**
+   * The newest `limit` rows of every application's queue, oldest first, with the application's
+   * client id (the admin API's view of the queue: `event.offline.*` sees one application's).
+   */
+  async waiting(limit: number): Promise<(OfflineEvent & { clientId: string; connector: string })[]> {
+    const rows = await this.db
+      .selectFrom('event_offline')
+      .innerJoin('oauth_app', 'oauth_app.id', 'event_offline.app_id')
+      .selectAll('event_offline')
+      .select('oauth_app.client_id')
+      .orderBy('event_offline.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((row) => ({ ...toEvent(row), clientId: row.client_id, connector: row.connector }));
+  }
+
   private filtered(query: OfflineQuery) {
     let q = this.db
       .selectFrom('event_offline')
