@@ -40,6 +40,13 @@ describe('portals', () => {
     await eventually(() => page.getByRole('status').filter({ hasText: 'webhook' }).textContent()).toContain('clinic-b');
     await page.getByRole('cell', { name: 'clinic-b', exact: true }).waitFor();
     expect(await portalNames()).toContain('clinic-b');
+    // The picker lists it at once, without a reload.
+    await eventually(() =>
+      page
+        .getByRole('combobox', { name: /^Portal/ })
+        .locator('option', { hasText: 'clinic-b' })
+        .count(),
+    ).toBe(1);
 
     expect(
       (await adminRest(server(), 'booking.v1.waitlist.add', { fields: { note: 'gone' } }, 'clinic-b')).status,
@@ -58,6 +65,12 @@ describe('portals', () => {
     expect(await page.getByRole('button', { name: 'Remove default' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Remove clinic-b' }).click();
     await eventually(() => portalNames()).not.toContain('clinic-b');
+    await eventually(() =>
+      page
+        .getByRole('combobox', { name: /^Portal/ })
+        .locator('option', { hasText: 'clinic-b' })
+        .count(),
+    ).toBe(0);
     await eventually(() => page.getByRole('cell', { name: 'clinic-b', exact: true }).count()).toBe(0);
   });
 

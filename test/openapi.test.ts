@@ -226,7 +226,13 @@ describe('GET /openapi.json', () => {
     const call = (method: string, params = {}) => callAsDocumented(doc, compile, method, params);
     const item = deref(doc, okSchema(doc, 'crm.item.get').properties.result).properties.item;
     const kinds = (item.anyOf as Doc[]).map((kind) => kind.$ref.split('/').pop());
-    expect(kinds).toEqual(['crm.item.deal', 'crm.item.contact', 'crm.item.company', 'crm.item.dynamicItem']);
+    expect(kinds).toEqual([
+      'crm.item.lead',
+      'crm.item.deal',
+      'crm.item.contact',
+      'crm.item.company',
+      'crm.item.dynamicItem',
+    ]);
     // Derived from the declarations: camelCase names, typed values, multi-fields in `fm` with their aliases.
     const dealItem = doc.components.schemas['crm.item.deal'];
     expect(dealItem.properties.opportunity).toMatchObject({ type: ['number', 'null'] });

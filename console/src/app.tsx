@@ -112,6 +112,13 @@ function Shell(props: { onSignOut: () => void }) {
   const [portals, setPortals] = useState<string[]>([]);
   const [portal, setPortal] = useState(() => sessionStorage.getItem(PORTAL_KEY) ?? 'default');
   const changes = useChanges(portal);
+  // Grows when a panel made or removed a portal (admin changes are not in the live refresh).
+  const [portalEdits, setPortalEdits] = useState(0);
+  const portalsChanged = () => setPortalEdits((n) => n + 1);
+  const pickPortal = (name: string) => {
+    portalsChanged();
+    setPortal(name);
+  };
   useEffect(() => {
     admin<{ portals: PortalInfo[] }>('portals')
       .then(({ portals: list }) => {
@@ -120,7 +127,7 @@ function Shell(props: { onSignOut: () => void }) {
         if (!names.includes(portal)) setPortal('default');
       })
       .catch(() => setPortals(['default']));
-  }, [changes]);
+  }, [changes, portalEdits]);
   useEffect(() => sessionStorage.setItem(PORTAL_KEY, portal), [portal]);
   const panel = PANELS.find((p) => p.id === current.panel) ?? PANELS[0];
   useEffect(() => {
@@ -161,7 +168,14 @@ function Shell(props: { onSignOut: () => void }) {
           <p role="status">There is no panel “{current.panel}” yet.</p>
         ) : null}
         {panel ? (
-          <panel.view key={`${panel.id}:${portal}`} portal={portal} args={current.args} changes={changes} />
+          <panel.view
+            key={`${panel.id}:${portal}`}
+            portal={portal}
+            args={current.args}
+            changes={changes}
+            pickPortal={pickPortal}
+            portalsChanged={portalsChanged}
+          />
         ) : null}
       </main>
     </div>

@@ -19,6 +19,10 @@ export interface PanelProps {
   args: string[];
   /** Grows whenever the portal changes (src/live.ts): reload what the panel shows when it does. */
   changes: number;
+  /** Shows `name` (the shell's portal picker follows). */
+  pickPortal: (name: string) => void;
+  /** Tells the shell a portal was made or removed here, so its picker lists them again. */
+  portalsChanged: () => void;
 }
 
 export interface Panel {

@@ -20,18 +20,6 @@ interface PortalInfo {
   webhookUrls?: string[];
 }
 
-/**
- * The shell keeps the picked portal in this tab's sessionStorage under this key and lists the
- * portals when it starts: "Open" stores the name and starts the page again, so a portal made
- * here is in the picker at once.
- */
-const PICKED_PORTAL_KEY = 'b24-console-portal';
-
-function openPortal(name: string): void {
-  sessionStorage.setItem(PICKED_PORTAL_KEY, name);
-  location.reload();
-}
-
 interface Snapshot {
   name: string;
   createdAt: number;
@@ -55,13 +43,13 @@ async function change(work: () => Promise<unknown>, done: string, reload: () => 
   }
 }
 
-function PortalsPanel({ portal, changes }: PanelProps) {
+function PortalsPanel({ portal, changes, pickPortal, portalsChanged }: PanelProps) {
   return (
     <section class="panel portals" aria-labelledby="portals-title">
       <div class="toolbar">
         <h1 id="portals-title">Portals</h1>
       </div>
-      <PortalList portal={portal} changes={changes} />
+      <PortalList portal={portal} changes={changes} pickPortal={pickPortal} portalsChanged={portalsChanged} />
       <div class="cards">
         <Snapshots portal={portal} />
         <Clock portal={portal} />
@@ -70,8 +58,19 @@ function PortalsPanel({ portal, changes }: PanelProps) {
   );
 }
 
-function PortalList({ portal, changes }: { portal: string; changes: number }) {
-  const { data, reload } = usePolled(() => admin<{ portals: PortalInfo[] }>('portals'), [changes]);
+function PortalList({
+  portal,
+  changes,
+  pickPortal,
+  portalsChanged,
+}: Pick<PanelProps, 'portal' | 'changes' | 'pickPortal' | 'portalsChanged'>) {
+  const polled = usePolled(() => admin<{ portals: PortalInfo[] }>('portals'), [changes]);
+  const { data } = polled;
+  // The shell's picker lists the portals too.
+  const reload = async () => {
+    portalsChanged();
+    await polled.reload();
+  };
   const [name, setName] = useState('');
   const [made, setMade] = useState<PortalInfo | undefined>();
   const create = async (event: Event) => {
@@ -134,7 +133,7 @@ function PortalList({ portal, changes }: { portal: string; changes: number }) {
               actions={[
                 ...(p.name === portal
                   ? []
-                  : [{ label: 'Open', kind: 'secondary' as const, run: () => openPortal(p.name) }]),
+                  : [{ label: 'Open', kind: 'secondary' as const, run: () => pickPortal(p.name) }]),
                 { label: 'Reset', kind: 'secondary', run: () => reset(p.name) },
                 // The default portal is always there.
                 ...(p.name === 'default'
