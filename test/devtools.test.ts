@@ -321,6 +321,21 @@ describe('health and metrics', () => {
     // The delivery worker marks outbox entries dispatched on its pass (every pollMs): with a long
     // poll, the entry this test writes is still in the outbox when /metrics is read.
     const srv = await server({ events: { pollMs: 600_000 } });
+    // An event nothing is bound to is not waiting for anyone (src/store/repositories/outbox.ts).
+    await srv.server.store.write(({ eventHandlers }) =>
+      eventHandlers.add(
+        {
+          appId: 1,
+          event: 'ONBOOKINGWAITLISTITEMADD',
+          handler: '',
+          authType: 0,
+          boundBy: 1,
+          offline: true,
+          authConnector: '',
+        },
+        Date.now(),
+      ),
+    );
     const health = await fetch(`${srv.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });

@@ -227,3 +227,39 @@ describe('retries', () => {
     expect(hs.to('/gone')).toEqual([]);
   });
 });
+
+describe('events nothing is bound to', () => {
+  it('are recorded as fanned out already, so the worker has nothing to claim; bound ones wait for it', async () => {
+    // The worker's poll is left long: what waits stays waiting while the test reads it.
+    const quiet = await startTestServer({ adminToken: ADMIN_TOKEN, events: { pollMs: 600_000 } });
+    try {
+      const quietApp = await installApp(quiet);
+      const bound = await quietApp.call('event.bind', {
+        event: 'onBookingWaitListItemAdd',
+        handler: `${hs.url}/quiet`,
+      });
+      expect(bound.body, bound.text).toMatchObject({ result: true });
+      const added = await quiet.call('booking.v1.waitlist.add', { fields: { note: 'bound' } });
+      const id = added.body.result as number;
+      expect((await quiet.call('booking.v1.waitlist.delete', { id })).status).toBe(200);
+      const waiting = async () =>
+        (
+          await quiet.server.store.db
+            .selectFrom('event_outbox')
+            .select(['event', 'dispatched_at'])
+            .orderBy('id')
+            .execute()
+        ).map((row) => [row.event, row.dispatched_at === null ? 'waiting' : 'done']);
+      expect(await waiting()).toEqual([
+        [bookingEvents.waitListItemAdd, 'waiting'],
+        [bookingEvents.waitListItemDelete, 'done'],
+      ]);
+      // Unbound, the same event goes nowhere either.
+      await quietApp.call('event.unbind', { event: 'onBookingWaitListItemAdd', handler: `${hs.url}/quiet` });
+      await quiet.call('booking.v1.waitlist.add', { fields: { note: 'unbound' } });
+      expect((await waiting()).at(-1)).toEqual([bookingEvents.waitListItemAdd, 'done']);
+    } finally {
+      await quiet.server.close();
+    }
+  });
+});

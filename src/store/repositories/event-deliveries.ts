@@ -7,6 +7,10 @@ const anyDue = prepared((db, now: number) =>
   db.selectFrom('event_delivery').select('id').where('state', '=', 'pending').where('due_at', '<=', now).limit(1),
 );
 
+const onlineHandlers = prepared((db) =>
+  db.selectFrom('event_handler').select(['id', 'app_id']).where('offline', '=', 0),
+);
+
 /** A due delivery, as the claim chooses among them. */
 export interface DueDelivery {
   id: number;
@@ -83,6 +87,20 @@ export class EventDeliveryRepository {
   }
 
   /**
+   * Whether `skip` passes over every online binding, so no due row can be taken. Asked before the
+   * claim's query, which would otherwise read the whole backlog to find nothing: with one
+   * application at its share, that was every other pass while a backlog drained (measured: 55%
+   * of the server's CPU, 900 POSTs a second instead of thousands, with 500,000 deliveries due).
+   * The bindings are few; the backlog is not.
+   */
+  private async everyHandlerSkipped(skip: { handlers: readonly number[]; apps: readonly number[] }): Promise<boolean> {
+    const handlers = new Set(skip.handlers);
+    const apps = new Set(skip.apps);
+    const online = await onlineHandlers.all(this.db);
+    return online.every((h) => handlers.has(h.id) || apps.has(h.app_id));
+  }
+
+  /**
    * Inside a write: takes the due deliveries `pick` chooses among up to `candidates` of them
    * (oldest first, passing over the handlers and applications in `skip`), counting the try and
    * leasing them until `leaseUntil` (a process that dies mid-try leaves them due again then).
@@ -96,6 +114,7 @@ export class EventDeliveryRepository {
     skip: { handlers: readonly number[]; apps: readonly number[] },
     pick: (due: DueDelivery[]) => number[],
   ): Promise<ClaimedDelivery[]> {
+    if ((skip.handlers.length > 0 || skip.apps.length > 0) && (await this.everyHandlerSkipped(skip))) return [];
     let q = this.db
       .selectFrom('event_delivery as d')
       .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
