@@ -1,11 +1,64 @@
 import type { DialectName } from '../dialect.js';
-import { prepared } from '../prepared.js';
+import { prepared, preparedIn, preparedRows } from '../prepared.js';
 import type { DeliveryState } from '../schema.js';
 import type { Executor } from '../store.js';
 
 const anyDue = prepared((db, now: number) =>
   db.selectFrom('event_delivery').select('id').where('state', '=', 'pending').where('due_at', '<=', now).limit(1),
 );
+
+// The worker's statements, built once (prepared.ts): they run on every pass under load.
+const insertDeliveries = preparedRows(['outboxId', 'handlerId'], (db, pairs: DeliveryPair[], now: number) =>
+  db.insertInto('event_delivery').values(
+    pairs.map((p) => ({
+      outbox_id: p.outboxId,
+      handler_id: p.handlerId,
+      state: 'pending' as DeliveryState,
+      attempts: 0,
+      due_at: now,
+      updated_at: now,
+    })),
+  ),
+);
+
+const leaseTries = preparedIn((db, ids: number[], leaseUntil: number, now: number) =>
+  db
+    .updateTable('event_delivery')
+    .set((eb) => ({ due_at: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where('id', 'in', ids),
+);
+
+const claimedTries = preparedIn((db, ids: number[]) =>
+  db
+    .selectFrom('event_delivery as d')
+    .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
+    .innerJoin('event_handler as h', 'h.id', 'd.handler_id')
+    .select([
+      'd.id',
+      'd.attempts',
+      'd.outbox_id',
+      'o.event',
+      'o.payload',
+      'd.handler_id',
+      'h.app_id',
+      'h.handler',
+      'h.auth_type',
+      'h.bound_by',
+    ])
+    .where('d.id', 'in', ids),
+);
+
+const markDelivered = preparedIn((db, ids: number[], status: number, now: number) =>
+  db
+    .updateTable('event_delivery')
+    .set({ state: 'delivered', last_error: null, last_status: status, updated_at: now })
+    .where('id', 'in', ids),
+);
+
+interface DeliveryPair {
+  outboxId: number;
+  handlerId: number;
+}
 
 const onlineHandlers = prepared((db) =>
   db.selectFrom('event_handler').select(['id', 'app_id']).where('offline', '=', 0),
@@ -64,21 +117,8 @@ export class EventDeliveryRepository {
     private readonly dialect: DialectName,
   ) {}
 
-  async create(pairs: readonly { outboxId: number; handlerId: number }[], now: number): Promise<void> {
-    if (pairs.length === 0) return;
-    await this.db
-      .insertInto('event_delivery')
-      .values(
-        pairs.map((p) => ({
-          outbox_id: p.outboxId,
-          handler_id: p.handlerId,
-          state: 'pending' as DeliveryState,
-          attempts: 0,
-          due_at: now,
-          updated_at: now,
-        })),
-      )
-      .execute();
+  async create(pairs: readonly DeliveryPair[], now: number): Promise<void> {
+    await insertDeliveries.run(this.db, pairs, now);
   }
 
   /** Whether any pending delivery is due at `now` (outside a transaction: a hint, not a claim). */
@@ -138,30 +178,8 @@ export class EventDeliveryRepository {
     if (orphans.length > 0) await this.db.deleteFrom('event_delivery').where('id', 'in', orphans).execute();
     const ids = pick(due);
     if (ids.length === 0) return [];
-    await this.db
-      .updateTable('event_delivery')
-      .set((eb) => ({ due_at: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
-      .where('id', 'in', ids)
-      .execute();
-    const rows = await this.db
-      .selectFrom('event_delivery as d')
-      .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
-      .innerJoin('event_handler as h', 'h.id', 'd.handler_id')
-      .select([
-        'd.id',
-        'd.attempts',
-        'd.outbox_id',
-        'o.event',
-        'o.payload',
-        'd.handler_id',
-        'h.app_id',
-        'h.handler',
-        'h.auth_type',
-        'h.bound_by',
-      ])
-      .where('d.id', 'in', ids)
-      .orderBy('d.id')
-      .execute();
+    await leaseTries.all(this.db, ids, leaseUntil, now);
+    const rows = (await claimedTries.all(this.db, ids)).sort((x, y) => x.id - y.id);
     return rows.map((r) => ({
       id: r.id,
       attempt: r.attempts,
@@ -178,15 +196,8 @@ export class EventDeliveryRepository {
   /** Tries that succeeded, with the status each handler answered (one UPDATE per status, mostly one). */
   async delivered(tries: readonly { id: number; status: number }[], now: number): Promise<void> {
     for (const status of new Set(tries.map((t) => t.status))) {
-      await this.db
-        .updateTable('event_delivery')
-        .set({ state: 'delivered', last_error: null, last_status: status, updated_at: now })
-        .where(
-          'id',
-          'in',
-          tries.filter((t) => t.status === status).map((t) => t.id),
-        )
-        .execute();
+      const ids = tries.filter((t) => t.status === status).map((t) => t.id);
+      await markDelivered.all(this.db, ids, status, now);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { preparedIn } from '../prepared.js';
 import type { EventHandlerTable } from '../schema.js';
 import type { Executor } from '../store.js';
 
@@ -27,6 +28,11 @@ export interface HandlerMatch {
 }
 
 const COLUMNS = ['id', 'app_id', 'event', 'handler', 'auth_type', 'bound_by', 'offline', 'auth_connector'] as const;
+
+/** The bindings of these events (every fan-out pass asks): built once. */
+const handlersOf = preparedIn((db, events: string[]) =>
+  db.selectFrom('event_handler').select(COLUMNS).where('event', 'in', events),
+);
 
 function toHandler(r: Omit<Selectable<EventHandlerTable>, 'created_at'>): EventHandler {
   return {
@@ -124,13 +130,7 @@ export class EventHandlerRepository {
 
   /** Every binding of any of these (upper-case) events. */
   async forEvents(events: readonly string[]): Promise<EventHandler[]> {
-    if (events.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('event_handler')
-      .select(COLUMNS)
-      .where('event', 'in', events)
-      .orderBy('id')
-      .execute();
-    return rows.map(toHandler);
+    const rows = await handlersOf.all(this.db, events);
+    return rows.sort((a, b) => a.id - b.id).map(toHandler);
   }
 }

@@ -1,5 +1,5 @@
 import type { DialectName } from '../dialect.js';
-import { prepared } from '../prepared.js';
+import { prepared, preparedIn } from '../prepared.js';
 import type { Executor } from '../store.js';
 
 /** Every write records an event: built once. */
@@ -11,6 +11,15 @@ const insertEvent = prepared((db, event: string, payload: string, createdAt: num
 const anyBindingOf = prepared((db, event: string) =>
   db.selectFrom('event_handler').select('id').where('event', '=', event).limit(1),
 );
+
+const markDispatched = preparedIn((db, ids: number[], now: number) =>
+  db.updateTable('event_outbox').set({ dispatched_at: now }).where('id', 'in', ids),
+);
+
+const undispatched = (db: Executor, limit: number) =>
+  db.selectFrom('event_outbox').selectAll().where('dispatched_at', 'is', null).orderBy('id').limit(limit);
+const claimUndispatched = prepared(undispatched);
+const claimUndispatchedLocked = prepared((db, limit: number) => undispatched(db, limit).forUpdate().skipLocked());
 
 const anyUndispatched = prepared((db) =>
   db.selectFrom('event_outbox').select('id').where('dispatched_at', 'is', null).limit(1),
@@ -80,19 +89,12 @@ export class OutboxRepository {
    * cursor over ids would pass it by).
    */
   async claimUndispatched(limit: number): Promise<OutboxEntry[]> {
-    let q = this.db
-      .selectFrom('event_outbox')
-      .selectAll()
-      .where('dispatched_at', 'is', null)
-      .orderBy('id')
-      .limit(limit);
-    if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
-    return (await q.execute()).map(toEntry);
+    const claim = this.dialect === 'postgres' ? claimUndispatchedLocked : claimUndispatched;
+    return (await claim.all(this.db, limit)).map(toEntry);
   }
 
   async markDispatched(ids: readonly number[], now: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.updateTable('event_outbox').set({ dispatched_at: now }).where('id', 'in', ids).execute();
+    await markDispatched.all(this.db, ids, now);
   }
 
   /** Marks every entry not yet fanned out as done: they were recorded when no binding existed. */
