@@ -28,10 +28,12 @@ const leaseTries = preparedIn((db, ids: number[], leaseUntil: number, now: numbe
     .where('id', 'in', ids),
 );
 
+/** Deliveries with the outbox entry each one sends. */
+const withEntry = (db: Executor) =>
+  db.selectFrom('event_delivery as d').innerJoin('event_outbox as o', 'o.id', 'd.outbox_id');
+
 const claimedTries = preparedIn((db, ids: number[]) =>
-  db
-    .selectFrom('event_delivery as d')
-    .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
+  withEntry(db)
     .innerJoin('event_handler as h', 'h.id', 'd.handler_id')
     .select([
       'd.id',
@@ -240,9 +242,7 @@ export class EventDeliveryRepository {
 
   /** Deliveries given up on, oldest first. */
   async failed(): Promise<FailedDelivery[]> {
-    const rows = await this.db
-      .selectFrom('event_delivery as d')
-      .innerJoin('event_outbox as o', 'o.id', 'd.outbox_id')
+    const rows = await withEntry(this.db)
       .leftJoin('event_handler as h', 'h.id', 'd.handler_id')
       .select([
         'd.id',
