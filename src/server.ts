@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdjustableClock, type Clock, parseClockStart } from './clock.js';
 import { applySeed, parseSeed, type SeedResult } from './devtools/seed.js';
-import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker } from './events/delivery.js';
+import { DEFAULT_DELIVERY, type DeliverySettings, DeliveryWorker, type RequestLoad } from './events/delivery.js';
 import { HandlerAddressPolicy, type HandlerMode } from './events/handler-address.js';
 import { faultsOf } from './faults/faults.js';
 import { graceful } from './http/graceful.js';
@@ -380,8 +380,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const handlerUrls = new HandlerAddressPolicy(options.eventHandlers);
     let url = '';
     const deliverySettings = { ...DEFAULT_DELIVERY, ...definedOnly(options.events ?? {}) };
-    // The requests in flight, once the request handler is made: delivery yields to them.
-    let requestsInFlight = () => 0;
+    // The requests, once the request handler is made: delivery yields to them.
+    let requests: RequestLoad | undefined;
+    const requestLoad: RequestLoad = {
+      inFlight: () => requests?.inFlight() ?? 0,
+      received: () => requests?.received() ?? 0,
+    };
     const deliveryOf = (on: Platform, origin = url) => {
       const worker = new DeliveryWorker(
         on.store,
@@ -391,7 +395,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         handlerUrls,
         options.onUnexpectedError,
         on.credentialIndex,
-        () => requestsInFlight(),
+        requestLoad,
       );
       worker.start();
       return worker;
@@ -409,7 +413,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const platform = portals.defaultPortal.platform;
     const metrics = new Metrics(store);
     const logger = createLogger(options.logLevel ?? 'silent');
-    const requests = graceful(
+    const handling = graceful(
       createRequestHandler({
         bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
         unauthenticatedBodies: new BodyBudget(
@@ -428,7 +432,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         journalStreams,
       }),
     );
-    requestsInFlight = requests.inFlight;
+    requests = handling;
     const { tls, scratchDir } = startup;
     const timeouts = {
       headersTimeout: (options.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout) * 1000,
@@ -436,8 +440,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
     };
     const server: Server = tls
-      ? createHttpsServer({ cert: tls.cert, key: tls.key, ...timeouts }, requests.handler)
-      : createHttpServer(timeouts, requests.handler);
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, ...timeouts }, handling.handler)
+      : createHttpServer(timeouts, handling.handler);
     server.maxConnections = options.maxConnections ?? CONNECTION_DEFAULTS.maxConnections;
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
@@ -477,7 +481,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       close: async () => {
         // Streams never end on their own: ended first, so the requests in flight can finish.
         journalStreams.closeAll();
-        await requests.shutdown(server, SHUTDOWN_GRACE_MS);
+        await handling.shutdown(server, SHUTDOWN_GRACE_MS);
         await delivery.stop();
         await portals.close();
         await store.close();

@@ -7,10 +7,11 @@
  * application's share. A handler whose try fails is backed off as a whole: its other waiting
  * deliveries wait as long, and then one try at a time goes to it until one succeeds, so a dead
  * handler holds one slot instead of one per queued event. Requests go first: while the server
- * is saturated with them (requests in flight and the event loop busy most of the time since the
- * last pass), a pass starts at most `whileBusy` tries and the next waits `pollMs`, so a stream
- * of writes that each call for ten POSTs is not slowed to the speed of the POSTs; the backlog
- * waits in the database and drains when the load drops. Every try is counted in the database
+ * is saturated with them (requests in flight or received since the last pass, and the event
+ * loop busy most of the time since), a pass fans out and starts at most `whileBusy` entries and
+ * tries and the next waits `pollMs`, so a stream of writes that each call for ten POSTs is not
+ * slowed to the speed of the POSTs, nor by writing ten delivery rows each; the backlog waits in
+ * the outbox and drains when the load drops. Every try is counted in the database
  * before it is made and leased for the timeout, so a crash or `kill -9` delays a delivery but
  * never drops it; several processes on one PostgreSQL claim disjoint rows (`FOR UPDATE SKIP
  * LOCKED`). A failed try is due again after `backoffMs`, doubling, until `maxAttempts` tries:
@@ -66,8 +67,18 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   whileBusy: 2,
 };
 
-/** The event loop's share of busy time above which requests in flight mean the server is saturated. */
+/** The event loop's share of busy time above which requests mean the server is saturated. */
 const SATURATED = 0.8;
+
+/** What the worker sees of the server's requests. */
+export interface RequestLoad {
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** Requests received since the server started. */
+  received(): number;
+}
+
+const NO_REQUESTS: RequestLoad = { inFlight: () => 0, received: () => 0 };
 
 /** A lease outlives the timeout by this much, so a slow try is never taken twice at once. */
 const LEASE_MARGIN_MS = 2000;
@@ -109,6 +120,8 @@ export class DeliveryWorker {
   private loopAtLastPass: EventLoopUtilization = performance.eventLoopUtilization();
   /** Whether the last pass found the server saturated with requests. */
   private yielding = false;
+  /** Requests received by the last pass. */
+  private requestsAtLastPass = 0;
 
   constructor(
     private readonly store: Store,
@@ -119,8 +132,8 @@ export class DeliveryWorker {
     private readonly onError: (error: unknown) => void = () => {},
     /** A portal other than `default`: where the tokens its handlers get are recorded. */
     credentialIndex?: CredentialIndex,
-    /** Requests the server is answering now (none: the worker never yields to them). */
-    private readonly requestsInFlight: () => number = () => 0,
+    /** The server's requests (none: the worker never yields to them). */
+    private readonly requests: RequestLoad = NO_REQUESTS,
   ) {
     this.auth = new HandlerAuth(store, baseUrl, credentialIndex);
     this.appShare =
@@ -168,12 +181,20 @@ export class DeliveryWorker {
     else if (this.running !== undefined) this.wokenWhileRunning = true;
   }
 
-  /** Whether requests are in flight and the event loop was busy most of the time since the last pass. */
+  /**
+   * Whether requests came since the last pass (or are in flight) and the event loop was busy most
+   * of the time since. Requests received count, not only those in flight: under a steady stream
+   * of writes, passes run between one group's answers and the next requests' bytes, when none is
+   * in flight (measured: 0 in flight at nearly every pass of 16 clients writing flat out).
+   */
   private saturated(): boolean {
     const now = performance.eventLoopUtilization();
     const since = performance.eventLoopUtilization(now, this.loopAtLastPass);
     this.loopAtLastPass = now;
-    return this.requestsInFlight() > 0 && since.utilization > SATURATED;
+    const received = this.requests.received();
+    const came = received !== this.requestsAtLastPass;
+    this.requestsAtLastPass = received;
+    return (came || this.requests.inFlight() > 0) && since.utilization > SATURATED;
   }
 
   /**
@@ -190,7 +211,10 @@ export class DeliveryWorker {
     try {
       const wall = Date.now();
       busy = (await this.record(wall)) > 0;
-      busy = (await fanOut(this.store, wall)) === FAN_OUT_BATCH || busy;
+      // While requests go first, only as many entries as the tries a pass may start: the rest
+      // wait in the outbox, one row each, instead of becoming a delivery row per handler now.
+      const batch = this.yielding ? this.settings.whileBusy : FAN_OUT_BATCH;
+      busy = (await fanOut(this.store, wall, batch)) === batch || busy;
       busy = (await this.claim(wall)) > 0 || busy;
     } catch (error) {
       if (!this.stopping.signal.aborted) this.onError(error);

@@ -17,12 +17,12 @@ export function messageId(event: string, data: unknown): string {
     .digest('hex');
 }
 
-/** Fans out one batch; how many entries it took (0: nothing was waiting). */
-export async function fanOut(store: Store, now: number): Promise<number> {
+/** Fans out one batch of at most `limit` entries; how many it took (0: nothing was waiting). */
+export async function fanOut(store: Store, now: number, limit = FAN_OUT_BATCH): Promise<number> {
   // A read first: an idle server polls without taking the write lock.
   if (!(await store.read(({ outbox }) => outbox.anyUndispatched()))) return 0;
   return store.write(async ({ outbox, eventHandlers, eventDeliveries, eventOffline }) => {
-    const entries = await outbox.claimUndispatched(FAN_OUT_BATCH);
+    const entries = await outbox.claimUndispatched(limit);
     if (entries.length === 0) return 0;
     const handlers = await eventHandlers.forEvents([...new Set(entries.map((e) => e.event.toUpperCase()))]);
     const deliveries: { outboxId: number; handlerId: number }[] = [];

@@ -15,10 +15,13 @@ export interface Graceful {
   shutdown(server: Server, graceMs: number): Promise<void>;
   /** Requests being answered now. */
   inFlight(): number;
+  /** Requests received since the server started. */
+  received(): number;
 }
 
 export function graceful(inner: Handler): Graceful {
   const inFlight = new Set<ServerResponse>();
+  let received = 0;
   // Handlers still running. A client that hangs up mid-request closes its connection before
   // the handler ends; the store must stay open until the handler is done with it.
   const running = new Set<Promise<void>>();
@@ -31,6 +34,7 @@ export function graceful(inner: Handler): Graceful {
 
   return {
     handler(req, res) {
+      received++;
       inFlight.add(res);
       res.once('close', () => {
         inFlight.delete(res);
@@ -45,6 +49,7 @@ export function graceful(inner: Handler): Graceful {
       }
     },
     inFlight: () => inFlight.size,
+    received: () => received,
     async shutdown(server, graceMs) {
       closing = server;
       let force: NodeJS.Timeout | undefined;
