@@ -14,6 +14,7 @@ import {
   type SqliteStatement,
   Transaction,
 } from 'kysely';
+import type { WriteGroups } from './bound-events.js';
 import type { Database } from './schema.js';
 
 export interface QueryOutcome {
@@ -135,8 +136,12 @@ function rowMaker(names: readonly string[]): (values: unknown[]) => unknown {
  * its writes. Nothing is answered before the commit that holds it, so durability is a lone
  * write's. At most `GROUP_LIMIT` writes join a group; later ones form the next.
  */
-export class DirectTransactions {
+export class DirectTransactions implements WriteGroups {
   private readonly trx: Transaction<Database>;
+  /** Groups begun so far: the number of the one running, while `database.inTransaction`. */
+  private groupsBegun = 0;
+  /** Called after any rollback, of one write or of a whole group. */
+  private readonly rollbackListeners: (() => void)[] = [];
   /** The group writes join; undefined when none is open to them. */
   private open: WriteGroup | undefined;
   /** Commits made, and the writes they held: their ratio is the groups' mean size. */
@@ -178,6 +183,19 @@ export class DirectTransactions {
     });
   }
 
+  current(): number | undefined {
+    return this.database.inTransaction ? this.groupsBegun : undefined;
+  }
+
+  /** `listener` runs after every rollback (what was rolled back may have been read into a cache). */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
+  }
+
+  private rolledBack(): void {
+    for (const listener of this.rollbackListeners) listener();
+  }
+
   /** No write joins `group` any more: the next starts a group of its own. */
   private close(group: WriteGroup): void {
     if (this.open === group) this.open = undefined;
@@ -206,6 +224,7 @@ export class DirectTransactions {
         if (!this.database.inTransaction) {
           try {
             this.statement('begin immediate');
+            this.groupsBegun++;
           } catch (error) {
             // The write lock is not to be had (another process held it past busy_timeout).
             write.fail(error);
@@ -222,7 +241,9 @@ export class DirectTransactions {
           if (this.database.inTransaction) {
             this.statement('rollback to write');
             this.statement('release write');
+            this.rolledBack();
           } else {
+            this.rolledBack();
             // SQLite ended the whole transaction itself (an I/O error, a full disk): the writes
             // done before it in the group are gone with it.
             for (const lost of done) lost.write.fail(error);
@@ -242,6 +263,7 @@ export class DirectTransactions {
       } catch {
         // Already ended by SQLite.
       }
+      this.rolledBack();
       for (const lost of done) lost.write.fail(error);
       for (const left of group.waiting) left.fail(error);
       done = [];

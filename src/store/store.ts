@@ -21,6 +21,7 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
+import { BoundEvents } from './bound-events.js';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import { openPool } from './pg-client.js';
@@ -76,10 +77,10 @@ export interface Repositories {
   readonly faultRules: FaultRuleRepository;
 }
 
-function repositories(db: Executor, dialect: DialectName): Repositories {
+function repositories(db: Executor, dialect: DialectName, boundEvents?: BoundEvents): Repositories {
   return {
     waitList: new WaitListRepository(db),
-    outbox: new OutboxRepository(db, dialect),
+    outbox: new OutboxRepository(db, dialect, boundEvents),
     webhooks: new WebhookRepository(db),
     resourceTypes: new ResourceTypeRepository(db, dialect),
     resources: new ResourceRepository(db, dialect),
@@ -92,7 +93,7 @@ function repositories(db: Executor, dialect: DialectName): Repositories {
     portals: new PortalDirectoryRepository(db),
     oauth: new OAuthRepository(db),
     limits: new LimitsRepository(db),
-    eventHandlers: new EventHandlerRepository(db),
+    eventHandlers: new EventHandlerRepository(db, boundEvents),
     eventDeliveries: new EventDeliveryRepository(db, dialect),
     eventOffline: new EventOfflineRepository(db, dialect),
     faultRules: new FaultRuleRepository(db),
@@ -131,6 +132,8 @@ export class Store {
     private readonly pool?: SchemaPool,
     /** On SQLite: PRAGMA data_version of the store's connection (see `othersCommitted`). */
     private readonly dataVersion?: () => number,
+    /** On SQLite: which events have a binding, kept in memory (bound-events.ts). */
+    private readonly boundEvents?: BoundEvents,
   ) {}
 
   /**
@@ -149,15 +152,12 @@ export class Store {
       const sqlite = openSqlite(options);
       const dialect = new ImmediateSqliteDialect({ database: withStatementCache(sqlite) });
       const db = new Kysely<Database>({ dialect });
-      const dataVersion = sqlite.prepare('pragma data_version').pluck();
-      store = new Store(
-        db,
-        'sqlite',
-        false,
-        dialect.directTransactions(db),
-        undefined,
-        () => dataVersion.get() as number,
-      );
+      const dataVersionStatement = sqlite.prepare('pragma data_version').pluck();
+      const dataVersion = () => dataVersionStatement.get() as number;
+      const transactions = dialect.directTransactions(db);
+      const boundEvents = new BoundEvents(dataVersion, transactions);
+      transactions.onRollback(() => boundEvents.forget());
+      store = new Store(db, 'sqlite', false, transactions, undefined, dataVersion, boundEvents);
     }
     try {
       await store.migrate(options.schema);
@@ -212,7 +212,7 @@ export class Store {
 
   /** The repositories over this store's own executor: they hold no state, so one set serves every call. */
   private ownRepositories(): Repositories {
-    this.repositoriesOfDb ??= repositories(this.db, this.dialect);
+    this.repositoriesOfDb ??= repositories(this.db, this.dialect, this.boundEvents);
     return this.repositoriesOfDb;
   }
 
@@ -224,7 +224,7 @@ export class Store {
   /** One transaction: everything in `fn` commits together, or nothing does. */
   write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.nested) return fn(this.ownRepositories());
-    return this.inTransaction((trx) => fn(repositories(trx, this.dialect)));
+    return this.inTransaction((trx) => fn(repositories(trx, this.dialect, this.boundEvents)));
   }
 
   private inTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -248,7 +248,9 @@ export class Store {
    */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.nested) return fn(this);
-    return this.inTransaction((trx) => fn(new Store(trx, this.dialect, true, undefined, this.pool)));
+    return this.inTransaction((trx) =>
+      fn(new Store(trx, this.dialect, true, undefined, this.pool, undefined, this.boundEvents)),
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { BoundEvents } from '../bound-events.js';
 import { preparedIn } from '../prepared.js';
 import type { EventHandlerTable } from '../schema.js';
 import type { Executor } from '../store.js';
@@ -49,7 +50,11 @@ function toHandler(r: Omit<Selectable<EventHandlerTable>, 'created_at'>): EventH
 
 /** Bindings made with event.bind (Bitrix's b_rest_event). */
 export class EventHandlerRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    /** SQLite: the bound events kept in memory, forgotten at each change here. */
+    private readonly boundEvents?: BoundEvents,
+  ) {}
 
   /** Adds the binding; undefined when the same one exists already. */
   async add(handler: NewEventHandler, now: number): Promise<number | undefined> {
@@ -63,6 +68,7 @@ export class EventHandlerRepository {
       .where('auth_connector', '=', handler.authConnector)
       .executeTakeFirst();
     if (existing) return undefined;
+    this.boundEvents?.forget();
     const { id } = await this.db
       .insertInto('event_handler')
       .values({
@@ -89,6 +95,7 @@ export class EventHandlerRepository {
       .where('offline', '=', match.offline ? 1 : 0);
     if (!match.offline) q = q.where('handler', '=', match.handler);
     if (match.authType !== undefined) q = q.where('auth_type', '=', match.authType);
+    this.boundEvents?.forget();
     const result = await q.executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -1,3 +1,4 @@
+import type { BoundEvents } from '../bound-events.js';
 import type { DialectName } from '../dialect.js';
 import { prepared, preparedIn } from '../prepared.js';
 import type { Executor } from '../store.js';
@@ -36,6 +37,8 @@ export class OutboxRepository {
   constructor(
     private readonly db: Executor,
     private readonly dialect: DialectName = 'sqlite',
+    /** SQLite: the bound events, kept in memory; without, the table is asked each time. */
+    private readonly boundEvents?: BoundEvents,
   ) {}
 
   /**
@@ -46,7 +49,10 @@ export class OutboxRepository {
    * drained during the next seconds' reads, which lost a fifth of their rate to it).
    */
   async record(event: string, data: Record<string, unknown>, now: number): Promise<void> {
-    const bound = (await anyBindingOf.first(this.db, event.toUpperCase())) !== undefined;
+    const name = event.toUpperCase();
+    const bound = this.boundEvents
+      ? await this.boundEvents.has(this.db, name)
+      : (await anyBindingOf.first(this.db, name)) !== undefined;
     await insertEvent.run(this.db, event, JSON.stringify(data), now, bound ? null : now);
   }
 
