@@ -115,7 +115,13 @@ async function run(handlers, handlerCount) {
         await new Promise((r) => setTimeout(r, 100));
         got = await received();
       }
-      drain = `; ${postsDuring} POSTs during the writes, ${got - receivedBefore} of ${(writes + 200) * handlerCount} in all, the backlog drained ${((Date.now() - stop) / 1000).toFixed(1)} s after the writes stopped`;
+      const seconds = ((Date.now() - stop) / 1000).toFixed(1);
+      const rate = Math.round((got - receivedBefore - postsDuring) / Number(seconds));
+      drain = `; ${postsDuring} POSTs during the writes, ${got - receivedBefore} of ${(writes + 200) * handlerCount} in all, ${
+        got < expected
+          ? `the rest not delivered ${seconds} s after the writes stopped`
+          : `the backlog drained ${seconds} s after the writes stopped`
+      } (${rate} POSTs a second)`;
     }
     console.log(
       `  ${handlerCount} handlers: ${Math.round(result.requests.average)} writes/s, server CPU ${Math.round(cpu)} µs a write${drain}`,

@@ -9,7 +9,9 @@
 // - the statements one write sends (each a round trip: BEGIN and COMMIT included), counted at the
 //   driver in a server in this process.
 // BENCH_WORKERS (default 1) runs `serve --workers N`; BENCH_POOL_SIZE sets --pool-size;
-// BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there (node --cpu-prof).
+// BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there (node --cpu-prof);
+// BENCH_PG_SOCKET=1 connects the server over PostgreSQL's Unix socket (a `?host=<directory>` URL)
+// instead of TCP on loopback.
 // `npm run build` first.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,7 +85,8 @@ const base = embedded.url.replace(/\/$/, '');
 try {
   const statements = (await statementsPerRequest(await freshDatabase(base, 'bench_count'))).write;
   const extra = ['--workers', workers, ...(poolSize ? ['--pool-size', poolSize] : [])];
-  const database = await freshDatabase(base, 'bench_writes');
+  const overSocket = process.env.BENCH_PG_SOCKET === '1';
+  const database = `${await freshDatabase(base, 'bench_writes')}${overSocket ? `?host=${embedded.socketDir}` : ''}`;
   const profile = process.env.BENCH_CPU_PROF;
   const ours = await startOurs(
     dir,

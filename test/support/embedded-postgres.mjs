@@ -89,6 +89,10 @@ async function embeddedPostgresClass(dir) {
  * @param {{ port: number, prefix?: string }} options
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
+/**
+ * Starts one; resolves with its URL (TCP on 127.0.0.1), the directory of its Unix socket, and
+ * `stop`.
+ */
 export async function startEmbeddedPostgres({ port, prefix = 'b24-pg-' }) {
   const parent = mkdtempSync(join(tmpdir(), prefix));
   // The `postgres` user (when we are root) creates the data directory in here.
@@ -102,6 +106,8 @@ export async function startEmbeddedPostgres({ port, prefix = 'b24-pg-' }) {
       user: 'b24',
       password: 'b24',
       port,
+      // The socket beside the data: the binaries' own default directory may not exist here.
+      postgresFlags: ['-k', parent],
       persistent: false,
       onLog: () => {},
     });
@@ -114,6 +120,7 @@ export async function startEmbeddedPostgres({ port, prefix = 'b24-pg-' }) {
   }
   return {
     url: `postgres://b24:b24@127.0.0.1:${port}`,
+    socketDir: parent,
     stop: async () => {
       await cluster.stop();
       remove();

@@ -21,6 +21,7 @@ import * as crmItemIds from './018-crm-item-ids.js';
 import * as crmLead from './019-crm-lead.js';
 import * as crmUserFields from './020-crm-user-fields.js';
 import * as crmContactCompanies from './021-crm-contact-companies.js';
+import * as outboxWaitingIndex from './022-outbox-waiting-index.js';
 
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '019-crm-lead': crmLead,
   '020-crm-user-fields': crmUserFields,
   '021-crm-contact-companies': crmContactCompanies,
+  '022-outbox-waiting-index': outboxWaitingIndex,
 };
