@@ -95,6 +95,7 @@ export class Ring {
 
   /** The newest entry, when `matches` keeps it (for those following the journal). */
   newest(matches: (method: string, status: number) => boolean): JournalLine | undefined {
+    if (this.count === 0) return undefined;
     const slot = (this.first + this.count - 1) % this.slots;
     return matches(this.methods[slot] as string, this.statuses[slot] as number) ? this.lineAt(slot) : undefined;
   }
