@@ -18,7 +18,7 @@ export function messageId(event: string, data: unknown): string {
 }
 
 /** Fans out one batch of at most `limit` entries; how many it took (0: nothing was waiting). */
-export async function fanOut(store: Store, now: number, limit = FAN_OUT_BATCH): Promise<number> {
+export async function fanOut(store: Store, now: number, limit: number): Promise<number> {
   // A read first: an idle server polls without taking the write lock.
   if (!(await store.read(({ outbox }) => outbox.anyUndispatched()))) return 0;
   return store.write(async ({ outbox, eventHandlers, eventDeliveries, eventOffline }) => {

@@ -241,14 +241,13 @@ export class DirectTransactions implements WriteGroups {
           if (this.database.inTransaction) {
             this.statement('rollback to write');
             this.statement('release write');
-            this.rolledBack();
           } else {
-            this.rolledBack();
             // SQLite ended the whole transaction itself (an I/O error, a full disk): the writes
             // done before it in the group are gone with it.
             for (const lost of done) lost.write.fail(error);
             done = [];
           }
+          this.rolledBack();
         }
       }
       if (this.database.inTransaction) {
